@@ -1,0 +1,49 @@
+"""textreuse: find where text comes from.
+
+>>> import textreuse
+>>> pair = textreuse.relate_documents(
+...     textreuse.Document("a", "one two three four five six seven eight nine ten " * 3),
+...     textreuse.Document("b", "ONE two three four five six seven eight nine ten " * 3))
+>>> pair.relation
+'duplicate'
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from textreuse.align.local_align import AlignConfig, align
+from textreuse.config import Config
+from textreuse.engines.local import ScanResult, relate_documents, scan, scan_documents
+from textreuse.errors import AlignError, IngestError, StoreError, TextReuseError
+from textreuse.index.candidates import IndexConfig
+from textreuse.index.tokenize import Tokens, tokenize
+from textreuse.model import Document, Family, Pair, Passage, Reject
+from textreuse.relate.pairs import RelateConfig
+
+Result = ScanResult
+
+__all__ = [
+    "AlignConfig",
+    "AlignError",
+    "Config",
+    "Document",
+    "Family",
+    "IndexConfig",
+    "IngestError",
+    "Pair",
+    "Passage",
+    "Reject",
+    "RelateConfig",
+    "Result",
+    "ScanResult",
+    "StoreError",
+    "TextReuseError",
+    "Tokens",
+    "__version__",
+    "align",
+    "relate_documents",
+    "scan",
+    "scan_documents",
+    "tokenize",
+]

@@ -1,0 +1,167 @@
+"""Local alignment of two token sequences: seeds, clusters, maximal passages.
+
+Seeds are shared word n-grams. Seeds are grouped by their gaps along each text in
+turn (as the best PAN text-alignment systems cluster seeds), which survives word
+substitutions, insertions, deletions and local shuffles: none of those moves the
+surrounding seeds far along either text. Clusters that touch in both texts are merged,
+so a passage is reported once, as long as the shared text runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from textreuse.index.tokenize import Tokens, ngrams
+from textreuse.model import Passage
+
+I64 = npt.NDArray[np.int64]
+U64 = npt.NDArray[np.uint64]
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """Options of the local aligner, in tokens (words)."""
+
+    seed_n: int = 3
+    """Words per seed n-gram."""
+    max_gap: int = 12
+    """Largest run of unmatched words that a passage may bridge."""
+    min_words: int = 20
+    """Shortest passage reported, in words, on both sides."""
+    max_seed_occurrences: int = 16
+    """Seeds whose n-gram recurs more often than this in one text are ignored."""
+
+
+@dataclass(frozen=True)
+class TokenPassage:
+    """A passage as half-open token ranges ``[a0, a1)`` and ``[b0, b1)``."""
+
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+    similarity: float
+
+
+def find_seeds(ha: U64, hb: U64, *, n: int, max_occurrences: int) -> tuple[I64, I64]:
+    """Return token positions ``(i, j)`` where the same n-gram starts in both texts.
+
+    >>> from textreuse.index.tokenize import tokenize
+    >>> i, j = find_seeds(tokenize("x a b c").hashes, tokenize("a b c").hashes,
+    ...                   n=3, max_occurrences=4)
+    >>> i.tolist(), j.tolist()
+    ([1], [0])
+    """
+    ga, gb = ngrams(ha, n), ngrams(hb, n)
+    if ga.shape[0] == 0 or gb.shape[0] == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    order = np.argsort(ga, kind="stable")
+    sga = ga[order]
+    left = np.searchsorted(sga, gb, side="left")
+    count = np.searchsorted(sga, gb, side="right") - left
+    keep = (count > 0) & (count <= max_occurrences)
+    jpos = np.flatnonzero(keep)
+    counts = count[keep]
+    total = int(counts.sum())
+    j = np.repeat(jpos, counts)
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    i = order[np.repeat(left[keep], counts) + (np.arange(total) - first)]
+    return i.astype(np.int64), j.astype(np.int64)
+
+
+def _split(members: I64, coord: I64, limit: int) -> list[I64]:
+    ordered = members[np.argsort(coord[members], kind="stable")]
+    breaks = np.flatnonzero(np.diff(coord[ordered]) > limit) + 1
+    return np.split(ordered, breaks) if breaks.shape[0] else [ordered]
+
+
+def cluster_seeds(i: I64, j: I64, *, n: int, max_gap: int) -> list[I64]:
+    """Return groups of seed indices whose seeds lie close together in both texts.
+
+    Splits alternately by gaps along text a and text b until nothing splits.
+
+    >>> groups = cluster_seeds(np.array([0, 1, 50, 51]), np.array([9, 10, 0, 1]), n=2, max_gap=3)
+    >>> sorted(g.tolist() for g in groups)
+    [[0, 1], [2, 3]]
+    """
+    if i.shape[0] == 0:
+        return []
+    limit = max_gap + n
+    work = [np.arange(i.shape[0], dtype=np.int64)]
+    done: list[I64] = []
+    while work:
+        group = work.pop()
+        parts = _split(group, i, limit)
+        if len(parts) == 1:
+            parts = _split(group, j, limit)
+            if len(parts) == 1:
+                done.append(group)
+                continue
+        work.extend(parts)
+    return done
+
+
+def _covered(starts: I64, lo: int, hi: int, n: int) -> int:
+    marks = np.zeros(hi - lo + 1, dtype=np.int64)
+    np.add.at(marks, starts - lo, 1)
+    np.add.at(marks, starts - lo + n, -1)
+    return int(np.count_nonzero(np.cumsum(marks)[:-1]))
+
+
+def _merge(passages: list[TokenPassage], gap: int) -> list[TokenPassage]:
+    """Return passages with those that touch in both texts joined into one."""
+    merged: list[TokenPassage] = []
+    for p in sorted(passages, key=lambda p: (p.a0, p.b0)):
+        for k, q in enumerate(merged):
+            if p.a0 <= q.a1 + gap and q.a0 <= p.a1 + gap and p.b0 <= q.b1 + gap and q.b0 <= p.b1 + gap:
+                la, lb = q.a1 - q.a0 + q.b1 - q.b0, p.a1 - p.a0 + p.b1 - p.b0
+                sim = (q.similarity * la + p.similarity * lb) / (la + lb)
+                merged[k] = TokenPassage(
+                    min(p.a0, q.a0), max(p.a1, q.a1), min(p.b0, q.b0), max(p.b1, q.b1), sim
+                )
+                break
+        else:
+            merged.append(p)
+    return merged
+
+
+def align_hashes(ha: U64, hb: U64, *, config: AlignConfig = AlignConfig()) -> list[TokenPassage]:
+    """Return the maximal shared passages of two token-hash sequences, as token ranges.
+
+    >>> from textreuse.index.tokenize import tokenize
+    >>> a = tokenize(" ".join(f"w{k}" for k in range(40)))
+    >>> b = tokenize("intro words here " + " ".join(f"w{k}" for k in range(40) if k != 20))
+    >>> [(p.a0, p.a1, p.b0, p.b1) for p in align_hashes(a.hashes, b.hashes)]
+    [(0, 40, 3, 42)]
+    """
+    n = config.seed_n
+    i, j = find_seeds(ha, hb, n=n, max_occurrences=config.max_seed_occurrences)
+    found: list[TokenPassage] = []
+    for group in cluster_seeds(i, j, n=n, max_gap=config.max_gap):
+        gi, gj = i[group], j[group]
+        a0, a1 = int(gi.min()), int(gi.max()) + n
+        b0, b1 = int(gj.min()), int(gj.max()) + n
+        if min(a1 - a0, b1 - b0) < min(config.min_words, 1 + config.max_gap):
+            continue
+        covered = _covered(gi, a0, a1, n) + _covered(gj, b0, b1, n)
+        found.append(TokenPassage(a0, a1, b0, b1, covered / (a1 - a0 + b1 - b0)))
+    merged = _merge(found, config.max_gap)
+    return [p for p in merged if min(p.a1 - p.a0, p.b1 - p.b0) >= config.min_words]
+
+
+def to_raw(p: TokenPassage, ta: Tokens, tb: Tokens) -> Passage:
+    """Return the passage with raw character offsets instead of token indices."""
+    return Passage(
+        (int(ta.starts[p.a0]), int(ta.ends[p.a1 - 1])),
+        (int(tb.starts[p.b0]), int(tb.ends[p.b1 - 1])),
+        float(p.similarity),
+    )
+
+
+def align(ta: Tokens, tb: Tokens, *, config: AlignConfig = AlignConfig()) -> list[Passage]:
+    """Return the shared passages of two tokenised texts with raw character offsets."""
+    return [to_raw(p, ta, tb) for p in align_hashes(ta.hashes, tb.hashes, config=config)]

@@ -1,0 +1,354 @@
+"""The command line: thin commands that parse, call the library and map errors to exit codes.
+
+Results go to stdout; progress bars and messages to stderr. Exit codes: 0 success,
+1 the run failed, 2 usage error, 3 finished but rejects exceeded --max-rejects.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from textreuse import __version__
+from textreuse.config import Config
+from textreuse.engines.local import Advance, PairTask, align_pairs, relate_documents, scan
+from textreuse.errors import TextReuseError
+from textreuse.ingest.read import read_text_file
+from textreuse.model import Document, Pair
+from textreuse.report.highlight import diff_words
+from textreuse.store import duckdb as store
+from textreuse.store.export import export
+
+app = typer.Typer(
+    help="Find where text comes from: duplicates, near duplicates, excerpts and shared passages.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[Path, typer.Option("--db", help="The textreuse database (DuckDB file).")]
+DEFAULT_DB = Path("textreuse.duckdb")
+
+
+class PairFormat(str, Enum):
+    table = "table"
+    jsonl = "jsonl"
+
+
+class ExportFormat(str, Enum):
+    parquet = "parquet"
+    jsonl = "jsonl"
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", markup=True)
+    return typer.Exit(code)
+
+
+class RichReporter:
+    """Progress bars on stderr, one per stage."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+
+    @contextmanager
+    def stage(self, name: str, total: int | None) -> Iterator[Advance]:
+        if self.quiet:
+            yield lambda n: None
+            return
+        columns = [SpinnerColumn(), TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+        with Progress(*columns, console=err, transient=False) as progress:
+            task = progress.add_task(name, total=total)
+            yield lambda n: progress.advance(task, n)
+            progress.update(task, total=progress.tasks[0].completed or 1, completed=progress.tasks[0].completed or 1)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"textreuse {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = None,
+) -> None:
+    """Find where text comes from."""
+
+
+@app.command("scan")
+def scan_command(
+    paths: Annotated[list[Path], typer.Argument(help="Folders, text files or JSONL files to read.")],
+    db: DbOption = DEFAULT_DB,
+    workers: Annotated[Optional[int], typer.Option(help="Processes to use (default: all cores).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
+    max_rejects: Annotated[
+        Optional[int], typer.Option(help="Exit with code 3 if more inputs than this are rejected.")
+    ] = None,
+) -> None:
+    """Read a corpus, find every pair of documents that share text, and store the results."""
+    started = time.perf_counter()
+    try:
+        store.check_target(db)
+        result = scan(paths, workers=workers, reporter=RichReporter(quiet or as_json))
+        if not result.documents:
+            for r in result.rejects:
+                err.print(f"rejected {r.path}{':' + str(r.line) if r.line else ''}: {r.reason}", markup=False)
+            raise _fail("no readable documents in " + ", ".join(map(str, paths)))
+        summary = result.counts()
+        summary["seconds"]["total"] = round(time.perf_counter() - started, 3)
+        summary["db"] = str(db)
+        store.write(
+            db,
+            result.tables(),
+            {"version": __version__, "inputs": [str(p) for p in paths], "summary": summary},
+        )
+    except TextReuseError as exc:
+        raise _fail(str(exc)) from None
+    for r in result.rejects:
+        err.print(f"rejected {r.path}{':' + str(r.line) if r.line else ''}: {r.reason}", markup=False)
+    if as_json:
+        summary["rejects"] = [{"path": r.path, "line": r.line, "reason": r.reason} for r in result.rejects]
+        out.print(json.dumps(summary), markup=False)
+    else:
+        rel = summary["pairs_by_relation"]
+        err.print(
+            f"[bold]{summary['documents']}[/] documents read, [bold]{summary['rejected']}[/] rejected; "
+            f"[bold]{summary['pairs']}[/] pairs ("
+            + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in rel.items())
+            + f"); [bold]{summary['families']}[/] families; "
+            f"{summary['seconds']['total']:.1f} s → {db}"
+        )
+    if max_rejects is not None and len(result.rejects) > max_rejects:
+        raise typer.Exit(3)
+
+
+def _pairs_table(pairs: list[Pair]) -> Table:
+    table = Table(title=f"{len(pairs)} pairs", show_lines=False)
+    for col in ("doc_a", "doc_b", "relation", "origin", "cov a", "cov b", "passages"):
+        table.add_column(col, justify="right" if col.startswith(("cov", "pass")) else "left", overflow="fold")
+    for p in pairs:
+        table.add_row(
+            p.doc_a, p.doc_b, p.relation, p.origin or "", f"{p.coverage_a:.2f}", f"{p.coverage_b:.2f}", str(len(p.passages))
+        )
+    return table
+
+
+@app.command("pairs")
+def pairs_command(
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[PairFormat, typer.Option("--format", help="table for people, jsonl for programs.")] = PairFormat.table,
+    relation: Annotated[Optional[str], typer.Option(help="Only this relation.")] = None,
+    doc: Annotated[Optional[str], typer.Option(help="Only pairs with this document.")] = None,
+) -> None:
+    """List the related pairs found by a scan."""
+    try:
+        with store.connect(db) as con:
+            pairs = store.read_pairs(con, relation=relation, doc=doc)
+    except TextReuseError as exc:
+        raise _fail(str(exc)) from None
+    if fmt is PairFormat.jsonl:
+        for p in pairs:
+            sys.stdout.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        out.print(_pairs_table(pairs))
+
+
+STYLES = {"replace": "bold yellow", "delete": "bold red", "insert": "bold green"}
+
+
+def _render_side(text: str, segments: list[tuple[str, tuple[int, int]]]) -> Text:
+    rendered = Text()
+    cursor = 0
+    for op, (lo, hi) in segments:
+        rendered.append(text[cursor:lo])
+        rendered.append(text[lo:hi], style=STYLES.get(op, ""))
+        cursor = hi
+    rendered.append(text[cursor:])
+    return rendered
+
+
+def show_pair(pair: Pair, doc_a: Document, doc_b: Document) -> None:
+    """Print the pair's passages side by side with word differences highlighted."""
+    out.print(
+        f"[bold]{pair.doc_a}[/] ↔ [bold]{pair.doc_b}[/]: {pair.relation}, origin {pair.origin or 'unknown'}, "
+        f"coverage {pair.coverage_a:.2f} / {pair.coverage_b:.2f}, {len(pair.passages)} passages"
+    )
+    out.print("[dim]yellow: changed, red: only left, green: only right[/]")
+    for k, p in enumerate(pair.passages, start=1):
+        ta, tb = doc_a.raw_text[p.a[0] : p.a[1]], doc_b.raw_text[p.b[0] : p.b[1]]
+        segs = [s for s in diff_words(ta, tb) if s.op != "equal"]
+        table = Table(title=f"passage {k}: a[{p.a[0]}:{p.a[1]}] b[{p.b[0]}:{p.b[1]}] similarity {p.similarity:.2f}", expand=True)
+        table.add_column(pair.doc_a, ratio=1, overflow="fold")
+        table.add_column(pair.doc_b, ratio=1, overflow="fold")
+        table.add_row(
+            _render_side(ta, [(s.op, s.a) for s in segs if s.op != "insert"]),
+            _render_side(tb, [(s.op, s.b) for s in segs if s.op != "delete"]),
+        )
+        out.print(table)
+
+
+@app.command("show")
+def show_command(
+    doc_a: Annotated[str, typer.Argument(help="One document id.")],
+    doc_b: Annotated[str, typer.Argument(help="The other document id.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Show two documents' aligned passages side by side, differences highlighted."""
+    try:
+        with store.connect(db) as con:
+            pairs = [p for p in store.read_pairs(con, doc=doc_a) if {p.doc_a, p.doc_b} == {doc_a, doc_b}]
+            if not pairs:
+                store.read_document(con, doc_a)
+                store.read_document(con, doc_b)
+                raise _fail(f"{doc_a!r} and {doc_b!r} share no text in {db}")
+            pair = pairs[0]
+            show_pair(pair, store.read_document(con, pair.doc_a), store.read_document(con, pair.doc_b))
+    except TextReuseError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command("families")
+def families_command(
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[PairFormat, typer.Option("--format", help="table or jsonl.")] = PairFormat.table,
+) -> None:
+    """List families of related documents with their origin when known."""
+    try:
+        with store.connect(db) as con:
+            families = store.read_families(con)
+    except TextReuseError as exc:
+        raise _fail(str(exc)) from None
+    if fmt is PairFormat.jsonl:
+        for f in families:
+            sys.stdout.write(json.dumps({"family": f.id, "origin": f.origin, "members": list(f.members)}) + "\n")
+        return
+    table = Table(title=f"{len(families)} families")
+    for col in ("family", "size", "origin", "members"):
+        table.add_column(col, overflow="fold")
+    for f in families:
+        table.add_row(f.id, str(len(f.members)), f.origin or "", ", ".join(f.members))
+    out.print(table)
+
+
+def _read_pairs_file(pairs_file: Path, base: Path) -> list[PairTask]:
+    tasks = []
+    for number, line in enumerate(pairs_file.read_text(encoding="utf-8").splitlines(), start=1):
+        fields = line.split("\t") if "\t" in line else line.split()
+        fields = [f.strip() for f in fields if f.strip()]
+        if not fields:
+            continue
+        if len(fields) != 2:
+            err.print(f"{pairs_file}:{number}: expected two paths, found {len(fields)}; line skipped", markup=False)
+            continue
+        tasks.append(PairTask(str(base / fields[0]), str(base / fields[1]), fields[0], fields[1]))
+    return tasks
+
+
+def _no_pair(task: PairTask) -> dict[str, object]:
+    return {"doc_a": task.id_a, "doc_b": task.id_b, "relation": None, "origin": None,
+            "coverage_a": 0.0, "coverage_b": 0.0, "passages": []}
+
+
+@app.command("align")
+def align_command(
+    files: Annotated[Optional[list[Path]], typer.Argument(help="Two files to align.")] = None,
+    pairs_file: Annotated[Optional[Path], typer.Option("--pairs", help="A file of pairs: two paths a line.")] = None,
+    base: Annotated[Path, typer.Option(help="Folder the paths in --pairs are relative to.")] = Path("."),
+    fmt: Annotated[PairFormat, typer.Option("--format", help="table or jsonl.")] = PairFormat.table,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format jsonl.")] = False,
+    workers: Annotated[Optional[int], typer.Option(help="Processes to use (default: all cores).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Align given pairs of files without a database or candidate search.
+
+    A pair sharing nothing is written with relation null and no passages.
+    """
+    if pairs_file is None and (not files or len(files) != 2):
+        raise _fail("give two files, or --pairs PAIRS.tsv", code=2)
+    if pairs_file is not None:
+        if not pairs_file.is_file():
+            raise _fail(f"no pairs file at {pairs_file}", code=2)
+        tasks = _read_pairs_file(pairs_file, base)
+    else:
+        a, b = files  # type: ignore[misc]
+        tasks = [PairTask(str(a), str(b), str(a), str(b))]
+    jsonl = as_json or fmt is PairFormat.jsonl
+    shown: list[Pair] = []
+    failed = 0
+    for outcome in align_pairs(tasks, workers=workers, reporter=RichReporter(quiet or len(tasks) < 2)):
+        if outcome.error:
+            failed += 1
+            err.print(f"skipped {outcome.task.id_a} {outcome.task.id_b}: {outcome.error}", markup=False)
+            continue
+        if jsonl:
+            row = outcome.pair.to_dict() if outcome.pair else _no_pair(outcome.task)
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        elif outcome.pair:
+            shown.append(outcome.pair)
+    if not jsonl:
+        out.print(_pairs_table(shown))
+    if failed == len(tasks):
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_command(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the tables to.")],
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="parquet or jsonl.")] = ExportFormat.parquet,
+) -> None:
+    """Export every table of a database as Parquet or JSONL files."""
+    try:
+        written = export(db, out_dir, fmt=fmt.value)
+    except TextReuseError as exc:
+        raise _fail(str(exc)) from None
+    for path in written:
+        out.print(str(path), markup=False)
+
+
+@app.command("rejects")
+def rejects_command(db: DbOption = DEFAULT_DB) -> None:
+    """List the files and records a scan could not read, and why."""
+    try:
+        with store.connect(db) as con:
+            rows = con.execute("SELECT path, line, reason FROM rejects ORDER BY path, line").fetchall()
+    except TextReuseError as exc:
+        raise _fail(str(exc)) from None
+    for path, line, reason in rows:
+        out.print(f"{path}{':' + str(line) if line else ''}\t{reason}", markup=False)
+
+
+@app.command("text")
+def text_command(doc_id: Annotated[str, typer.Argument(help="A document id.")], db: DbOption = DEFAULT_DB) -> None:
+    """Print a stored document's raw text exactly as read."""
+    try:
+        with store.connect(db) as con:
+            sys.stdout.write(store.read_document(con, doc_id).raw_text)
+    except TextReuseError as exc:
+        raise _fail(str(exc)) from None
+
+
+def align_files(a: Path, b: Path, *, config: Config = Config()) -> Pair | None:
+    """Return how two files relate (used by the CLI's single-pair mode and tests)."""
+    docs = [read_text_file(p, str(p)) for p in (a, b)]
+    if not all(isinstance(d, Document) for d in docs):
+        raise TextReuseError("; ".join(f"{d.path}: {d.reason}" for d in docs if not isinstance(d, Document)))  # type: ignore[union-attr]
+    return relate_documents(docs[0], docs[1], config=config)  # type: ignore[arg-type]

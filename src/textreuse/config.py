@@ -1,0 +1,18 @@
+"""One frozen configuration for a run, grouping each stage's options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textreuse.align.local_align import AlignConfig
+from textreuse.index.candidates import IndexConfig
+from textreuse.relate.pairs import RelateConfig
+
+
+@dataclass(frozen=True)
+class Config:
+    """Options of every stage; the defaults are the documented ones."""
+
+    index: IndexConfig = field(default_factory=IndexConfig)
+    align: AlignConfig = field(default_factory=AlignConfig)
+    relate: RelateConfig = field(default_factory=RelateConfig)

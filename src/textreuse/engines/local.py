@@ -1,0 +1,336 @@
+"""The local engine: runs the stages on one machine, over all its cores.
+
+It only schedules: reading, tokenising and sketching, candidate search, alignment,
+relating and families are the stage functions. Worker processes are forked after the
+documents are loaded, so they read them without copying them through pipes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import numpy as np
+import pyarrow as pa
+
+from textreuse.align.local_align import align_hashes
+from textreuse.config import Config
+from textreuse.index.candidates import candidate_pairs, fingerprint, sketch
+from textreuse.index.tokenize import Tokens, tokenize
+from textreuse.ingest.read import read_inputs
+from textreuse.model import RELATIONS, Document, Family, Pair, Reject
+from textreuse.relate.cluster import cluster
+from textreuse.relate.pairs import relate, whole
+from textreuse.store import arrow
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+Advance = Callable[[int], None]
+
+
+class Reporter(Protocol):
+    """Receives progress: one stage at a time, advanced by units of work."""
+
+    def stage(self, name: str, total: int | None) -> AbstractContextManager[Advance]: ...
+
+
+class _Silent:
+    def stage(self, name: str, total: int | None) -> AbstractContextManager[Advance]:
+        return nullcontext(lambda n: None)
+
+
+@dataclass
+class ScanResult:
+    """Everything one scan found: documents, rejects, pairs, families and timings."""
+
+    documents: list[Document]
+    rejects: list[Reject]
+    pairs: list[Pair]
+    families: list[Family]
+    seconds: dict[str, float] = field(default_factory=dict)
+    candidates: int = 0
+
+    def tables(self) -> dict[str, pa.Table]:
+        """Return the results as Arrow tables: documents, rejects, pairs, passages, families."""
+        return {
+            "documents": arrow.documents_table(self.documents, self.families),
+            "rejects": arrow.rejects_table(self.rejects),
+            "pairs": arrow.pairs_table(self.pairs),
+            "passages": arrow.passages_table(self.pairs),
+            "families": arrow.families_table(self.families),
+        }
+
+    @property
+    def pairs_table(self) -> pa.Table:
+        """Return the pairs as an Arrow table (``.to_pandas()`` for a DataFrame)."""
+        return arrow.pairs_table(self.pairs)
+
+    @property
+    def passages_table(self) -> pa.Table:
+        """Return the aligned passages as an Arrow table, raw offsets into both documents."""
+        return arrow.passages_table(self.pairs)
+
+    def counts(self) -> dict[str, Any]:
+        """Return the summary counts: documents, rejects, candidates, pairs by relation, families."""
+        by_relation = {r: 0 for r in RELATIONS}
+        for p in self.pairs:
+            by_relation[p.relation] += 1
+        return {
+            "documents": len(self.documents),
+            "rejected": len(self.rejects),
+            "candidates": self.candidates,
+            "pairs": len(self.pairs),
+            "pairs_by_relation": by_relation,
+            "families": len(self.families),
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
+
+
+# Set before worker processes fork; read-only in the workers.
+_STATE: dict[str, Any] = {}
+
+
+def default_workers() -> int:
+    """Return the number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    return [items[k : k + size] for k in range(0, len(items), size)]
+
+
+def run_parallel(
+    fn: Callable[[Sequence[T]], R], items: Sequence[T], *, workers: int, advance: Advance, chunk: int
+) -> Iterator[R]:
+    """Yield ``fn(chunk)`` for consecutive chunks of `items`, in order, on `workers` processes."""
+    chunks = _chunks(items, chunk)
+    if workers <= 1 or len(chunks) <= 1:
+        for c in chunks:
+            yield fn(c)
+            advance(len(c))
+        return
+    with mp.get_context("fork").Pool(min(workers, len(chunks))) as pool:
+        for c, result in zip(chunks, pool.imap(fn, chunks)):
+            yield result
+            advance(len(c))
+
+
+def _sketch_chunk(ids: Sequence[int]) -> list[tuple[int, int, np.ndarray]]:
+    docs: list[Document] = _STATE["docs"]
+    config: Config = _STATE["config"]
+    out = []
+    for k in ids:
+        hashes = tokenize(docs[k].raw_text).hashes
+        out.append((fingerprint(hashes), int(hashes.shape[0]), sketch(hashes, config=config.index)))
+    return out
+
+
+class _TokenCache:
+    """Tokens of recently used documents (tasks are sorted, so neighbours repeat)."""
+
+    def __init__(self, docs: list[Document], size: int = 512) -> None:
+        self.docs, self.size, self.cache = docs, size, {}  # type: ignore[var-annotated]
+
+    def __call__(self, k: int) -> Tokens:
+        tokens = self.cache.get(k)
+        if tokens is None:
+            if len(self.cache) >= self.size:
+                self.cache.clear()
+            tokens = self.cache[k] = tokenize(self.docs[k].raw_text)
+        return tokens
+
+
+def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
+    """Align representative pairs, or pair duplicates (task ``(k, -1)``: group of k)."""
+    docs: list[Document] = _STATE["docs"]
+    groups: dict[int, list[int]] = _STATE["groups"]
+    config: Config = _STATE["config"]
+    tokens = _STATE.setdefault("cache", _TokenCache(docs))
+    out: list[Pair] = []
+    for ra, rb in tasks:
+        if rb < 0:
+            members = groups[ra]
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    dx, dy = members[x], members[y]
+                    tx, ty = tokens(dx), tokens(dy)
+                    p = relate(docs[dx], docs[dy], tx, ty, [whole(tx)], duplicate=True, config=config.relate)
+                    if p is not None:
+                        out.append(p)
+            continue
+        found = align_hashes(tokens(ra).hashes, tokens(rb).hashes, config=config.align)
+        if not found:
+            continue
+        for dx in groups.get(ra, [ra]):
+            for dy in groups.get(rb, [rb]):
+                p = relate(docs[dx], docs[dy], tokens(dx), tokens(dy), found, config=config.relate)
+                if p is not None:
+                    out.append(p)
+    return out
+
+
+def scan_documents(
+    docs: list[Document],
+    rejects: list[Reject] | None = None,
+    *,
+    workers: int | None = None,
+    config: Config = Config(),
+    reporter: Reporter | None = None,
+) -> ScanResult:
+    """Return the pairs and families of documents already read."""
+    reporter = reporter or _Silent()
+    workers = workers or default_workers()
+    seconds: dict[str, float] = {}
+    _STATE.clear()
+    _STATE.update(docs=docs, config=config)
+
+    t0 = time.perf_counter()
+    sketches: list[np.ndarray] = []
+    by_print: dict[int, list[int]] = defaultdict(list)
+    with reporter.stage("index", len(docs)) as advance:
+        ids = list(range(len(docs)))
+        for chunk_result in run_parallel(_sketch_chunk, ids, workers=workers, advance=advance, chunk=256):
+            for fp, n_tokens, sk in chunk_result:
+                k = len(sketches)
+                sketches.append(sk)
+                if n_tokens:
+                    by_print[fp].append(k)
+    groups = {members[0]: members for members in by_print.values() if len(members) > 1}
+    reps = [members[0] for members in by_print.values()]
+    reps.sort()
+    seconds["index"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    with reporter.stage("candidates", None):
+        a, b, _shared = candidate_pairs([sketches[r] for r in reps], config=config.index)
+    del sketches
+    rep_index = np.array(reps, dtype=np.int64)
+    tasks = [(int(x), int(y)) for x, y in zip(rep_index[a], rep_index[b])]
+    tasks += [(r, -1) for r in sorted(groups)]
+    seconds["candidates"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    pairs: list[Pair] = []
+    _STATE["groups"] = groups
+    with reporter.stage("align", len(tasks)) as advance:
+        for found in run_parallel(_relate_chunk, tasks, workers=workers, advance=advance, chunk=64):
+            pairs.extend(found)
+    pairs.sort(key=lambda p: (p.doc_a, p.doc_b))
+    seconds["align"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    with reporter.stage("families", None):
+        families = cluster(pairs)
+    seconds["families"] = time.perf_counter() - t0
+    _STATE.clear()
+    return ScanResult(docs, list(rejects or []), pairs, families, seconds, candidates=len(a))
+
+
+def read_all(paths: Iterable[str | Path], reporter: Reporter | None = None) -> tuple[list[Document], list[Reject]]:
+    """Return the documents and rejects read from `paths`."""
+    reporter = reporter or _Silent()
+    docs: list[Document] = []
+    rejects: list[Reject] = []
+    with reporter.stage("read", None) as advance:
+        for item in read_inputs(paths):
+            (docs if isinstance(item, Document) else rejects).append(item)  # type: ignore[arg-type]
+            advance(1)
+    return docs, rejects
+
+
+def scan(
+    paths: Iterable[str | Path],
+    *,
+    workers: int | None = None,
+    config: Config = Config(),
+    reporter: Reporter | None = None,
+) -> ScanResult:
+    """Return what a corpus shares: read `paths`, then find, align and relate pairs."""
+    t0 = time.perf_counter()
+    docs, rejects = read_all(paths, reporter)
+    read_seconds = time.perf_counter() - t0
+    result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter)
+    result.seconds = {"read": read_seconds, **result.seconds}
+    return result
+
+
+
+@dataclass(frozen=True)
+class PairTask:
+    """Two files to align, with the ids to report them under."""
+
+    path_a: str
+    path_b: str
+    id_a: str
+    id_b: str
+
+
+@dataclass(frozen=True)
+class PairOutcome:
+    """The result of aligning one given pair: a pair, nothing shared, or an error."""
+
+    task: PairTask
+    pair: Pair | None
+    error: str | None = None
+
+
+def relate_documents(doc_a: Document, doc_b: Document, *, config: Config = Config()) -> Pair | None:
+    """Return how two documents relate, with their aligned passages, or None."""
+    ta, tb = tokenize(doc_a.raw_text), tokenize(doc_b.raw_text)
+    if len(ta) and fingerprint(ta.hashes) == fingerprint(tb.hashes):
+        return relate(doc_a, doc_b, ta, tb, [whole(ta)], duplicate=True, config=config.relate)
+    found = align_hashes(ta.hashes, tb.hashes, config=config.align)
+    return relate(doc_a, doc_b, ta, tb, found, config=config.relate)
+
+
+def _align_chunk(tasks: Sequence[PairTask]) -> list[PairOutcome]:
+    from textreuse.ingest.read import read_text_file
+
+    config: Config = _STATE["config"]
+    texts: dict[str, Document | Reject] = _STATE.setdefault("texts", {})
+    out = []
+    for task in tasks:
+        docs = []
+        for path, doc_id in ((task.path_a, task.id_a), (task.path_b, task.id_b)):
+            key = f"{path}\0{doc_id}"
+            if key not in texts:
+                if len(texts) > 256:
+                    texts.clear()
+                texts[key] = read_text_file(Path(path), doc_id)
+            docs.append(texts[key])
+        bad = [d for d in docs if isinstance(d, Reject)]
+        if bad:
+            out.append(PairOutcome(task, None, "; ".join(f"{r.path}: {r.reason}" for r in bad)))  # type: ignore[union-attr]
+            continue
+        out.append(PairOutcome(task, relate_documents(docs[0], docs[1], config=config)))  # type: ignore[arg-type]
+    return out
+
+
+def align_pairs(
+    tasks: Sequence[PairTask],
+    *,
+    workers: int | None = None,
+    config: Config = Config(),
+    reporter: Reporter | None = None,
+) -> Iterator[PairOutcome]:
+    """Yield the outcome of aligning each given pair of files, in order (no candidate search)."""
+    reporter = reporter or _Silent()
+    _STATE.clear()
+    _STATE.update(config=config)
+    with reporter.stage("align", len(tasks)) as advance:
+        for chunk in run_parallel(
+            _align_chunk, tasks, workers=workers or default_workers(), advance=advance, chunk=16
+        ):
+            yield from chunk
+    _STATE.clear()

@@ -1,0 +1,27 @@
+"""Exceptions raised by textreuse.
+
+Every error says what failed, for which file or record, and what to try.
+
+    TextReuseError
+    ├── IngestError        a file or record could not be read
+    ├── StoreError         a database or output path is unusable
+    └── AlignError         a pair could not be aligned
+"""
+
+from __future__ import annotations
+
+
+class TextReuseError(Exception):
+    """Base class of every error textreuse raises on purpose."""
+
+
+class IngestError(TextReuseError):
+    """A file or record could not be read."""
+
+
+class StoreError(TextReuseError):
+    """A database or output path is unusable."""
+
+
+class AlignError(TextReuseError):
+    """A pair of documents could not be aligned."""

@@ -1,0 +1,160 @@
+"""Word tokens for matching, each with its hash and its span in the raw text.
+
+Matching compares normalised words: NFKC, casefolded, punctuation and white space
+ignored (so curly and straight quotes, dashes and line wrapping never matter). Each
+token keeps the half-open span of the word in the raw text, which is the offset map
+every reported passage goes through.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+import xxhash
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+# Tokens longer than this are hashed one by one with xxhash: they are rare in text
+# and would make the vectorised loop (one step per character position) long.
+_VECTOR_MAX_LEN = 24
+
+# ASCII word characters: letters and digits (the underscore separates words).
+_ASCII_WORD = np.zeros(128, dtype=bool)
+for _c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789":
+    _ASCII_WORD[ord(_c)] = True
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """Return-type of :func:`tokenize`: per-token hash, raw start and raw end."""
+
+    hashes: U64
+    starts: I64
+    ends: I64
+
+    def __len__(self) -> int:
+        return int(self.hashes.shape[0])
+
+    @property
+    def weights(self) -> I64:
+        """Return each token's length in raw characters (its weight in coverage)."""
+        return self.ends - self.starts
+
+
+@lru_cache(maxsize=65536)
+def _is_word_char(cp: int) -> bool:
+    # Letters, numbers and combining marks (so a decomposed "é" stays one word).
+    return unicodedata.category(chr(cp))[0] in "LNM"
+
+
+def _codepoints(text: str) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _word_mask(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    mask = np.zeros(cps.shape[0], dtype=bool)
+    ascii_ = cps < 128
+    mask[ascii_] = _ASCII_WORD[cps[ascii_]]
+    if not ascii_.all():
+        other = ~ascii_
+        uniq, inverse = np.unique(cps[other], return_inverse=True)
+        table = np.fromiter((_is_word_char(int(u)) for u in uniq), dtype=bool, count=uniq.shape[0])
+        mask[other] = table[inverse]
+    return mask
+
+
+def _runs(mask: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
+    edges = np.diff(np.concatenate(([False], mask, [False])).astype(np.int8))
+    return np.flatnonzero(edges == 1).astype(np.int64), np.flatnonzero(edges == -1).astype(np.int64)
+
+
+def _mix(h: U64) -> U64:
+    """Return splitmix64's finaliser applied to each value (spreads the bits)."""
+    h = h ^ (h >> np.uint64(30))
+    h = h * np.uint64(0xBF58476D1CE4E5B9)
+    h = h ^ (h >> np.uint64(27))
+    h = h * np.uint64(0x94D049BB133111EB)
+    return h ^ (h >> np.uint64(31))
+
+
+def _hash_words(cps: npt.NDArray[np.uint32], starts: I64, ends: I64, text: str) -> U64:
+    """Return a 64-bit hash per word ``text[starts[i]:ends[i]]`` (code points ``cps``)."""
+    n = starts.shape[0]
+    lens = ends - starts
+    h = np.full(n, _FNV_OFFSET, dtype=np.uint64)
+    codes = cps.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(min(int(lens.max(initial=0)), _VECTOR_MAX_LEN)):
+            active = np.flatnonzero(lens > k)
+            h[active] = (h[active] ^ codes[starts[active] + k]) * _FNV_PRIME
+        h = _mix(h ^ lens.astype(np.uint64))
+    for i in np.flatnonzero(lens > _VECTOR_MAX_LEN):
+        h[i] = xxhash.xxh3_64_intdigest(text[starts[i] : ends[i]].encode("utf-8", "surrogatepass"))
+    return h
+
+
+def normalize_words(words: list[str]) -> list[str]:
+    """Return each word in the form used for matching: NFKC, casefolded.
+
+    >>> normalize_words(["Straße", "ﬁsh", "ÉCOLE"])
+    ['strasse', 'fish', 'école']
+    """
+    out = []
+    for w in words:
+        n = unicodedata.normalize("NFKC", w).casefold()
+        # A compatibility form may contain a space (U+FDFA); keep one token per word.
+        out.append(n.replace(" ", "") or w)
+    return out
+
+
+def tokenize(text: str) -> Tokens:
+    """Return the normalised word tokens of `text` with their raw character spans.
+
+    >>> t = tokenize("The  “Quick” fox's")
+    >>> [(int(s), int(e)) for s, e in zip(t.starts, t.ends)]
+    [(0, 3), (6, 11), (13, 16), (17, 18)]
+    >>> bool(tokenize("Quick").hashes[0] == tokenize("QUICK").hashes[0])
+    True
+    """
+    cps = _codepoints(text)
+    mask = _word_mask(cps)
+    starts, ends = _runs(mask)
+    if starts.shape[0] == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Tokens(np.zeros(0, dtype=np.uint64), empty, empty)
+    if (cps < 128).all():
+        low = np.where((cps >= 65) & (cps <= 90), cps + 32, cps).astype(np.uint32)
+        hashes = _hash_words(low, starts, ends, text.lower())
+        return Tokens(hashes, starts, ends)
+    masked = np.where(mask, cps, 32).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    words = masked.split()
+    norm = unicodedata.normalize("NFKC", " ".join(words)).casefold()
+    if len(norm.split()) != len(words):
+        norm = " ".join(normalize_words(words))
+    ncps = _codepoints(norm)
+    nstarts, nends = _runs(ncps != 32)
+    return Tokens(_hash_words(ncps, nstarts, nends, norm), starts, ends)
+
+
+def ngrams(hashes: U64, n: int) -> U64:
+    """Return one hash per run of `n` consecutive tokens (empty if fewer tokens).
+
+    >>> h = tokenize("a b c d").hashes
+    >>> ngrams(h, 2).shape[0], ngrams(h, 5).shape[0]
+    (3, 0)
+    """
+    m = hashes.shape[0] - n + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    g = hashes[:m].copy()
+    with np.errstate(over="ignore"):
+        for j in range(1, n):
+            g = (g * np.uint64(0x9E3779B97F4A7C15)) ^ hashes[j : m + j]
+        return _mix(g)

@@ -1,0 +1,64 @@
+"""Families: connected components over related pairs, with an origin when known."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+import xxhash
+
+from textreuse.model import Family, Pair
+
+
+def family_id(members: Iterable[str]) -> str:
+    """Return an id derived from the members alone, so any engine finds the same one.
+
+    >>> family_id(["b", "a"]) == family_id(["a", "b"])
+    True
+    """
+    return "fam-" + xxhash.xxh64_hexdigest("\n".join(sorted(members)).encode())[:12]
+
+
+def cluster(pairs: Iterable[Pair]) -> list[Family]:
+    """Return the families (connected components) of the documents in `pairs`.
+
+    The origin is the member most often judged the origin of its pairs and never
+    judged a copy; None when no member stands out.
+
+    >>> from textreuse.model import Pair
+    >>> fams = cluster([Pair("a", "b", "excerpt", "b", 0.9, 0.1), Pair("c", "b", "overlap", None, 0.1, 0.1)])
+    >>> [(f.members, f.origin) for f in fams]
+    [(('a', 'b', 'c'), 'b')]
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        root = x
+        while parent.setdefault(root, root) != root:
+            root = parent[root]
+        while parent[x] != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
+
+    wins: Counter[str] = Counter()
+    losses: Counter[str] = Counter()
+    for p in pairs:
+        ra, rb = find(p.doc_a), find(p.doc_b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+        if p.origin is not None:
+            wins[p.origin] += 1
+            losses[p.doc_b if p.origin == p.doc_a else p.doc_a] += 1
+    groups: dict[str, list[str]] = defaultdict(list)
+    for doc in parent:
+        groups[find(doc)].append(doc)
+    families = []
+    for members in groups.values():
+        members.sort()
+        scored = sorted(((wins[m], m) for m in members if wins[m] and not losses[m]), reverse=True)
+        origin = None
+        if scored and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+            origin = scored[0][1]
+        families.append(Family(family_id(members), tuple(members), origin))
+    families.sort(key=lambda f: (-len(f.members), f.members[0]))
+    return families

@@ -1,0 +1,148 @@
+"""Coverage, relation and origin of an aligned pair of documents.
+
+Thresholds (documented in the README):
+
+- ``duplicate``: the same word sequence after normalisation (case, Unicode form,
+  punctuation and white space ignored);
+- ``near_duplicate``: at least ``near_duplicate`` (0.8) of the matchable characters
+  of *both* documents lie in aligned passages;
+- ``excerpt``: not a near duplicate, and at least ``excerpt`` (0.6) of the shorter
+  document lies in passages shared with the longer one; ``doc_a`` is the excerpt;
+- ``overlap``: shared passages only.
+
+Matchable characters are the characters of word tokens; punctuation and white space
+do not count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from textreuse.align.local_align import TokenPassage, to_raw
+from textreuse.index.tokenize import Tokens
+from textreuse.model import Document, Pair, Passage, Relation
+
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class RelateConfig:
+    """Coverage thresholds that decide a pair's relation."""
+
+    near_duplicate: float = 0.8
+    excerpt: float = 0.6
+
+
+def coverage(ranges: list[tuple[int, int]], weights: I64) -> float:
+    """Return the share of total weight inside the union of half-open token ranges.
+
+    >>> coverage([(0, 2), (1, 3)], np.array([1, 1, 1, 1]))
+    0.75
+    """
+    total = int(weights.sum())
+    if total == 0:
+        return 0.0
+    marks = np.zeros(weights.shape[0] + 1, dtype=np.int64)
+    for lo, hi in ranges:
+        marks[lo] += 1
+        marks[hi] -= 1
+    inside = np.cumsum(marks[:-1]) > 0
+    return float(weights[inside].sum()) / total
+
+
+def classify(
+    cov_a: float,
+    cov_b: float,
+    weight_a: int,
+    weight_b: int,
+    *,
+    duplicate: bool = False,
+    config: RelateConfig = RelateConfig(),
+) -> tuple[Relation, bool]:
+    """Return the relation of a pair and whether its two sides must be swapped.
+
+    The swap puts the excerpt first, as the output contract asks.
+
+    >>> classify(0.95, 0.2, 100, 900)
+    ('excerpt', False)
+    >>> classify(0.2, 0.95, 900, 100)
+    ('excerpt', True)
+    >>> classify(0.9, 0.85, 100, 110)
+    ('near_duplicate', False)
+    """
+    if duplicate:
+        return "duplicate", False
+    if min(cov_a, cov_b) >= config.near_duplicate:
+        return "near_duplicate", False
+    a_shorter = weight_a <= weight_b
+    cov_short = cov_a if a_shorter else cov_b
+    if cov_short >= config.excerpt:
+        return "excerpt", not a_shorter
+    return "overlap", False
+
+
+def choose_origin(
+    relation: Relation, doc_a: str, doc_b: str, date_a: str | None, date_b: str | None
+) -> str | None:
+    """Return the document judged to be the source of the pair, or None.
+
+    An earlier date wins; without dates, the longer side of an excerpt.
+
+    >>> choose_origin("near_duplicate", "x", "y", "2024-05-02", "2024-05-01")
+    'y'
+    >>> choose_origin("excerpt", "x", "y", None, None)
+    'y'
+    """
+    if date_a and date_b and date_a != date_b:
+        return doc_a if date_a < date_b else doc_b
+    if relation == "excerpt":
+        return doc_b
+    return None
+
+
+def swap(p: Passage) -> Passage:
+    """Return the passage with its two sides exchanged."""
+    return Passage(p.b, p.a, p.similarity)
+
+
+def relate(
+    doc_a: Document,
+    doc_b: Document,
+    ta: Tokens,
+    tb: Tokens,
+    found: list[TokenPassage],
+    *,
+    duplicate: bool = False,
+    config: RelateConfig = RelateConfig(),
+) -> Pair | None:
+    """Return the pair of two aligned documents in output form, or None if nothing is shared.
+
+    Sides are ordered by the contract: the excerpt first, otherwise by id.
+    """
+    if not found:
+        return None
+    cov_a = coverage([(p.a0, p.a1) for p in found], ta.weights)
+    cov_b = coverage([(p.b0, p.b1) for p in found], tb.weights)
+    relation, swapped = classify(
+        cov_a,
+        cov_b,
+        int(ta.weights.sum()),
+        int(tb.weights.sum()),
+        duplicate=duplicate,
+        config=config,
+    )
+    passages = [to_raw(p, ta, tb) for p in found]
+    if swapped or (relation != "excerpt" and doc_a.id > doc_b.id):
+        doc_a, doc_b, cov_a, cov_b = doc_b, doc_a, cov_b, cov_a
+        passages = [swap(p) for p in passages]
+    passages.sort(key=lambda p: (p.a, p.b))
+    origin = choose_origin(relation, doc_a.id, doc_b.id, doc_a.date, doc_b.date)
+    return Pair(doc_a.id, doc_b.id, relation, origin, cov_a, cov_b, tuple(passages))
+
+
+def whole(tokens: Tokens) -> TokenPassage:
+    """Return the passage spanning all tokens of a document paired with its duplicate."""
+    return TokenPassage(0, len(tokens), 0, len(tokens), 1.0)

@@ -1,0 +1,81 @@
+"""Arrow tables of a scan's records: the one schema the database and exports share."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from textreuse.model import Document, Family, Pair, Reject
+
+
+def documents_table(docs: list[Document], families: list[Family]) -> pa.Table:
+    """Return the documents as an Arrow table, with their family id."""
+    family_of = {m: f.id for f in families for m in f.members}
+    return pa.table(
+        {
+            "doc_id": [d.id for d in docs],
+            "source_path": [d.source_path for d in docs],
+            "url": pa.array([d.url for d in docs], pa.string()),
+            "date": pa.array([d.date for d in docs], pa.string()),
+            "title": pa.array([d.title for d in docs], pa.string()),
+            "source": pa.array([d.source for d in docs], pa.string()),
+            "encoding": [d.encoding for d in docs],
+            "n_chars": pa.array([len(d.raw_text) for d in docs], pa.int64()),
+            "family_id": pa.array([family_of.get(d.id) for d in docs], pa.string()),
+            "raw_text": pa.array([d.raw_text for d in docs], pa.large_string()),
+        }
+    )
+
+
+def rejects_table(rejects: list[Reject]) -> pa.Table:
+    """Return the rejects as an Arrow table."""
+    return pa.table(
+        {
+            "path": pa.array([r.path for r in rejects], pa.string()),
+            "line": pa.array([r.line for r in rejects], pa.int64()),
+            "reason": pa.array([r.reason for r in rejects], pa.string()),
+        }
+    )
+
+
+def pairs_table(pairs: list[Pair]) -> pa.Table:
+    """Return one row per pair (passages are in :func:`passages_table`)."""
+    return pa.table(
+        {
+            "doc_a": pa.array([p.doc_a for p in pairs], pa.string()),
+            "doc_b": pa.array([p.doc_b for p in pairs], pa.string()),
+            "relation": pa.array([p.relation for p in pairs], pa.string()),
+            "origin": pa.array([p.origin for p in pairs], pa.string()),
+            "coverage_a": pa.array([p.coverage_a for p in pairs], pa.float64()),
+            "coverage_b": pa.array([p.coverage_b for p in pairs], pa.float64()),
+            "n_passages": pa.array([len(p.passages) for p in pairs], pa.int32()),
+        }
+    )
+
+
+def passages_table(pairs: list[Pair]) -> pa.Table:
+    """Return one row per aligned passage, with raw offsets into both documents."""
+    rows = [(p, k, q) for p in pairs for k, q in enumerate(p.passages)]
+    return pa.table(
+        {
+            "doc_a": pa.array([p.doc_a for p, _, _ in rows], pa.string()),
+            "doc_b": pa.array([p.doc_b for p, _, _ in rows], pa.string()),
+            "passage": pa.array([k for _, k, _ in rows], pa.int32()),
+            "a_start": pa.array([q.a[0] for _, _, q in rows], pa.int64()),
+            "a_end": pa.array([q.a[1] for _, _, q in rows], pa.int64()),
+            "b_start": pa.array([q.b[0] for _, _, q in rows], pa.int64()),
+            "b_end": pa.array([q.b[1] for _, _, q in rows], pa.int64()),
+            "similarity": pa.array([q.similarity for _, _, q in rows], pa.float64()),
+        }
+    )
+
+
+def families_table(families: list[Family]) -> pa.Table:
+    """Return one row per family with its members and origin."""
+    return pa.table(
+        {
+            "family_id": pa.array([f.id for f in families], pa.string()),
+            "size": pa.array([len(f.members) for f in families], pa.int32()),
+            "origin": pa.array([f.origin for f in families], pa.string()),
+            "members": pa.array([list(f.members) for f in families], pa.list_(pa.string())),
+        }
+    )

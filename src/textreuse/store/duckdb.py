@@ -1,0 +1,131 @@
+"""The embedded database: DuckDB tables for documents, rejects, pairs, passages, families.
+
+A scan writes a new database under a temporary name and renames it over the target
+when complete, so an interrupted run never leaves a database that looks whole.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from textreuse.errors import StoreError
+from textreuse.model import Document, Family, Pair, Passage
+
+DUCKDB_MAGIC = b"DUCK"
+TABLES = ("documents", "rejects", "pairs", "passages", "families")
+
+
+def check_target(path: Path) -> None:
+    """Raise StoreError if `path` exists and is not a DuckDB database (never overwrite it)."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder; give a database file path such as {path / 'textreuse.duckdb'}")
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as f:
+            head = f.read(16)
+        if head[8:12] != DUCKDB_MAGIC:
+            raise StoreError(
+                f"{path} exists and is not a DuckDB database; it was left untouched. "
+                "Choose another --db path or remove the file."
+            )
+
+
+def write(path: str | Path, tables: dict[str, pa.Table], meta: dict[str, Any]) -> None:
+    """Write `tables` and a `runs` row of `meta` to a new database at `path`, atomically."""
+    target = Path(path)
+    check_target(target)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    for leftover in (tmp, Path(f"{tmp}.wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            for name, table in tables.items():
+                con.register("_incoming", table)
+                con.execute(f"CREATE TABLE {name} AS SELECT * FROM _incoming")
+                con.unregister("_incoming")
+            con.execute("CREATE TABLE runs (key VARCHAR, value VARCHAR)")
+            con.executemany("INSERT INTO runs VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()])
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+@contextmanager
+def connect(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a read-only connection to a textreuse database, or raise StoreError."""
+    target = Path(path)
+    if not target.exists():
+        raise StoreError(f"no database at {target}; run 'textreuse scan CORPUS --db {target}' first")
+    check_target(target)
+    try:
+        con = duckdb.connect(str(target), read_only=True)
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open {target} as a DuckDB database: {exc}") from exc
+    try:
+        missing = [t for t in TABLES if not con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [t]
+        ).fetchone()[0]]  # type: ignore[index]
+        if missing:
+            raise StoreError(f"{target} is a DuckDB database but not a textreuse one (no {', '.join(missing)} table)")
+        yield con
+    finally:
+        con.close()
+
+
+def read_pairs(
+    con: duckdb.DuckDBPyConnection, *, relation: str | None = None, doc: str | None = None
+) -> list[Pair]:
+    """Return the stored pairs with their passages, ordered by ``doc_a, doc_b``."""
+    where, args = [], []
+    if relation:
+        where.append("p.relation = ?")
+        args.append(relation)
+    if doc:
+        where.append("(p.doc_a = ? OR p.doc_b = ?)")
+        args += [doc, doc]
+    sql = (
+        "SELECT p.doc_a, p.doc_b, p.relation, p.origin, p.coverage_a, p.coverage_b, "
+        "list(struct_pack(a_start := s.a_start, a_end := s.a_end, b_start := s.b_start, "
+        "b_end := s.b_end, sim := s.similarity) ORDER BY s.passage) FILTER (WHERE s.passage IS NOT NULL) "
+        "FROM pairs p LEFT JOIN passages s ON p.doc_a = s.doc_a AND p.doc_b = s.doc_b "
+        + ("WHERE " + " AND ".join(where) + " " if where else "")
+        + "GROUP BY ALL ORDER BY p.doc_a, p.doc_b"
+    )
+    out = []
+    for a, b, rel, origin, ca, cb, ps in con.execute(sql, args).fetchall():
+        passages = tuple(
+            Passage((q["a_start"], q["a_end"]), (q["b_start"], q["b_end"]), q["sim"]) for q in ps or []
+        )
+        out.append(Pair(a, b, rel, origin, ca, cb, passages))
+    return out
+
+
+def read_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> Document:
+    """Return one stored document, or raise StoreError naming the id."""
+    row = con.execute(
+        "SELECT doc_id, raw_text, source_path, url, date, title, source, encoding FROM documents WHERE doc_id = ?",
+        [doc_id],
+    ).fetchone()
+    if row is None:
+        raise StoreError(f"no document {doc_id!r} in the database; 'textreuse pairs' lists the ids")
+    return Document(*row)
+
+
+def read_families(con: duckdb.DuckDBPyConnection) -> list[Family]:
+    """Return the stored families, largest first."""
+    rows = con.execute("SELECT family_id, members, origin FROM families ORDER BY size DESC, family_id").fetchall()
+    return [Family(f, tuple(m), o) for f, m, o in rows]
