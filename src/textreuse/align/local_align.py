@@ -27,12 +27,18 @@ class AlignConfig:
 
     seed_n: int = 3
     """Words per seed n-gram."""
-    max_gap: int = 12
+    max_gap: int = 30
     """Largest run of unmatched words that a passage may bridge."""
     min_words: int = 20
     """Shortest passage reported, in words, on both sides."""
     max_seed_occurrences: int = 16
     """Seeds whose n-gram recurs more often than this in one text are ignored."""
+    neighbour_radius: int = 10
+    """A seed counts only if another seed lies within this many words in both texts:
+    chance matches of common phrases are isolated, shared passages are dense."""
+    one_to_one: bool = True
+    """Keep only the longest of passages that overlap in either text, so each stretch
+    of text is paired once (a text that repeats itself would otherwise pair twice)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,24 @@ def find_seeds(ha: U64, hb: U64, *, n: int, max_occurrences: int) -> tuple[I64, 
     first = np.repeat(np.cumsum(counts) - counts, counts)
     i = order[np.repeat(left[keep], counts) + (np.arange(total) - first)]
     return i.astype(np.int64), j.astype(np.int64)
+
+
+def dense_seeds(i: I64, j: I64, *, radius: int, look: int = 8) -> npt.NDArray[np.bool_]:
+    """Return a mask of the seeds that have another seed within `radius` in both texts.
+
+    >>> dense_seeds(np.array([0, 2, 90]), np.array([5, 7, 3]), radius=4).tolist()
+    [True, True, False]
+    """
+    order = np.argsort(i, kind="stable")
+    si, sj = i[order], j[order]
+    near = np.zeros(si.shape[0], dtype=bool)
+    for k in range(1, min(look, si.shape[0] - 1) + 1):
+        hit = (si[k:] - si[:-k] <= radius) & (np.abs(sj[k:] - sj[:-k]) <= radius)
+        near[k:] |= hit
+        near[:-k] |= hit
+    mask = np.zeros_like(near)
+    mask[order] = near
+    return mask
 
 
 def _split(members: I64, coord: I64, limit: int) -> list[I64]:
@@ -140,6 +164,9 @@ def align_hashes(ha: U64, hb: U64, *, config: AlignConfig = AlignConfig()) -> li
     """
     n = config.seed_n
     i, j = find_seeds(ha, hb, n=n, max_occurrences=config.max_seed_occurrences)
+    if config.neighbour_radius:
+        dense = dense_seeds(i, j, radius=config.neighbour_radius)
+        i, j = i[dense], j[dense]
     found: list[TokenPassage] = []
     for group in cluster_seeds(i, j, n=n, max_gap=config.max_gap):
         gi, gj = i[group], j[group]
@@ -150,7 +177,19 @@ def align_hashes(ha: U64, hb: U64, *, config: AlignConfig = AlignConfig()) -> li
         covered = _covered(gi, a0, a1, n) + _covered(gj, b0, b1, n)
         found.append(TokenPassage(a0, a1, b0, b1, covered / (a1 - a0 + b1 - b0)))
     merged = _merge(found, config.max_gap)
-    return [p for p in merged if min(p.a1 - p.a0, p.b1 - p.b0) >= config.min_words]
+    kept = [p for p in merged if min(p.a1 - p.a0, p.b1 - p.b0) >= config.min_words]
+    return _one_to_one(kept) if config.one_to_one else kept
+
+
+def _one_to_one(passages: list[TokenPassage]) -> list[TokenPassage]:
+    """Return the passages left after dropping each one that overlaps a longer one."""
+    kept: list[TokenPassage] = []
+    for p in sorted(passages, key=lambda p: (-(p.a1 - p.a0 + p.b1 - p.b0), p.a0, p.b0)):
+        if all(p.a1 <= q.a0 or q.a1 <= p.a0 for q in kept) and all(
+            p.b1 <= q.b0 or q.b1 <= p.b0 for q in kept
+        ):
+            kept.append(p)
+    return sorted(kept, key=lambda p: (p.a0, p.b0))
 
 
 def to_raw(p: TokenPassage, ta: Tokens, tb: Tokens) -> Passage:

@@ -285,13 +285,19 @@ class PairOutcome:
     error: str | None = None
 
 
-def relate_documents(doc_a: Document, doc_b: Document, *, config: Config = Config()) -> Pair | None:
-    """Return how two documents relate, with their aligned passages, or None."""
+def relate_documents(
+    doc_a: Document, doc_b: Document, *, keep_order: bool = False, config: Config = Config()
+) -> Pair | None:
+    """Return how two documents relate, with their aligned passages, or None.
+
+    With `keep_order`, ``doc_a`` stays first in the pair whatever the relation.
+    """
     ta, tb = tokenize(doc_a.raw_text), tokenize(doc_b.raw_text)
-    if len(ta) and fingerprint(ta.hashes) == fingerprint(tb.hashes):
-        return relate(doc_a, doc_b, ta, tb, [whole(ta)], duplicate=True, config=config.relate)
-    found = align_hashes(ta.hashes, tb.hashes, config=config.align)
-    return relate(doc_a, doc_b, ta, tb, found, config=config.relate)
+    duplicate = bool(len(ta)) and fingerprint(ta.hashes) == fingerprint(tb.hashes)
+    found = [whole(ta)] if duplicate else align_hashes(ta.hashes, tb.hashes, config=config.align)
+    return relate(
+        doc_a, doc_b, ta, tb, found, duplicate=duplicate, keep_order=keep_order, config=config.relate
+    )
 
 
 def _align_chunk(tasks: Sequence[PairTask]) -> list[PairOutcome]:
@@ -313,7 +319,7 @@ def _align_chunk(tasks: Sequence[PairTask]) -> list[PairOutcome]:
         if bad:
             out.append(PairOutcome(task, None, "; ".join(f"{r.path}: {r.reason}" for r in bad)))  # type: ignore[union-attr]
             continue
-        out.append(PairOutcome(task, relate_documents(docs[0], docs[1], config=config)))  # type: ignore[arg-type]
+        out.append(PairOutcome(task, relate_documents(docs[0], docs[1], keep_order=True, config=config)))  # type: ignore[arg-type]
     return out
 
 

@@ -85,7 +85,13 @@ def classify(
 
 
 def choose_origin(
-    relation: Relation, doc_a: str, doc_b: str, date_a: str | None, date_b: str | None
+    relation: Relation,
+    doc_a: str,
+    doc_b: str,
+    date_a: str | None,
+    date_b: str | None,
+    *,
+    longer_b: bool = True,
 ) -> str | None:
     """Return the document judged to be the source of the pair, or None.
 
@@ -99,7 +105,7 @@ def choose_origin(
     if date_a and date_b and date_a != date_b:
         return doc_a if date_a < date_b else doc_b
     if relation == "excerpt":
-        return doc_b
+        return doc_b if longer_b else doc_a
     return None
 
 
@@ -116,11 +122,13 @@ def relate(
     found: list[TokenPassage],
     *,
     duplicate: bool = False,
+    keep_order: bool = False,
     config: RelateConfig = RelateConfig(),
 ) -> Pair | None:
     """Return the pair of two aligned documents in output form, or None if nothing is shared.
 
-    Sides are ordered by the contract: the excerpt first, otherwise by id.
+    Sides are ordered by the contract: the excerpt first, otherwise by id; with
+    `keep_order` (pairs given by the user) they stay as given.
     """
     if not found:
         return None
@@ -135,11 +143,12 @@ def relate(
         config=config,
     )
     passages = [to_raw(p, ta, tb) for p in found]
-    if swapped or (relation != "excerpt" and doc_a.id > doc_b.id):
+    if not keep_order and (swapped or (relation != "excerpt" and doc_a.id > doc_b.id)):
         doc_a, doc_b, cov_a, cov_b = doc_b, doc_a, cov_b, cov_a
         passages = [swap(p) for p in passages]
     passages.sort(key=lambda p: (p.a, p.b))
-    origin = choose_origin(relation, doc_a.id, doc_b.id, doc_a.date, doc_b.date)
+    longer_b = not swapped if keep_order else True
+    origin = choose_origin(relation, doc_a.id, doc_b.id, doc_a.date, doc_b.date, longer_b=longer_b)
     return Pair(doc_a.id, doc_b.id, relation, origin, cov_a, cov_b, tuple(passages))
 
 
