@@ -23,7 +23,7 @@ import pyarrow as pa
 from textreuse.align.local_align import align_hashes
 from textreuse.config import Config
 from textreuse.index.candidates import candidate_pairs, fingerprint, sketch
-from textreuse.index.tokenize import Tokens, tokenize
+from textreuse.index.tokenize import Tokens, tokenize, tokenize_many
 from textreuse.ingest.read import read_inputs
 from textreuse.model import RELATIONS, Document, Family, Pair, Reject
 from textreuse.relate.cluster import cluster
@@ -130,8 +130,8 @@ def _sketch_chunk(ids: Sequence[int]) -> list[tuple[int, int, np.ndarray]]:
     docs: list[Document] = _STATE["docs"]
     config: Config = _STATE["config"]
     out = []
-    for k in ids:
-        hashes = tokenize(docs[k].raw_text).hashes
+    for tokens in tokenize_many([docs[k].raw_text for k in ids]):
+        hashes = tokens.hashes
         out.append((fingerprint(hashes), int(hashes.shape[0]), sketch(hashes, config=config.index)))
     return out
 
@@ -145,10 +145,17 @@ class _TokenCache:
     def __call__(self, k: int) -> Tokens:
         tokens = self.cache.get(k)
         if tokens is None:
-            if len(self.cache) >= self.size:
-                self.cache.clear()
-            tokens = self.cache[k] = tokenize(self.docs[k].raw_text)
+            self.load([k])
+            tokens = self.cache[k]
         return tokens
+
+    def load(self, ks: Iterable[int]) -> None:
+        """Tokenise the documents `ks` not yet cached, in one batch."""
+        missing = sorted({k for k in ks if k not in self.cache})
+        if len(self.cache) + len(missing) > self.size:
+            self.cache.clear()
+        for k, tokens in zip(missing, tokenize_many([self.docs[k].raw_text for k in missing])):
+            self.cache[k] = tokens
 
 
 def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
@@ -157,6 +164,9 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
     groups: dict[int, list[int]] = _STATE["groups"]
     config: Config = _STATE["config"]
     tokens = _STATE.setdefault("cache", _TokenCache(docs))
+    tokens.load(
+        m for ra, rb in tasks for r in (ra, rb) if r >= 0 for m in groups.get(r, [r])
+    )
     out: list[Pair] = []
     for ra, rb in tasks:
         if rb < 0:
