@@ -52,6 +52,45 @@ class TokenPassage:
     similarity: float
 
 
+@dataclass(frozen=True)
+class SeedIndex:
+    """A text's seed n-grams, sorted for look-up: built once per text, reused per pair."""
+
+    grams: U64
+    order: I64
+    sorted_grams: U64
+
+
+def seed_index(hashes: U64, *, n: int) -> SeedIndex:
+    """Return the seed n-grams of a token-hash sequence, with their sort order."""
+    grams = ngrams(hashes, n)
+    order = np.argsort(grams, kind="stable")
+    return SeedIndex(grams, order, grams[order])
+
+
+def match_seeds(a: SeedIndex, b: SeedIndex, *, max_occurrences: int) -> tuple[I64, I64]:
+    """Return token positions ``(i, j)`` where the same n-gram starts in text a and text b.
+
+    N-grams that recur more than `max_occurrences` times in text a are skipped.
+    """
+    gb = b.grams
+    if a.grams.shape[0] == 0 or gb.shape[0] == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    left = np.searchsorted(a.sorted_grams, gb, side="left")
+    count = np.searchsorted(a.sorted_grams, gb, side="right") - left
+    keep = (count > 0) & (count <= max_occurrences)
+    jpos = np.flatnonzero(keep)
+    counts = count[keep]
+    if counts.shape[0] and int(counts.max()) == 1:
+        return a.order[left[keep]].astype(np.int64), jpos.astype(np.int64)
+    total = int(counts.sum())
+    j = np.repeat(jpos, counts)
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    i = a.order[np.repeat(left[keep], counts) + (np.arange(total) - first)]
+    return i.astype(np.int64), j.astype(np.int64)
+
+
 def find_seeds(ha: U64, hb: U64, *, n: int, max_occurrences: int) -> tuple[I64, I64]:
     """Return token positions ``(i, j)`` where the same n-gram starts in both texts.
 
@@ -61,25 +100,10 @@ def find_seeds(ha: U64, hb: U64, *, n: int, max_occurrences: int) -> tuple[I64, 
     >>> i.tolist(), j.tolist()
     ([1], [0])
     """
-    ga, gb = ngrams(ha, n), ngrams(hb, n)
-    if ga.shape[0] == 0 or gb.shape[0] == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    order = np.argsort(ga, kind="stable")
-    sga = ga[order]
-    left = np.searchsorted(sga, gb, side="left")
-    count = np.searchsorted(sga, gb, side="right") - left
-    keep = (count > 0) & (count <= max_occurrences)
-    jpos = np.flatnonzero(keep)
-    counts = count[keep]
-    total = int(counts.sum())
-    j = np.repeat(jpos, counts)
-    first = np.repeat(np.cumsum(counts) - counts, counts)
-    i = order[np.repeat(left[keep], counts) + (np.arange(total) - first)]
-    return i.astype(np.int64), j.astype(np.int64)
+    return match_seeds(seed_index(ha, n=n), seed_index(hb, n=n), max_occurrences=max_occurrences)
 
 
-def dense_seeds(i: I64, j: I64, *, radius: int, look: int = 8) -> npt.NDArray[np.bool_]:
+def dense_seeds(i: I64, j: I64, *, radius: int, look: int = 4) -> npt.NDArray[np.bool_]:
     """Return a mask of the seeds that have another seed within `radius` in both texts.
 
     >>> dense_seeds(np.array([0, 2, 90]), np.array([5, 7, 3]), radius=4).tolist()
@@ -129,11 +153,10 @@ def cluster_seeds(i: I64, j: I64, *, n: int, max_gap: int) -> list[I64]:
     return done
 
 
-def _covered(starts: I64, lo: int, hi: int, n: int) -> int:
-    marks = np.zeros(hi - lo + 1, dtype=np.int64)
-    np.add.at(marks, starts - lo, 1)
-    np.add.at(marks, starts - lo + n, -1)
-    return int(np.count_nonzero(np.cumsum(marks)[:-1]))
+def _covered(starts: I64, n: int) -> int:
+    """Return how many tokens the n-grams starting at `starts` cover together."""
+    s = np.unique(starts)
+    return int(np.minimum(np.diff(s), n).sum()) + n
 
 
 def _merge(passages: list[TokenPassage], gap: int) -> list[TokenPassage]:
@@ -163,7 +186,13 @@ def align_hashes(ha: U64, hb: U64, *, config: AlignConfig = AlignConfig()) -> li
     [(0, 40, 3, 42)]
     """
     n = config.seed_n
-    i, j = find_seeds(ha, hb, n=n, max_occurrences=config.max_seed_occurrences)
+    return align_indexed(seed_index(ha, n=n), seed_index(hb, n=n), config=config)
+
+
+def align_indexed(a: SeedIndex, b: SeedIndex, *, config: AlignConfig = AlignConfig()) -> list[TokenPassage]:
+    """Return :func:`align_hashes` of two texts whose seed indexes are already built."""
+    n = config.seed_n
+    i, j = match_seeds(a, b, max_occurrences=config.max_seed_occurrences)
     if config.neighbour_radius:
         dense = dense_seeds(i, j, radius=config.neighbour_radius)
         i, j = i[dense], j[dense]
@@ -174,7 +203,7 @@ def align_hashes(ha: U64, hb: U64, *, config: AlignConfig = AlignConfig()) -> li
         b0, b1 = int(gj.min()), int(gj.max()) + n
         if min(a1 - a0, b1 - b0) < min(config.min_words, 1 + config.max_gap):
             continue
-        covered = _covered(gi, a0, a1, n) + _covered(gj, b0, b1, n)
+        covered = min(_covered(gi, n), a1 - a0) + min(_covered(gj, n), b1 - b0)
         found.append(TokenPassage(a0, a1, b0, b1, covered / (a1 - a0 + b1 - b0)))
     merged = _merge(found, config.max_gap)
     kept = [p for p in merged if min(p.a1 - p.a0, p.b1 - p.b0) >= config.min_words]

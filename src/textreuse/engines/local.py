@@ -20,9 +20,9 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 import pyarrow as pa
 
-from textreuse.align.local_align import align_hashes
+from textreuse.align.local_align import SeedIndex, align_hashes, align_indexed, seed_index
 from textreuse.config import Config
-from textreuse.index.candidates import candidate_pairs, fingerprint, sketch
+from textreuse.index.candidates import Sketch, candidate_pairs, fingerprint, sketch
 from textreuse.index.tokenize import Tokens, tokenize, tokenize_many
 from textreuse.ingest.read import read_inputs
 from textreuse.model import RELATIONS, Document, Family, Pair, Reject
@@ -126,24 +126,39 @@ def run_parallel(
             advance(len(c))
 
 
-def _sketch_chunk(ids: Sequence[int]) -> list[tuple[int, int, np.ndarray]]:
+def _sketch_chunk(ids: Sequence[int]) -> list[tuple[int, Sketch, Tokens | None]]:
     docs: list[Document] = _STATE["docs"]
     config: Config = _STATE["config"]
+    keep = _STATE["keep_tokens"]
     out = []
     for tokens in tokenize_many([docs[k].raw_text for k in ids]):
         hashes = tokens.hashes
-        out.append((fingerprint(hashes), int(hashes.shape[0]), sketch(hashes, config=config.index)))
+        fp = fingerprint(hashes) if len(tokens) else 0
+        out.append((fp, sketch(hashes, config=config.index), tokens if keep else None))
     return out
 
 
-class _TokenCache:
-    """Tokens of recently used documents (tasks are sorted, so neighbours repeat)."""
+# Bytes of token arrays per character of text (a word of ~6 characters costs 24 bytes).
+TOKEN_BYTES_PER_CHAR = 4
 
-    def __init__(self, docs: list[Document], size: int = 512) -> None:
-        self.docs, self.size, self.cache = docs, size, {}  # type: ignore[var-annotated]
+
+class _TokenCache:
+    """Tokens of recently used documents, over those kept from the index stage."""
+
+    def __init__(self, docs: list[Document], n: int, kept: dict[int, Tokens], size: int = 512) -> None:
+        self.docs, self.n, self.size, self.kept = docs, n, size, kept
+        self.cache: dict[int, Tokens] = {}
+        self.seeds: dict[int, SeedIndex] = {}
+
+    def seed_index(self, k: int) -> SeedIndex:
+        """Return the seed index of document `k`, built once."""
+        index = self.seeds.get(k)
+        if index is None:
+            index = self.seeds[k] = seed_index(self(k).hashes, n=self.n)
+        return index
 
     def __call__(self, k: int) -> Tokens:
-        tokens = self.cache.get(k)
+        tokens = self.kept.get(k) or self.cache.get(k)
         if tokens is None:
             self.load([k])
             tokens = self.cache[k]
@@ -151,9 +166,10 @@ class _TokenCache:
 
     def load(self, ks: Iterable[int]) -> None:
         """Tokenise the documents `ks` not yet cached, in one batch."""
-        missing = sorted({k for k in ks if k not in self.cache})
+        missing = sorted({k for k in ks if k not in self.cache and k not in self.kept})
         if len(self.cache) + len(missing) > self.size:
             self.cache.clear()
+            self.seeds.clear()
         for k, tokens in zip(missing, tokenize_many([self.docs[k].raw_text for k in missing])):
             self.cache[k] = tokens
 
@@ -163,7 +179,7 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
     docs: list[Document] = _STATE["docs"]
     groups: dict[int, list[int]] = _STATE["groups"]
     config: Config = _STATE["config"]
-    tokens = _STATE.setdefault("cache", _TokenCache(docs))
+    tokens = _STATE.setdefault("cache", _TokenCache(docs, config.align.seed_n, _STATE["kept"]))
     tokens.load(
         m for ra, rb in tasks for r in (ra, rb) if r >= 0 for m in groups.get(r, [r])
     )
@@ -179,7 +195,7 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
                     if p is not None:
                         out.append(p)
             continue
-        found = align_hashes(tokens(ra).hashes, tokens(rb).hashes, config=config.align)
+        found = align_indexed(tokens.seed_index(ra), tokens.seed_index(rb), config=config.align)
         if not found:
             continue
         for dx in groups.get(ra, [ra]):
@@ -197,24 +213,33 @@ def scan_documents(
     workers: int | None = None,
     config: Config = Config(),
     reporter: Reporter | None = None,
+    token_memory: int = 512 << 20,
 ) -> ScanResult:
-    """Return the pairs and families of documents already read."""
+    """Return the pairs and families of documents already read.
+
+    When the corpus's tokens fit in `token_memory` bytes, those of the index stage
+    are kept for alignment instead of tokenising the documents again.
+    """
     reporter = reporter or _Silent()
     workers = workers or default_workers()
     seconds: dict[str, float] = {}
     _STATE.clear()
-    _STATE.update(docs=docs, config=config)
+    keep = sum(len(d.raw_text) for d in docs) * TOKEN_BYTES_PER_CHAR <= token_memory
+    _STATE.update(docs=docs, config=config, keep_tokens=keep)
 
     t0 = time.perf_counter()
-    sketches: list[np.ndarray] = []
+    sketches: list[Sketch] = []
+    kept: dict[int, Tokens] = {}
     by_print: dict[int, list[int]] = defaultdict(list)
     with reporter.stage("index", len(docs)) as advance:
         ids = list(range(len(docs)))
         for chunk_result in run_parallel(_sketch_chunk, ids, workers=workers, advance=advance, chunk=256):
-            for fp, n_tokens, sk in chunk_result:
+            for fp, sk, tokens in chunk_result:
                 k = len(sketches)
                 sketches.append(sk)
-                if n_tokens:
+                if tokens is not None:
+                    kept[k] = tokens
+                if fp:
                     by_print[fp].append(k)
     groups = {members[0]: members for members in by_print.values() if len(members) > 1}
     reps = [members[0] for members in by_print.values()]
@@ -228,6 +253,9 @@ def scan_documents(
     rep_index = np.array(reps, dtype=np.int64)
     tasks = [(int(x), int(y)) for x, y in zip(rep_index[a], rep_index[b])]
     tasks += [(r, -1) for r in sorted(groups)]
+    needed = {m for t in tasks for r in t if r >= 0 for m in groups.get(r, [r])}
+    _STATE["kept"] = {k: v for k, v in kept.items() if k in needed}
+    del kept
     seconds["candidates"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

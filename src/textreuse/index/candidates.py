@@ -40,6 +40,8 @@ class IndexConfig:
     """N-grams found in more documents than this are too common to pair on."""
     min_shared: int = 2
     """Sampled n-grams two documents must share to become a candidate pair."""
+    window: int = 50
+    """Shared n-grams support each other only within this many words in both texts."""
 
 
 def fingerprint(hashes: U64) -> int:
@@ -47,56 +49,92 @@ def fingerprint(hashes: U64) -> int:
     return xxhash.xxh3_64_intdigest(np.ascontiguousarray(hashes).tobytes())
 
 
-def sketch(hashes: U64, *, config: IndexConfig = IndexConfig()) -> U64:
-    """Return the sorted distinct sampled n-gram hashes of one document.
+@dataclass(frozen=True)
+class Sketch:
+    """A document's sampled n-grams: distinct hashes and where each first occurs."""
+
+    hashes: U64
+    positions: I64
+
+    def __len__(self) -> int:
+        return int(self.hashes.shape[0])
+
+
+def sketch(hashes: U64, *, config: IndexConfig = IndexConfig()) -> Sketch:
+    """Return the distinct sampled n-grams of one document with their word positions.
 
     >>> from textreuse.index.tokenize import tokenize
     >>> s = sketch(tokenize(" ".join(f"w{k}" for k in range(400))).hashes)
-    >>> 50 < s.shape[0] < 150
-    True
+    >>> 50 < len(s) < 150, bool((s.positions < 400).all())
+    (True, True)
     """
     grams = ngrams(hashes, config.shingle_n)
-    return np.unique(grams[grams % np.uint64(config.sample) == 0])
+    where = np.flatnonzero(grams % np.uint64(config.sample) == 0)
+    uniq, first = np.unique(grams[where], return_index=True)
+    return Sketch(uniq, where[first].astype(np.int64))
 
 
 def candidate_pairs(
-    sketches: list[U64], *, config: IndexConfig = IndexConfig()
+    sketches: list[Sketch], *, config: IndexConfig = IndexConfig()
 ) -> tuple[I64, I64, I64]:
     """Return candidate pairs ``(a, b, shared)`` of sketch indices, ``a < b``.
 
-    >>> a = np.array([1, 2, 3], dtype=np.uint64)
-    >>> pa, pb, shared = candidate_pairs([a, a[:2], np.array([9], dtype=np.uint64)])
+    Two shared n-grams support each other only when they lie within ``window``
+    words of each other in both documents, as n-grams of one shared passage do,
+    without overlapping; chance matches of stock phrases are scattered or overlap.
+
+    >>> a = Sketch(np.array([1, 2, 3], dtype=np.uint64), np.array([0, 9, 30]))
+    >>> b = Sketch(np.array([1, 2], dtype=np.uint64), np.array([100, 108]))
+    >>> phrase = Sketch(np.array([1, 2], dtype=np.uint64), np.array([300, 301]))
+    >>> far = Sketch(np.array([1, 2], dtype=np.uint64), np.array([0, 900]))
+    >>> pa, pb, shared = candidate_pairs([a, b, far, phrase])
     >>> pa.tolist(), pb.tolist(), shared.tolist()
     ([0], [1], [2])
     """
     empty = np.zeros(0, dtype=np.int64)
     if len(sketches) < 2:
         return empty, empty, empty
-    sizes = np.fromiter((s.shape[0] for s in sketches), dtype=np.int64, count=len(sketches))
-    h = np.concatenate(sketches) if sizes.sum() else np.zeros(0, dtype=np.uint64)
+    sizes = np.fromiter((len(s) for s in sketches), dtype=np.int64, count=len(sketches))
+    if not sizes.sum():
+        return empty, empty, empty
+    h = np.concatenate([s.hashes for s in sketches])
+    at = np.concatenate([s.positions for s in sketches])
     d = np.repeat(np.arange(len(sketches), dtype=np.int64), sizes)
     order = np.lexsort((d, h))
-    h, d = h[order], d[order]
-    if h.shape[0] == 0:
-        return empty, empty, empty
+    h, d, at = h[order], d[order], at[order]
     first = np.concatenate(([True], h[1:] != h[:-1]))
     starts = np.flatnonzero(first)
     size = np.diff(np.append(starts, h.shape[0]))
     group = np.cumsum(first) - 1
     keep = (size[group] >= 2) & (size[group] <= config.max_df)
-    d = d[keep]
+    d, at = d[keep], at[keep]
     remaining = (size[group] - (np.arange(h.shape[0]) - starts[group]) - 1)[keep]
     n_docs = np.int64(len(sketches))
-    keys = []
+    keys, pos_a, pos_b = [], [], []
     pos = np.arange(d.shape[0])
     offset = 1
     while pos.shape[0]:
         pos = pos[remaining[pos] >= offset]
         keys.append(d[pos] * n_docs + d[pos + offset])
+        pos_a.append(at[pos])
+        pos_b.append(at[pos + offset])
         offset += 1
-    if not keys:
-        return empty, empty, empty
-    uniq, counts = np.unique(np.concatenate(keys), return_counts=True)
-    sel = counts >= config.min_shared
+    key, pa, pb = np.concatenate(keys), np.concatenate(pos_a), np.concatenate(pos_b)
+    order = np.lexsort((pa, key))
+    key, pa, pb = key[order], pa[order], pb[order]
+    # A link joins two shared n-grams of the same pair that are neighbours in both
+    # texts but do not overlap: overlapping n-grams of one short stock phrase
+    # ("and James Grady made in the") are one piece of evidence, not two.
+    step_a, step_b = pa[1:] - pa[:-1], np.abs(pb[1:] - pb[:-1])
+    link = (
+        (key[1:] == key[:-1])
+        & (step_a >= config.shingle_n)
+        & (step_a <= config.window)
+        & (step_b >= config.shingle_n)
+        & (step_b <= config.window)
+    )
+    uniq, index, counts = np.unique(key, return_index=True, return_counts=True)
+    links = np.add.reduceat(np.append(link, False).astype(np.int64), index)
+    sel = (counts >= config.min_shared) & (links >= config.min_shared - 1)
     uniq = uniq[sel]
     return uniq // n_docs, uniq % n_docs, counts[sel].astype(np.int64)

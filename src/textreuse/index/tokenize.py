@@ -19,16 +19,31 @@ import xxhash
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
-_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
-_FNV_PRIME = np.uint64(0x100000001B3)
-# Tokens longer than this are hashed one by one with xxhash: they are rare in text
-# and would make the vectorised loop (one step per character position) long.
-_VECTOR_MAX_LEN = 24
+# Words are hashed as polynomials over their code points, P odd so it has an inverse
+# modulo 2**64: with prefix sums S of c[k] * P**k, a word's hash is
+# (S[end] - S[start]) * P**-start, one vector operation for all words of a text.
+_P = 0x100000001B3
+_P_INV = pow(_P, -1, 1 << 64)
+# Texts are hashed in windows of this many characters, so the power tables stay small.
+_WINDOW = 1 << 20
+# Words longer than this are hashed one by one with xxhash (rare in text).
+_LONG = 64
 
-# ASCII word characters: letters and digits (the underscore separates words).
-_ASCII_WORD = np.zeros(128, dtype=bool)
-for _c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789":
-    _ASCII_WORD[ord(_c)] = True
+
+def _power_table(base: int, n: int) -> npt.NDArray[np.uint64]:
+    table = np.full(n, base, dtype=np.uint64)
+    table[0] = 1
+    return np.cumprod(table, dtype=np.uint64)
+
+
+_POW = _power_table(_P, _WINDOW + _LONG + 1)
+_IPOW = _power_table(_P_INV, _WINDOW + _LONG + 1)
+
+
+@lru_cache(maxsize=1)
+def _bmp_word_table() -> npt.NDArray[np.bool_]:
+    """Return, for each code point of the Basic Multilingual Plane, whether it is a word character."""
+    return np.fromiter((_is_word_char(cp) for cp in range(65536)), dtype=bool, count=65536)
 
 
 @dataclass(frozen=True)
@@ -48,7 +63,6 @@ class Tokens:
         return self.ends - self.starts
 
 
-@lru_cache(maxsize=65536)
 def _is_word_char(cp: int) -> bool:
     # Letters, numbers and combining marks (so a decomposed "é" stays one word).
     return unicodedata.category(chr(cp))[0] in "LNM"
@@ -59,14 +73,16 @@ def _codepoints(text: str) -> npt.NDArray[np.uint32]:
 
 
 def _word_mask(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    table = _bmp_word_table()
+    if cps.shape[0] == 0 or int(cps.max()) < 65536:
+        return table[cps]
     mask = np.zeros(cps.shape[0], dtype=bool)
-    ascii_ = cps < 128
-    mask[ascii_] = _ASCII_WORD[cps[ascii_]]
-    if not ascii_.all():
-        other = ~ascii_
-        uniq, inverse = np.unique(cps[other], return_inverse=True)
-        table = np.fromiter((_is_word_char(int(u)) for u in uniq), dtype=bool, count=uniq.shape[0])
-        mask[other] = table[inverse]
+    bmp = cps < 65536
+    mask[bmp] = table[cps[bmp]]
+    astral = np.flatnonzero(~bmp)
+    uniq, inverse = np.unique(cps[astral], return_inverse=True)
+    words = np.fromiter((_is_word_char(int(u)) for u in uniq), dtype=bool, count=uniq.shape[0])
+    mask[astral] = words[inverse]
     return mask
 
 
@@ -88,14 +104,21 @@ def _hash_words(cps: npt.NDArray[np.uint32], starts: I64, ends: I64) -> U64:
     """Return a 64-bit hash per word, the word being code points ``cps[starts[i]:ends[i]]``."""
     n = starts.shape[0]
     lens = ends - starts
-    h = np.full(n, _FNV_OFFSET, dtype=np.uint64)
-    codes = cps.astype(np.uint64)
+    h = np.zeros(n, dtype=np.uint64)
+    first = 0
     with np.errstate(over="ignore"):
-        for k in range(min(int(lens.max(initial=0)), _VECTOR_MAX_LEN)):
-            active = np.flatnonzero(lens > k)
-            h[active] = (h[active] ^ codes[starts[active] + k]) * _FNV_PRIME
-        h = _mix(h ^ lens.astype(np.uint64))
-    for i in np.flatnonzero(lens > _VECTOR_MAX_LEN):
+        while first < n:
+            lo = int(starts[first])
+            last = int(np.searchsorted(starts, lo + _WINDOW, side="left"))
+            hi = min(cps.shape[0], lo + _WINDOW + _LONG)
+            prefix = np.zeros(hi - lo + 1, dtype=np.uint64)
+            np.cumsum(cps[lo:hi].astype(np.uint64) * _POW[: hi - lo], out=prefix[1:])
+            s = starts[first:last] - lo
+            e = np.minimum(ends[first:last], hi) - lo
+            h[first:last] = (prefix[e] - prefix[s]) * _IPOW[s]
+            first = last
+        h = _mix(h ^ (lens.astype(np.uint64) << np.uint64(56)))
+    for i in np.flatnonzero(lens > _LONG):
         h[i] = xxhash.xxh3_64_intdigest(cps[starts[i] : ends[i]].tobytes())
     return h
 

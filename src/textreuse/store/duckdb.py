@@ -52,7 +52,8 @@ def write(path: str | Path, tables: dict[str, pa.Table], meta: dict[str, Any]) -
                 con.execute(f"CREATE TABLE {name} AS SELECT * FROM _incoming")
                 con.unregister("_incoming")
             con.execute("CREATE TABLE runs (key VARCHAR, value VARCHAR)")
-            con.executemany("INSERT INTO runs VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()])
+            for key, value in meta.items():
+                con.execute("INSERT INTO runs VALUES (?, ?)", [key, json.dumps(value)])
             con.execute("CHECKPOINT")
         finally:
             con.close()
