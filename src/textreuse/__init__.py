@@ -12,7 +12,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from textreuse.align.local_align import AlignConfig, align
+from textreuse.align.local_align import AlignConfig, align_texts
 from textreuse.config import Config
 from textreuse.engines.local import ScanResult, relate_documents, scan, scan_documents
 from textreuse.errors import AlignError, IngestError, StoreError, TextReuseError
@@ -41,7 +41,7 @@ __all__ = [
     "TextReuseError",
     "Tokens",
     "__version__",
-    "align",
+    "align_texts",
     "relate_documents",
     "scan",
     "scan_documents",

@@ -38,7 +38,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="The textreuse database (DuckDB file).")]
 DEFAULT_DB = Path("textreuse.duckdb")
@@ -115,11 +115,7 @@ def scan_command(
         summary = result.counts()
         summary["seconds"]["total"] = round(time.perf_counter() - started, 3)
         summary["db"] = str(db)
-        store.write(
-            db,
-            result.tables(),
-            {"version": __version__, "inputs": [str(p) for p in paths], "summary": summary},
-        )
+        result.save(db, meta={"inputs": [str(p) for p in paths], "summary": summary})
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
     for r in result.rejects:

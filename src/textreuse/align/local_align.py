@@ -29,10 +29,14 @@ class AlignConfig:
     """Words per seed n-gram."""
     max_gap: int = 30
     """Largest run of unmatched words that a passage may bridge."""
-    min_words: int = 20
+    min_words: int = 25
     """Shortest passage reported, in words, on both sides."""
     max_seed_occurrences: int = 16
     """Seeds whose n-gram recurs more often than this in one text are ignored."""
+    rare_word_seeds: bool = True
+    """Also seed on single words that occur exactly once in each text. Rewording
+    (synonyms, shuffles, translation) breaks most n-grams but leaves many of a
+    passage's distinctive words; the density filter discards chance matches."""
     neighbour_radius: int = 10
     """A seed counts only if another seed lies within this many words in both texts:
     chance matches of common phrases are isolated, shared passages are dense."""
@@ -59,13 +63,29 @@ class SeedIndex:
     grams: U64
     order: I64
     sorted_grams: U64
+    rare: U64
+    """Sorted hashes of the words that occur exactly once."""
+    rare_positions: I64
 
 
 def seed_index(hashes: U64, *, n: int) -> SeedIndex:
-    """Return the seed n-grams of a token-hash sequence, with their sort order."""
+    """Return the seed n-grams of a token-hash sequence, with their sort order.
+
+    >>> from textreuse.index.tokenize import tokenize
+    >>> seed_index(tokenize("a b a c").hashes, n=2).rare_positions.tolist() in ([1, 3], [3, 1])
+    True
+    """
     grams = ngrams(hashes, n)
     order = np.argsort(grams, kind="stable")
-    return SeedIndex(grams, order, grams[order])
+    words, first, counts = np.unique(hashes, return_index=True, return_counts=True)
+    once = counts == 1
+    return SeedIndex(grams, order, grams[order], words[once], first[once].astype(np.int64))
+
+
+def match_rare(a: SeedIndex, b: SeedIndex) -> tuple[I64, I64]:
+    """Return token positions ``(i, j)`` of words that occur exactly once in each text."""
+    _, ia, ib = np.intersect1d(a.rare, b.rare, assume_unique=True, return_indices=True)
+    return a.rare_positions[ia], b.rare_positions[ib]
 
 
 def match_seeds(a: SeedIndex, b: SeedIndex, *, max_occurrences: int) -> tuple[I64, I64]:
@@ -103,22 +123,24 @@ def find_seeds(ha: U64, hb: U64, *, n: int, max_occurrences: int) -> tuple[I64, 
     return match_seeds(seed_index(ha, n=n), seed_index(hb, n=n), max_occurrences=max_occurrences)
 
 
-def dense_seeds(i: I64, j: I64, *, radius: int, look: int = 4) -> npt.NDArray[np.bool_]:
-    """Return a mask of the seeds that have another seed within `radius` in both texts.
+def neighbours(i: I64, j: I64, *, radius: int, look: int = 4) -> I64:
+    """Return, per seed, how many other seeds lie within `radius` in both texts.
 
-    >>> dense_seeds(np.array([0, 2, 90]), np.array([5, 7, 3]), radius=4).tolist()
-    [True, True, False]
+    Only the `look` nearest seeds on each side along text a are examined.
+
+    >>> neighbours(np.array([0, 2, 3, 90]), np.array([5, 7, 6, 3]), radius=4).tolist()
+    [2, 2, 2, 0]
     """
     order = np.argsort(i, kind="stable")
     si, sj = i[order], j[order]
-    near = np.zeros(si.shape[0], dtype=bool)
+    near = np.zeros(si.shape[0], dtype=np.int64)
     for k in range(1, min(look, si.shape[0] - 1) + 1):
         hit = (si[k:] - si[:-k] <= radius) & (np.abs(sj[k:] - sj[:-k]) <= radius)
-        near[k:] |= hit
-        near[:-k] |= hit
-    mask = np.zeros_like(near)
-    mask[order] = near
-    return mask
+        near[k:] += hit
+        near[:-k] += hit
+    count = np.zeros_like(near)
+    count[order] = near
+    return count
 
 
 def _split(members: I64, coord: I64, limit: int) -> list[I64]:
@@ -153,10 +175,16 @@ def cluster_seeds(i: I64, j: I64, *, n: int, max_gap: int) -> list[I64]:
     return done
 
 
-def _covered(starts: I64, n: int) -> int:
-    """Return how many tokens the n-grams starting at `starts` cover together."""
-    s = np.unique(starts)
-    return int(np.minimum(np.diff(s), n).sum()) + n
+def _covered(starts: I64, widths: I64) -> int:
+    """Return how many tokens the seeds ``[starts, starts + widths)`` cover together.
+
+    >>> _covered(np.array([0, 1, 10]), np.array([3, 1, 3]))
+    6
+    """
+    order = np.argsort(starts, kind="stable")
+    s = starts[order]
+    reach = np.maximum.accumulate(s + widths[order])
+    return int((np.minimum(reach[:-1], s[1:]) - s[:-1]).sum() + reach[-1] - s[-1])
 
 
 def _merge(passages: list[TokenPassage], gap: int) -> list[TokenPassage]:
@@ -193,17 +221,22 @@ def align_indexed(a: SeedIndex, b: SeedIndex, *, config: AlignConfig = AlignConf
     """Return :func:`align_hashes` of two texts whose seed indexes are already built."""
     n = config.seed_n
     i, j = match_seeds(a, b, max_occurrences=config.max_seed_occurrences)
+    w = np.full(i.shape[0], n, dtype=np.int64)
+    if config.rare_word_seeds:
+        ri, rj = match_rare(a, b)
+        i, j = np.concatenate((i, ri)), np.concatenate((j, rj))
+        w = np.concatenate((w, np.ones(ri.shape[0], dtype=np.int64)))
     if config.neighbour_radius:
-        dense = dense_seeds(i, j, radius=config.neighbour_radius)
-        i, j = i[dense], j[dense]
+        dense = neighbours(i, j, radius=config.neighbour_radius) >= 1
+        i, j, w = i[dense], j[dense], w[dense]
     found: list[TokenPassage] = []
     for group in cluster_seeds(i, j, n=n, max_gap=config.max_gap):
-        gi, gj = i[group], j[group]
-        a0, a1 = int(gi.min()), int(gi.max()) + n
-        b0, b1 = int(gj.min()), int(gj.max()) + n
+        gi, gj, gw = i[group], j[group], w[group]
+        a0, a1 = int(gi.min()), int((gi + gw).max())
+        b0, b1 = int(gj.min()), int((gj + gw).max())
         if min(a1 - a0, b1 - b0) < min(config.min_words, 1 + config.max_gap):
             continue
-        covered = min(_covered(gi, n), a1 - a0) + min(_covered(gj, n), b1 - b0)
+        covered = _covered(gi, gw) + _covered(gj, gw)
         found.append(TokenPassage(a0, a1, b0, b1, covered / (a1 - a0 + b1 - b0)))
     merged = _merge(found, config.max_gap)
     kept = [p for p in merged if min(p.a1 - p.a0, p.b1 - p.b0) >= config.min_words]
@@ -233,3 +266,15 @@ def to_raw(p: TokenPassage, ta: Tokens, tb: Tokens) -> Passage:
 def align(ta: Tokens, tb: Tokens, *, config: AlignConfig = AlignConfig()) -> list[Passage]:
     """Return the shared passages of two tokenised texts with raw character offsets."""
     return [to_raw(p, ta, tb) for p in align_hashes(ta.hashes, tb.hashes, config=config)]
+
+
+def align_texts(text_a: str, text_b: str, *, config: AlignConfig = AlignConfig()) -> list[Passage]:
+    """Return the shared passages of two texts, with raw character offsets into each.
+
+    >>> words = " ".join(f"w{k}" for k in range(30))
+    >>> [(p.a, p.b) for p in align_texts("Intro. " + words, words + " outro")]
+    [((7, 116), (0, 109))]
+    """
+    from textreuse.index.tokenize import tokenize
+
+    return align(tokenize(text_a), tokenize(text_b), config=config)

@@ -78,6 +78,13 @@ class ScanResult:
         """Return the aligned passages as an Arrow table, raw offsets into both documents."""
         return arrow.passages_table(self.pairs)
 
+    def save(self, db: str | Path, *, meta: dict[str, Any] | None = None) -> None:
+        """Write the results to a new DuckDB database at `db`, replacing it atomically."""
+        from textreuse import __version__
+        from textreuse.store import duckdb as store
+
+        store.write(db, self.tables(), {"version": __version__, "summary": self.counts(), **(meta or {})})
+
     def counts(self) -> dict[str, Any]:
         """Return the summary counts: documents, rejects, candidates, pairs by relation, families."""
         by_relation = {r: 0 for r in RELATIONS}
