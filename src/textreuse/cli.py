@@ -13,19 +13,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
 from textreuse import __version__
-from textreuse.config import Config
-from textreuse.engines.local import Advance, PairTask, align_pairs, relate_documents, scan
+from textreuse.engines.local import Advance, PairTask, align_pairs, scan
 from textreuse.errors import TextReuseError
-from textreuse.ingest.read import read_text_file
 from textreuse.model import Document, Pair
 from textreuse.report.highlight import diff_words
 from textreuse.store import duckdb as store
@@ -37,8 +42,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Ids, paths and texts are data: never read as rich markup or emoji codes.
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 DbOption = Annotated[Path, typer.Option("--db", help="The textreuse database (DuckDB file).")]
 DEFAULT_DB = Path("textreuse.duckdb")
@@ -55,7 +61,7 @@ class ExportFormat(str, Enum):
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", markup=True)
+    err.print(Text.assemble(("error: ", "bold red"), message))
     return typer.Exit(code)
 
 
@@ -86,7 +92,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = None,
 ) -> None:
     """Find where text comes from."""
@@ -96,11 +102,11 @@ def main(
 def scan_command(
     paths: Annotated[list[Path], typer.Argument(help="Folders, text files or JSONL files to read.")],
     db: DbOption = DEFAULT_DB,
-    workers: Annotated[Optional[int], typer.Option(help="Processes to use (default: all cores).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes to use (default: all cores).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
     max_rejects: Annotated[
-        Optional[int], typer.Option(help="Exit with code 3 if more inputs than this are rejected.")
+        int | None, typer.Option(help="Exit with code 3 if more inputs than this are rejected.")
     ] = None,
 ) -> None:
     """Read a corpus, find every pair of documents that share text, and store the results."""
@@ -110,7 +116,7 @@ def scan_command(
         result = scan(paths, workers=workers, reporter=RichReporter(quiet or as_json))
         if not result.documents:
             for r in result.rejects:
-                err.print(f"rejected {r.path}{':' + str(r.line) if r.line else ''}: {r.reason}", markup=False)
+                err.print(f"rejected {r.path}{':' + str(r.line) if r.line else ''}: {r.reason}")
             raise _fail("no readable documents in " + ", ".join(map(str, paths)))
         summary = result.counts()
         summary["seconds"]["total"] = round(time.perf_counter() - started, 3)
@@ -119,17 +125,17 @@ def scan_command(
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
     for r in result.rejects:
-        err.print(f"rejected {r.path}{':' + str(r.line) if r.line else ''}: {r.reason}", markup=False)
+        err.print(f"rejected {r.path}{':' + str(r.line) if r.line else ''}: {r.reason}")
     if as_json:
         summary["rejects"] = [{"path": r.path, "line": r.line, "reason": r.reason} for r in result.rejects]
-        out.print(json.dumps(summary), markup=False)
+        sys.stdout.write(json.dumps(summary) + "\n")
     else:
         rel = summary["pairs_by_relation"]
         err.print(
-            f"[bold]{summary['documents']}[/] documents read, [bold]{summary['rejected']}[/] rejected; "
-            f"[bold]{summary['pairs']}[/] pairs ("
+            f"{summary['documents']} documents read, {summary['rejected']} rejected; "
+            f"{summary['pairs']} pairs ("
             + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in rel.items())
-            + f"); [bold]{summary['families']}[/] families; "
+            + f"); {summary['families']} families; "
             f"{summary['seconds']['total']:.1f} s → {db}"
         )
     if max_rejects is not None and len(result.rejects) > max_rejects:
@@ -142,7 +148,13 @@ def _pairs_table(pairs: list[Pair]) -> Table:
         table.add_column(col, justify="right" if col.startswith(("cov", "pass")) else "left", overflow="fold")
     for p in pairs:
         table.add_row(
-            p.doc_a, p.doc_b, p.relation, p.origin or "", f"{p.coverage_a:.2f}", f"{p.coverage_b:.2f}", str(len(p.passages))
+            Text(p.doc_a),
+            Text(p.doc_b),
+            p.relation,
+            Text(p.origin or ""),
+            f"{p.coverage_a:.2f}",
+            f"{p.coverage_b:.2f}",
+            str(len(p.passages)),
         )
     return table
 
@@ -151,8 +163,8 @@ def _pairs_table(pairs: list[Pair]) -> Table:
 def pairs_command(
     db: DbOption = DEFAULT_DB,
     fmt: Annotated[PairFormat, typer.Option("--format", help="table for people, jsonl for programs.")] = PairFormat.table,
-    relation: Annotated[Optional[str], typer.Option(help="Only this relation.")] = None,
-    doc: Annotated[Optional[str], typer.Option(help="Only pairs with this document.")] = None,
+    relation: Annotated[str | None, typer.Option(help="Only this relation.")] = None,
+    doc: Annotated[str | None, typer.Option(help="Only pairs with this document.")] = None,
 ) -> None:
     """List the related pairs found by a scan."""
     try:
@@ -184,16 +196,21 @@ def _render_side(text: str, segments: list[tuple[str, tuple[int, int]]]) -> Text
 def show_pair(pair: Pair, doc_a: Document, doc_b: Document) -> None:
     """Print the pair's passages side by side with word differences highlighted."""
     out.print(
-        f"[bold]{pair.doc_a}[/] ↔ [bold]{pair.doc_b}[/]: {pair.relation}, origin {pair.origin or 'unknown'}, "
-        f"coverage {pair.coverage_a:.2f} / {pair.coverage_b:.2f}, {len(pair.passages)} passages"
+        Text.assemble(
+            (pair.doc_a, "bold"),
+            " ↔ ",
+            (pair.doc_b, "bold"),
+            f": {pair.relation}, origin {pair.origin or 'unknown'}, "
+            f"coverage {pair.coverage_a:.2f} / {pair.coverage_b:.2f}, {len(pair.passages)} passages",
+        )
     )
-    out.print("[dim]yellow: changed, red: only left, green: only right[/]")
+    out.print(Text("yellow: changed, red: only left, green: only right", style="dim"))
     for k, p in enumerate(pair.passages, start=1):
         ta, tb = doc_a.raw_text[p.a[0] : p.a[1]], doc_b.raw_text[p.b[0] : p.b[1]]
         segs = [s for s in diff_words(ta, tb) if s.op != "equal"]
         table = Table(title=f"passage {k}: a[{p.a[0]}:{p.a[1]}] b[{p.b[0]}:{p.b[1]}] similarity {p.similarity:.2f}", expand=True)
-        table.add_column(pair.doc_a, ratio=1, overflow="fold")
-        table.add_column(pair.doc_b, ratio=1, overflow="fold")
+        table.add_column(Text(pair.doc_a), ratio=1, overflow="fold")
+        table.add_column(Text(pair.doc_b), ratio=1, overflow="fold")
         table.add_row(
             _render_side(ta, [(s.op, s.a) for s in segs if s.op != "insert"]),
             _render_side(tb, [(s.op, s.b) for s in segs if s.op != "delete"]),
@@ -240,7 +257,7 @@ def families_command(
     for col in ("family", "size", "origin", "members"):
         table.add_column(col, overflow="fold")
     for f in families:
-        table.add_row(f.id, str(len(f.members)), f.origin or "", ", ".join(f.members))
+        table.add_row(f.id, str(len(f.members)), Text(f.origin or ""), Text(", ".join(f.members)))
     out.print(table)
 
 
@@ -252,7 +269,7 @@ def _read_pairs_file(pairs_file: Path, base: Path) -> list[PairTask]:
         if not fields:
             continue
         if len(fields) != 2:
-            err.print(f"{pairs_file}:{number}: expected two paths, found {len(fields)}; line skipped", markup=False)
+            err.print(f"{pairs_file}:{number}: expected two paths, found {len(fields)}; line skipped")
             continue
         tasks.append(PairTask(str(base / fields[0]), str(base / fields[1]), fields[0], fields[1]))
     return tasks
@@ -265,12 +282,12 @@ def _no_pair(task: PairTask) -> dict[str, object]:
 
 @app.command("align")
 def align_command(
-    files: Annotated[Optional[list[Path]], typer.Argument(help="Two files to align.")] = None,
-    pairs_file: Annotated[Optional[Path], typer.Option("--pairs", help="A file of pairs: two paths a line.")] = None,
+    files: Annotated[list[Path] | None, typer.Argument(help="Two files to align.")] = None,
+    pairs_file: Annotated[Path | None, typer.Option("--pairs", help="A file of pairs: two paths a line.")] = None,
     base: Annotated[Path, typer.Option(help="Folder the paths in --pairs are relative to.")] = Path("."),
     fmt: Annotated[PairFormat, typer.Option("--format", help="table or jsonl.")] = PairFormat.table,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format jsonl.")] = False,
-    workers: Annotated[Optional[int], typer.Option(help="Processes to use (default: all cores).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes to use (default: all cores).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Align given pairs of files without a database or candidate search.
@@ -292,7 +309,7 @@ def align_command(
     for outcome in align_pairs(tasks, workers=workers, reporter=RichReporter(quiet or len(tasks) < 2)):
         if outcome.error:
             failed += 1
-            err.print(f"skipped {outcome.task.id_a} {outcome.task.id_b}: {outcome.error}", markup=False)
+            err.print(f"skipped {outcome.task.id_a} {outcome.task.id_b}: {outcome.error}")
             continue
         if jsonl:
             row = outcome.pair.to_dict() if outcome.pair else _no_pair(outcome.task)
@@ -317,7 +334,7 @@ def export_command(
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
     for path in written:
-        out.print(str(path), markup=False)
+        out.print(str(path))
 
 
 @app.command("rejects")
@@ -329,7 +346,7 @@ def rejects_command(db: DbOption = DEFAULT_DB) -> None:
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
     for path, line, reason in rows:
-        out.print(f"{path}{':' + str(line) if line else ''}\t{reason}", markup=False)
+        out.print(f"{path}{':' + str(line) if line else ''}\t{reason}")
 
 
 @app.command("text")
@@ -341,10 +358,3 @@ def text_command(doc_id: Annotated[str, typer.Argument(help="A document id.")], 
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
 
-
-def align_files(a: Path, b: Path, *, config: Config = Config()) -> Pair | None:
-    """Return how two files relate (used by the CLI's single-pair mode and tests)."""
-    docs = [read_text_file(p, str(p)) for p in (a, b)]
-    if not all(isinstance(d, Document) for d in docs):
-        raise TextReuseError("; ".join(f"{d.path}: {d.reason}" for d in docs if not isinstance(d, Document)))  # type: ignore[union-attr]
-    return relate_documents(docs[0], docs[1], config=config)  # type: ignore[arg-type]

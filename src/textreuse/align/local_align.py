@@ -123,24 +123,37 @@ def find_seeds(ha: U64, hb: U64, *, n: int, max_occurrences: int) -> tuple[I64, 
     return match_seeds(seed_index(ha, n=n), seed_index(hb, n=n), max_occurrences=max_occurrences)
 
 
-def neighbours(i: I64, j: I64, *, radius: int, look: int = 4) -> I64:
-    """Return, per seed, how many other seeds lie within `radius` in both texts.
+def has_neighbour(i: I64, j: I64, *, radius: int) -> npt.NDArray[np.bool_]:
+    """Return, per seed, whether another seed lies within `radius` words in both texts.
 
-    Only the `look` nearest seeds on each side along text a are examined.
+    Seeds are sorted along text a; each keeps looking further along it only while
+    it has no neighbour yet and the next candidates are still within reach, so a
+    passage quoted many times in text b (many seeds at one position) keeps its seeds.
 
-    >>> neighbours(np.array([0, 2, 3, 90]), np.array([5, 7, 6, 3]), radius=4).tolist()
-    [2, 2, 2, 0]
+    >>> has_neighbour(np.array([0, 2, 3, 90]), np.array([5, 7, 6, 3]), radius=4).tolist()
+    [True, True, True, False]
     """
-    order = np.argsort(i, kind="stable")
+    m = i.shape[0]
+    order = np.lexsort((j, i))
     si, sj = i[order], j[order]
-    near = np.zeros(si.shape[0], dtype=np.int64)
-    for k in range(1, min(look, si.shape[0] - 1) + 1):
-        hit = (si[k:] - si[:-k] <= radius) & (np.abs(sj[k:] - sj[:-k]) <= radius)
-        near[k:] += hit
-        near[:-k] += hit
-    count = np.zeros_like(near)
-    count[order] = near
-    return count
+    near = np.zeros(m, dtype=bool)
+    pending = np.arange(m)
+    k = 1
+    while pending.shape[0] and k < m:
+        reach = np.zeros(pending.shape[0], dtype=bool)
+        for partner in (pending + k, pending - k):
+            inside = (partner >= 0) & (partner < m)
+            p, q = pending[inside], partner[inside]
+            close = np.abs(si[q] - si[p]) <= radius
+            hit = close & (np.abs(sj[q] - sj[p]) <= radius)
+            near[p[hit]] = True
+            near[q[hit]] = True
+            reach[inside] |= close
+        pending = pending[reach & ~near[pending]]
+        k += 1
+    mask = np.zeros(m, dtype=bool)
+    mask[order] = near
+    return mask
 
 
 def _split(members: I64, coord: I64, limit: int) -> list[I64]:
@@ -227,7 +240,7 @@ def align_indexed(a: SeedIndex, b: SeedIndex, *, config: AlignConfig = AlignConf
         i, j = np.concatenate((i, ri)), np.concatenate((j, rj))
         w = np.concatenate((w, np.ones(ri.shape[0], dtype=np.int64)))
     if config.neighbour_radius:
-        dense = neighbours(i, j, radius=config.neighbour_radius) >= 1
+        dense = has_neighbour(i, j, radius=config.neighbour_radius)
         i, j, w = i[dense], j[dense], w[dense]
     found: list[TokenPassage] = []
     for group in cluster_seeds(i, j, n=n, max_gap=config.max_gap):

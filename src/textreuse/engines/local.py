@@ -362,7 +362,7 @@ def _align_chunk(tasks: Sequence[PairTask]) -> list[PairOutcome]:
             docs.append(texts[key])
         bad = [d for d in docs if isinstance(d, Reject)]
         if bad:
-            out.append(PairOutcome(task, None, "; ".join(f"{r.path}: {r.reason}" for r in bad)))  # type: ignore[union-attr]
+            out.append(PairOutcome(task, None, "; ".join(f"{r.path}: {r.reason}" for r in bad)))
             continue
         out.append(PairOutcome(task, relate_documents(docs[0], docs[1], keep_order=True, config=config)))  # type: ignore[arg-type]
     return out

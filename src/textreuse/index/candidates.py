@@ -119,22 +119,32 @@ def candidate_pairs(
         pos_a.append(at[pos])
         pos_b.append(at[pos + offset])
         offset += 1
+    if not keys:
+        return empty, empty, empty
     key, pa, pb = np.concatenate(keys), np.concatenate(pos_a), np.concatenate(pos_b)
+    if key.shape[0] == 0:
+        return empty, empty, empty
     order = np.lexsort((pa, key))
     key, pa, pb = key[order], pa[order], pb[order]
-    # A link joins two shared n-grams of the same pair that are neighbours in both
-    # texts but do not overlap: overlapping n-grams of one short stock phrase
-    # ("and James Grady made in the") are one piece of evidence, not two.
-    step_a, step_b = pa[1:] - pa[:-1], np.abs(pb[1:] - pb[:-1])
+    # Each shared n-gram links to the first one of the same pair that starts at least
+    # shingle_n words later in text a, if that one also lies within `window` words in
+    # both texts without overlapping there either: overlapping n-grams of one short
+    # stock phrase ("and James Grady made in the") are one piece of evidence, not two.
+    run = np.cumsum(np.concatenate(([0], key[1:] != key[:-1])))
+    stride = int(pa.max()) + config.shingle_n + 1
+    place = run * stride + pa
+    nxt = np.searchsorted(place, place + config.shingle_n, side="left")
+    has = nxt < key.shape[0]
+    nxt = np.minimum(nxt, key.shape[0] - 1)
     link = (
-        (key[1:] == key[:-1])
-        & (step_a >= config.shingle_n)
-        & (step_a <= config.window)
-        & (step_b >= config.shingle_n)
-        & (step_b <= config.window)
+        has
+        & (run[nxt] == run)
+        & (pa[nxt] - pa <= config.window)
+        & (np.abs(pb[nxt] - pb) <= config.window)
+        & (np.abs(pb[nxt] - pb) >= config.shingle_n)
     )
     uniq, index, counts = np.unique(key, return_index=True, return_counts=True)
-    links = np.add.reduceat(np.append(link, False).astype(np.int64), index)
+    links = np.add.reduceat(link.astype(np.int64), index)
     sel = (counts >= config.min_shared) & (links >= config.min_shared - 1)
     uniq = uniq[sel]
     return uniq // n_docs, uniq % n_docs, counts[sel].astype(np.int64)

@@ -19,7 +19,8 @@ def export(db: str | Path, out_dir: str | Path, *, fmt: Literal["parquet", "json
             target = out / f"{table}.{fmt}"
             tmp = out / f".{table}.{fmt}.tmp-{os.getpid()}"
             spec = "FORMAT parquet" if fmt == "parquet" else "FORMAT json"
-            con.execute(f"COPY (SELECT * FROM {table}) TO '{tmp.as_posix()}' ({spec})")
+            quoted = tmp.as_posix().replace("'", "''")
+            con.execute(f"COPY (SELECT * FROM {table}) TO '{quoted}' ({spec})")
             os.replace(tmp, target)
             written.append(target)
     return written

@@ -1,0 +1,355 @@
+"""Throughput and pair recall of textreuse vs. a datasketch MinHash-LSH baseline.
+
+Usage::
+
+    python bench/throughput.py --docs 20000 --seed 1 [--workers-all] [--json]
+
+Generates (or reuses, cached under ``bench/out/synth-<docs>-s<seed>[-d<damage>]/``) a synthetic
+corpus with :mod:`synth`, then runs, one after the other and each in its own measured child
+process:
+
+(a) ``textreuse scan CORPUS.jsonl --db TMP.duckdb --workers 1 --quiet`` (timed), followed by
+    ``textreuse pairs --db TMP.duckdb --format jsonl`` (not timed) for scoring;
+(b) a datasketch pipeline in one process: word 5-gram shingles over casefolded ``\\w+`` tokens,
+    ``MinHash(num_perm=128)`` with ``update_batch``, ``MinHashLSH(threshold=0.5, num_perm=128)``:
+    insert all, then query each; the candidate pairs are its found pairs;
+(c) with ``--workers-all``: ``textreuse scan`` with ``--workers`` = all cores.
+
+Every system runs under a small wrapper process (``throughput.py _measure``) that starts the
+command as its only child and reports wall time, ``ru_maxrss`` of its children (the largest
+single process of that system) and the peak of the summed RSS of the whole process tree,
+sampled every 50 ms from ``/proc`` (covers worker pools).  So memory peaks are per system.
+
+Reports docs/s, MB/s (UTF-8 bytes of the ``text`` fields), peak memory, the MB/s ratio
+textreuse/datasketch and each system's pair recall by relation against the truth.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import accuracy
+
+OUT = HERE / "out"
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+# --------------------------------------------------------------------------------------------
+# measuring wrapper (runs in its own process)
+# --------------------------------------------------------------------------------------------
+
+def _children_of(pid: int) -> list[int]:
+    """Return the direct children of ``pid`` (from /proc)."""
+    kids: list[int] = []
+    task_dir = Path(f"/proc/{pid}/task")
+    try:
+        for t in task_dir.iterdir():
+            try:
+                kids += [int(x) for x in (t / "children").read_text().split()]
+            except (OSError, ValueError):
+                pass
+    except OSError:
+        pass
+    return kids
+
+
+def _tree_rss(root: int) -> int:
+    """Return the summed resident set size in bytes of ``root`` and all its descendants."""
+    total, todo, seen = 0, [root], set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+        except (OSError, ValueError, IndexError):
+            continue
+        todo += _children_of(pid)
+    return total
+
+
+def measure(cmd: list[str], stdout_path: str | None = None, timeout: float | None = None) -> dict[str, Any]:
+    """Return wall time, peak RSS figures and exit code of running ``cmd`` as a child.
+
+    Meant to run inside a fresh wrapper process so that ``RUSAGE_CHILDREN`` only sees this
+    command and its descendants.
+    """
+    with contextlib.ExitStack() as stack:
+        out_f = stack.enter_context(open(stdout_path, "wb")) if stdout_path else subprocess.DEVNULL
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out_f, stderr=subprocess.PIPE)
+        peak = [0]
+        stop = threading.Event()
+
+        def sample() -> None:
+            """Record the peak tree RSS until stopped (returns nothing)."""
+            while not stop.is_set():
+                peak[0] = max(peak[0], _tree_rss(proc.pid))
+                stop.wait(0.05)
+
+        th = threading.Thread(target=sample, daemon=True)
+        th.start()
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+        wall = time.perf_counter() - t0
+        stop.set()
+        th.join()
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"cmd": cmd, "returncode": proc.returncode, "wall_s": wall,
+            "max_process_rss_mb": ru.ru_maxrss / 1024, "tree_peak_rss_mb": peak[0] / 2**20,
+            "user_s": ru.ru_utime, "sys_s": ru.ru_stime,
+            "stderr_tail": err.decode("utf-8", "replace")[-2000:]}
+
+
+def run_measured(cmd: list[str], stdout_path: str | None = None, timeout: float | None = None) -> dict[str, Any]:
+    """Return the measurement of ``cmd``, taken in a fresh wrapper python process."""
+    spec = json.dumps({"cmd": cmd, "stdout": stdout_path, "timeout": timeout})
+    res = subprocess.run([sys.executable, str(Path(__file__).resolve()), "_measure", spec],
+                         capture_output=True, text=True, check=False)
+    if res.returncode != 0:
+        raise RuntimeError(f"measuring wrapper failed: {res.stderr[-2000:]}")
+    return dict(json.loads(res.stdout))
+
+
+# --------------------------------------------------------------------------------------------
+# datasketch baseline (runs in its own process)
+# --------------------------------------------------------------------------------------------
+
+def datasketch_pairs(corpus: str, out_path: str) -> dict[str, float]:
+    """Return stage timings after writing MinHash-LSH candidate pairs of ``corpus`` as JSONL."""
+    from datasketch import MinHash, MinHashLSH
+
+    word = re.compile(r"\w+")
+    t0 = time.perf_counter()
+    ids: list[str] = []
+    sigs: list[MinHash] = []
+    with open(corpus, encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            w = word.findall(d["text"].casefold())
+            sh = {" ".join(w[i:i + 5]) for i in range(len(w) - 4)} or {" ".join(w)}
+            m = MinHash(num_perm=128)
+            m.update_batch([s.encode("utf-8") for s in sh])
+            ids.append(d["id"])
+            sigs.append(m)
+    t1 = time.perf_counter()
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    for i, m in zip(ids, sigs):
+        lsh.insert(i, m)
+    pairs: set[tuple[str, str]] = set()
+    for i, m in zip(ids, sigs):
+        for j in lsh.query(m):
+            if j != i:
+                pairs.add((i, j) if i < j else (j, i))
+    t2 = time.perf_counter()
+    with open(out_path, "w", encoding="utf-8") as f:
+        f.writelines(json.dumps({"doc_a": a, "doc_b": b}) + "\n" for a, b in sorted(pairs))
+    return {"minhash_s": t1 - t0, "lsh_s": t2 - t1, "pairs": len(pairs)}
+
+
+# --------------------------------------------------------------------------------------------
+# orchestration
+# --------------------------------------------------------------------------------------------
+
+def corpus_dir(docs: int, seed: int, damage: float) -> Path:
+    """Return the cache directory of a synthetic corpus, generating it if needed."""
+    d = OUT / (f"synth-{docs}-s{seed}" + (f"-d{damage:g}" if damage else ""))
+    if (d / "corpus.jsonl").is_file() and (d / "truth.jsonl").is_file() and (d / "meta.json").is_file() \
+            and (d / "short.jsonl").is_file():
+        return d
+    import synth
+
+    t0 = time.perf_counter()
+    docs_rows, truth, short, stats = synth._generate(docs, seed, synth.DEFAULT_BASE, damage)
+    meta = {"docs": docs, "seed": seed, "damage_share": damage,
+            "generate_seconds": round(time.perf_counter() - t0, 2), "stats": stats}
+    tmp = d.with_name(d.name + ".tmp")
+    synth.write_corpus(tmp, docs_rows, truth, meta, short)
+    if d.exists():
+        shutil.rmtree(d)
+    tmp.rename(d)
+    return d
+
+
+def _textreuse_cmd() -> list[str]:
+    """Return the command prefix that runs the textreuse CLI."""
+    exe = shutil.which("textreuse")
+    return [exe] if exe else [sys.executable, "-c", "from textreuse.cli import app; app()"]
+
+
+def _text_bytes(corpus: Path) -> tuple[int, int]:
+    """Return (documents, UTF-8 bytes of their text fields) of a corpus JSONL file."""
+    n = b = 0
+    with open(corpus, encoding="utf-8") as f:
+        for line in f:
+            n += 1
+            b += len(json.loads(line)["text"].encode("utf-8"))
+    return n, b
+
+
+def run_textreuse(corpus: Path, workers: int, work: Path, truth: list[dict[str, Any]],
+                  short: list[dict[str, Any]], timeout: float | None) -> dict[str, Any]:
+    """Return measurement and scores of one textreuse scan with ``workers`` processes."""
+    db = work / f"tr-w{workers}.duckdb"
+    cmd = _textreuse_cmd() + ["scan", str(corpus), "--db", str(db), "--workers", str(workers), "--quiet"]
+    m = run_measured(cmd, timeout=timeout)
+    m["system"] = f"textreuse (workers={workers})"
+    m["workers"] = workers
+    if m["returncode"] != 0:
+        m["error"] = m["stderr_tail"]
+        return m
+    pairs_path = work / f"tr-w{workers}-pairs.jsonl"
+    with open(pairs_path, "wb") as f:
+        res = subprocess.run(_textreuse_cmd() + ["pairs", "--db", str(db), "--format", "jsonl"],
+                             stdout=f, stderr=subprocess.PIPE, check=False)
+    if res.returncode != 0:
+        m["error"] = "pairs export failed: " + res.stderr.decode("utf-8", "replace")[-2000:]
+        return m
+    m["scores"] = accuracy.score(truth, accuracy.load_jsonl(pairs_path), short)
+    return m
+
+
+def run_datasketch(corpus: Path, work: Path, truth: list[dict[str, Any]],
+                   short: list[dict[str, Any]], timeout: float | None) -> dict[str, Any]:
+    """Return measurement and scores of the datasketch MinHash-LSH baseline."""
+    pairs_path = work / "datasketch-pairs.jsonl"
+    stages = work / "datasketch-stages.json"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "_datasketch", str(corpus), str(pairs_path)]
+    m = run_measured(cmd, stdout_path=str(stages), timeout=timeout)
+    m["system"] = "datasketch MinHash-LSH"
+    m["workers"] = 1
+    if m["returncode"] != 0:
+        m["error"] = m["stderr_tail"]
+        return m
+    m["stages"] = json.loads(stages.read_text())
+    m["scores"] = accuracy.score(truth, accuracy.load_jsonl(pairs_path), short)
+    return m
+
+
+def _f(x: float | None, digits: int = 2) -> str:
+    """Return a number for a markdown cell ('–' for None)."""
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def to_markdown(report: dict[str, Any]) -> str:
+    """Return the throughput report as markdown."""
+    c = report["corpus"]
+    lines = [(f"## Throughput: {c['docs']:,} docs, {c['mb']:.1f} MB of text "
+              f"(seed {c['seed']}, damage {c['damage_share']:g}, {report['cores']} cores)"), "",
+             ("| system | wall s | docs/s | MB/s | peak RSS tree MB | max proc RSS MB | pairs | "
+              "pair precision | recall dup | near | excerpt | overlap | all direct | "
+              "all incl. implied |"),
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in report["runs"]:
+        if "error" in r:
+            lines.append(f"| {r['system']} | failed (exit {r['returncode']}) |" + " |" * 12)
+            continue
+        s = r.get("scores", {})
+        rd, ra = s.get("recall_direct", {}), s.get("recall_all", {})
+        lines.append(
+            f"| {r['system']} | {_f(r['wall_s'])} | {_f(r['docs_per_s'], 0)} | {_f(r['mb_per_s'])} | "
+            f"{_f(r['tree_peak_rss_mb'], 0)} | {_f(r['max_process_rss_mb'], 0)} | "
+            f"{s.get('counts', {}).get('pred', '–')} | {_f(s.get('pair_precision'), 3)} | "
+            f"{_f(rd.get('duplicate'), 3)} | {_f(rd.get('near_duplicate'), 3)} | "
+            f"{_f(rd.get('excerpt'), 3)} | {_f(rd.get('overlap'), 3)} | {_f(rd.get('all'), 3)} | "
+            f"{_f(ra.get('all'), 3)} |")
+    lines.append("")
+    for k, v in report.get("ratios", {}).items():
+        lines.append(f"- MB/s ratio {k}: **{v:.2f}**")
+    for r in report["runs"]:
+        if "error" in r:
+            lines += ["", f"{r['system']} failed:", "```", r["error"].strip()[-1500:], "```"]
+        elif "scores" in r and r["scores"].get("label_accuracy") is not None:
+            p = r["scores"]["pan"]
+            sc = r["scores"]
+            lines.append(f"- {r['system']}: label accuracy {_f(sc['label_accuracy'], 3)}, "
+                         f"pair precision excusing true sub-40-word overlaps "
+                         f"{_f(sc.get('pair_precision_excusing_short'), 3)}, "
+                         f"PAN plagdet {_f(p['plagdet'], 3)} (precision {_f(p['precision'], 3)}, "
+                         f"recall {_f(p['recall'], 3)}, granularity {_f(p['granularity'], 3)})")
+    ds = next((r for r in report["runs"] if r["system"].startswith("datasketch") and "stages" in r), None)
+    if ds:
+        st = ds["stages"]
+        lines.append(f"- datasketch stages: shingling+MinHash {st['minhash_s']:.1f} s, "
+                     f"LSH insert+query {st['lsh_s']:.1f} s")
+    lines.append("- wall time includes interpreter start-up and reading the corpus; only the scan "
+                 "is timed for textreuse (pair export excluded).")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Return the exit code after running the benchmark (CLI entry point)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "_measure":
+        spec = json.loads(argv[1])
+        print(json.dumps(measure(spec["cmd"], spec.get("stdout"), spec.get("timeout"))))
+        return 0
+    if argv and argv[0] == "_datasketch":
+        print(json.dumps(datasketch_pairs(argv[1], argv[2])))
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--docs", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--damage-share", type=float, default=0.0)
+    ap.add_argument("--workers-all", action="store_true",
+                    help="also run textreuse with --workers = all cores")
+    ap.add_argument("--skip-datasketch", action="store_true")
+    ap.add_argument("--timeout", type=float, default=None, help="seconds per system")
+    ap.add_argument("--json", action="store_true", help="print JSON instead of markdown")
+    args = ap.parse_args(argv)
+
+    cdir = corpus_dir(args.docs, args.seed, args.damage_share)
+    corpus = cdir / "corpus.jsonl"
+    truth = accuracy.load_jsonl(cdir / "truth.jsonl")
+    short = accuracy.load_jsonl(cdir / "short.jsonl")
+    n_docs, n_bytes = _text_bytes(corpus)
+    cores = os.cpu_count() or 1
+    runs: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="tr-bench-") as tmp:
+        work = Path(tmp)
+        runs.append(run_textreuse(corpus, 1, work, truth, short, args.timeout))
+        if not args.skip_datasketch:
+            runs.append(run_datasketch(corpus, work, truth, short, args.timeout))
+        if args.workers_all:
+            runs.append(run_textreuse(corpus, cores, work, truth, short, args.timeout))
+    for r in runs:
+        r["docs_per_s"] = n_docs / r["wall_s"]
+        r["mb_per_s"] = n_bytes / 1e6 / r["wall_s"]
+    ratios: dict[str, float] = {}
+    ds = next((r for r in runs if r["system"].startswith("datasketch") and "error" not in r), None)
+    if ds:
+        for r in runs:
+            if r["system"].startswith("textreuse") and "error" not in r:
+                ratios[f"{r['system']} / datasketch"] = r["mb_per_s"] / ds["mb_per_s"]
+    report = {"corpus": {"dir": str(cdir), "docs": n_docs, "bytes": n_bytes, "mb": n_bytes / 1e6,
+                         "seed": args.seed, "damage_share": args.damage_share,
+                         "truth_pairs": len(truth)},
+              "cores": cores, "runs": runs, "ratios": ratios}
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        sys.stdout.write(to_markdown(report))
+    return 0 if all("error" not in r for r in runs) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,271 @@
+"""Tests for textreuse.relate: coverage, relations, origin and families."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import textreuse
+from textreuse.model import Pair
+from textreuse.relate.cluster import cluster, family_id
+from textreuse.relate.pairs import RelateConfig, choose_origin, classify, coverage
+
+# ---------------------------------------------------------------- coverage
+
+
+@st.composite
+def ranges_and_weights(draw: st.DrawFn):
+    weights = draw(st.lists(st.integers(0, 12), max_size=40))
+    n = len(weights)
+    ranges = draw(
+        st.lists(
+            st.tuples(st.integers(0, n), st.integers(0, n)).map(lambda t: (min(t), max(t))),
+            max_size=6,
+        )
+    )
+    return ranges, np.array(weights, dtype=np.int64)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ranges_and_weights())
+def test_coverage_matches_naive_reference(case) -> None:
+    ranges, weights = case
+    inside = {k for lo, hi in ranges for k in range(lo, hi)}
+    total = int(weights.sum())
+    expected = sum(int(weights[k]) for k in inside) / total if total else 0.0
+    assert coverage(ranges, weights) == pytest.approx(expected)
+
+
+# ---------------------------------------------------------------- classify and origin
+
+
+def test_classify_duplicate_flag_wins() -> None:
+    assert classify(0.1, 0.1, 10, 10, duplicate=True) == ("duplicate", False)
+
+
+def test_classify_near_duplicate_needs_both_sides_at_threshold() -> None:
+    assert classify(0.8, 0.8, 100, 100)[0] == "near_duplicate"
+    assert classify(0.8, 0.79, 100, 100)[0] != "near_duplicate"
+
+
+def test_classify_excerpt_puts_the_shorter_side_first() -> None:
+    assert classify(0.3, 0.7, 1000, 200) == ("excerpt", True)
+    assert classify(0.7, 0.3, 200, 1000) == ("excerpt", False)
+
+
+def test_classify_overlap_below_excerpt_threshold() -> None:
+    assert classify(0.59, 0.05, 100, 1000, config=RelateConfig(excerpt=0.6)) == ("overlap", False)
+
+
+def test_origin_earlier_date_wins_on_either_side() -> None:
+    assert choose_origin("overlap", "x", "y", "2020-01-01", "2021-01-01") == "x"
+    assert choose_origin("overlap", "x", "y", "2021-01-01", "2020-01-01") == "y"
+
+
+def test_origin_unknown_without_dates_unless_excerpt() -> None:
+    assert choose_origin("near_duplicate", "x", "y", None, "2020-01-01") is None
+    assert choose_origin("excerpt", "x", "y", None, None) == "y"
+
+
+# ---------------------------------------------------------------- relations in a scan
+
+
+def scan_folder(root: Path, files: dict[str, str]) -> textreuse.ScanResult:
+    for name, text in files.items():
+        (root / name).write_bytes(text.encode("utf-8"))
+    return textreuse.scan([root], workers=1)
+
+
+def test_duplicate_ignores_case_white_space_and_quotes(tmp_path: Path, gen) -> None:
+    words = gen.words(120)
+    plain = gen.prose(words).replace(" " + words[10], ' "' + words[10] + '"')
+    fancy = gen.prose([w.upper() for w in words], line=7, newline="\r\n  ").replace(
+        " " + words[10].upper(), " “" + words[10].upper() + "”"
+    )
+    [pair] = scan_folder(tmp_path, {"x.txt": plain, "y.txt": fancy}).pairs
+    assert (pair.relation, pair.coverage_a, pair.coverage_b) == ("duplicate", 1.0, 1.0)
+
+
+def test_near_duplicate_with_four_percent_of_words_edited(tmp_path: Path, gen) -> None:
+    words = gen.words(800)
+    edited = gen.edit(words, 0.04)
+    [pair] = scan_folder(tmp_path, {"x.txt": gen.prose(words), "y.txt": gen.prose(edited)}).pairs
+    assert pair.relation == "near_duplicate"
+
+
+def test_excerpt_puts_the_excerpt_first_and_the_source_as_origin(tmp_path: Path, gen) -> None:
+    words = gen.words(1200)
+    files = {"a_source.txt": gen.prose(words), "z_excerpt.txt": gen.prose(words[500:800])}
+    [pair] = scan_folder(tmp_path, files).pairs
+    assert (pair.relation, pair.doc_a, pair.doc_b, pair.origin) == (
+        "excerpt",
+        "z_excerpt.txt",
+        "a_source.txt",
+        "a_source.txt",
+    )
+
+
+def test_excerpt_coverage_is_high_for_the_excerpt_and_low_for_the_source(
+    tmp_path: Path, gen
+) -> None:
+    words = gen.words(1200)
+    files = {"a_source.txt": gen.prose(words), "z_excerpt.txt": gen.prose(words[500:800])}
+    [pair] = scan_folder(tmp_path, files).pairs
+    assert pair.coverage_a > 0.95 and 0.2 < pair.coverage_b < 0.3
+
+
+def test_quote_in_long_unrelated_article_is_overlap(tmp_path: Path, gen) -> None:
+    quote = gen.words(60)
+    a = gen.words(700) + quote + gen.words(800)
+    b = gen.words(1000) + quote + gen.words(500)
+    [pair] = scan_folder(tmp_path, {"a.txt": gen.prose(a), "b.txt": gen.prose(b)}).pairs
+    assert (pair.relation, pair.origin) == ("overlap", None)
+    assert 0 < pair.coverage_a < 0.1 and 0 < pair.coverage_b < 0.1
+
+
+def _jsonl(path: Path, rows: list[dict[str, str]]) -> Path:
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    return path
+
+
+def test_origin_of_near_duplicates_is_the_earlier_dated_record(tmp_path: Path, gen) -> None:
+    words = gen.words(500)
+    rows = [
+        {"id": "a", "text": gen.prose(words), "date": "2021-03-04"},
+        {"id": "b", "text": gen.prose(gen.edit(words, 0.04)), "date": "2019-12-31"},
+    ]
+    [pair] = textreuse.scan([_jsonl(tmp_path / "c.jsonl", rows)], workers=1).pairs
+    assert (pair.relation, pair.origin) == ("near_duplicate", "b")
+
+
+def test_dates_override_length_for_the_origin_of_an_excerpt(tmp_path: Path, gen) -> None:
+    words = gen.words(1000)
+    rows = [
+        {"id": "long", "text": gen.prose(words), "date": "2022-01-01"},
+        {"id": "short", "text": gen.prose(words[100:400]), "date": "2001-01-01"},
+    ]
+    [pair] = textreuse.scan([_jsonl(tmp_path / "c.jsonl", rows)], workers=1).pairs
+    assert (pair.relation, pair.doc_a, pair.origin) == ("excerpt", "short", "short")
+
+
+def test_copies_of_a_duplicate_each_pair_with_a_related_document(tmp_path: Path, gen) -> None:
+    words = gen.words(600)
+    text = gen.prose(words)
+    files = {
+        "d1.txt": text,
+        "d2.txt": text.upper(),
+        "d3.txt": text.replace(" ", "  "),
+        "x.txt": gen.prose(words[:200]),
+    }
+    pairs = scan_folder(tmp_path, files).pairs
+    assert sorted((p.doc_a, p.doc_b, p.relation) for p in pairs) == [
+        ("d1.txt", "d2.txt", "duplicate"),
+        ("d1.txt", "d3.txt", "duplicate"),
+        ("d2.txt", "d3.txt", "duplicate"),
+        ("x.txt", "d1.txt", "excerpt"),
+        ("x.txt", "d2.txt", "excerpt"),
+        ("x.txt", "d3.txt", "excerpt"),
+    ]
+
+
+def test_each_copy_of_a_duplicate_gets_offsets_into_its_own_text(
+    tmp_path: Path, gen, norm_words
+) -> None:
+    words = gen.words(600)
+    text = gen.prose(words)
+    files = {
+        "d1.txt": text,
+        "d2.txt": "— « » 😀\r\n" + text.replace(" ", "   "),
+        "x.txt": gen.prose(words[:200]),
+    }
+    pairs = scan_folder(tmp_path, files).pairs
+    assert ("d1.txt", "d2.txt", "duplicate") in [(p.doc_a, p.doc_b, p.relation) for p in pairs]
+    [pair] = [p for p in pairs if (p.doc_a, p.doc_b) == ("x.txt", "d2.txt")]
+    [passage] = pair.passages
+    assert norm_words(files["d2.txt"][passage.b[0] : passage.b[1]]) == words[:200]
+
+
+def test_families_are_connected_components_of_a_scan(tmp_path: Path, gen) -> None:
+    p, q, r = gen.words(60), gen.words(60), gen.words(60)
+    files = {
+        "a.txt": gen.prose(gen.words(200) + p + gen.words(200)),
+        "b.txt": gen.prose(gen.words(200) + p + gen.words(100) + q + gen.words(100)),
+        "c.txt": gen.prose(gen.words(300) + q + gen.words(200)),
+        "d.txt": gen.prose(gen.words(300) + r + gen.words(200)),
+        "e.txt": gen.prose(gen.words(100) + r + gen.words(400)),
+        "f.txt": gen.prose(gen.words(500)),
+    }
+    families = scan_folder(tmp_path, files).families
+    assert [f.members for f in families] == [("a.txt", "b.txt", "c.txt"), ("d.txt", "e.txt")]
+
+
+# ---------------------------------------------------------------- families
+
+
+edges = st.lists(
+    st.tuples(st.integers(0, 11), st.integers(0, 11)).filter(lambda e: e[0] != e[1]), max_size=20
+)
+
+
+def _pairs(es: list[tuple[int, int]]) -> list[Pair]:
+    return [Pair(f"d{a:02d}", f"d{b:02d}", "overlap", None, 0.1, 0.1) for a, b in es]
+
+
+def naive_components(es: list[tuple[int, int]]) -> set[frozenset[str]]:
+    comps: list[set[str]] = []
+    for a, b in es:
+        x, y = f"d{a:02d}", f"d{b:02d}"
+        hit = [c for c in comps if x in c or y in c]
+        merged = {x, y}.union(*hit)
+        comps = [c for c in comps if c not in hit] + [merged]
+    return {frozenset(c) for c in comps}
+
+
+@settings(max_examples=200, deadline=None)
+@given(edges)
+def test_cluster_finds_connected_components(es: list[tuple[int, int]]) -> None:
+    assert {frozenset(f.members) for f in cluster(_pairs(es))} == naive_components(es)
+
+
+@settings(max_examples=200, deadline=None)
+@given(edges, st.randoms(use_true_random=False))
+def test_family_ids_do_not_depend_on_pair_order_or_direction(
+    es: list[tuple[int, int]], rnd
+) -> None:
+    shuffled = [(b, a) if rnd.random() < 0.5 else (a, b) for a, b in es]
+    rnd.shuffle(shuffled)
+    first = [(f.id, f.members) for f in cluster(_pairs(es))]
+    assert [(f.id, f.members) for f in cluster(_pairs(shuffled))] == first
+
+
+def test_family_id_is_derived_from_the_members() -> None:
+    [fam] = cluster(_pairs([(1, 2), (2, 3)]))
+    assert fam.id == family_id(["d03", "d01", "d02"])
+    assert family_id(["d01", "d02"]) != family_id(["d01", "d03"])
+
+
+def test_family_origin_is_the_member_never_judged_a_copy() -> None:
+    pairs = [
+        Pair("x1", "src", "excerpt", "src", 0.9, 0.1),
+        Pair("x2", "src", "excerpt", "src", 0.9, 0.1),
+        Pair("x1", "x2", "overlap", None, 0.2, 0.2),
+    ]
+    [fam] = cluster(pairs)
+    assert fam.origin == "src"
+
+
+def test_family_origin_unknown_when_two_members_tie() -> None:
+    pairs = [
+        Pair("x1", "s1", "excerpt", "s1", 0.9, 0.1),
+        Pair("x2", "s2", "excerpt", "s2", 0.9, 0.1),
+        Pair("x1", "x2", "overlap", None, 0.2, 0.2),
+    ]
+    [fam] = cluster(pairs)
+    assert fam.origin is None

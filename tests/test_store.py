@@ -1,0 +1,239 @@
+"""Tests for textreuse.store: the DuckDB database, Arrow tables and exports."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import textreuse
+from textreuse.errors import StoreError
+from textreuse.store import duckdb as store
+from textreuse.store.export import export
+
+
+@pytest.fixture
+def result(tmp_path: Path, gen) -> textreuse.ScanResult:
+    """A scan of a small corpus: a duplicate, an excerpt, an overlap, a reject."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    base, quote = gen.words(400), gen.words(60)
+    files = {
+        "dup1.txt": gen.prose(base),
+        "dup2.txt": gen.prose(base).upper(),
+        "part.txt": gen.prose(base[100:250]),
+        "q1.txt": gen.prose(gen.words(300) + quote + gen.words(300)),
+        "q2.txt": gen.prose(gen.words(200) + quote + gen.words(500)),
+        "lonely.txt": gen.prose(gen.words(300)),
+        "empty.txt": "",
+    }
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return textreuse.scan([corpus], workers=1)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_write_leaves_no_temporary_file(tmp_path: Path, result) -> None:
+    store.write(tmp_path / "t.duckdb", result.tables(), {"version": "x"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "t.duckdb"]
+
+
+def test_written_tables_have_the_scan_row_counts(tmp_path: Path, result) -> None:
+    db = tmp_path / "t.duckdb"
+    tables = result.tables()
+    store.write(db, tables, {"version": "x"})
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    finally:
+        con.close()
+    assert counts == {t: tables[t].num_rows for t in tables}
+
+
+def test_failing_write_leaves_the_existing_database_untouched(tmp_path: Path, result) -> None:
+    db = tmp_path / "t.duckdb"
+    store.write(db, result.tables(), {"version": "1"})
+    before = digest(db)
+    broken = {"pairs": result.pairs_table, "no such; table": result.pairs_table}
+    with pytest.raises(duckdb.Error):
+        store.write(db, broken, {"version": "2"})
+    assert digest(db) == before
+    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+
+
+def test_write_refuses_to_overwrite_a_file_that_is_not_duckdb(tmp_path: Path, result) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_text("my precious notes, not a database\n", encoding="utf-8")
+    before = digest(target)
+    with pytest.raises(StoreError, match="not a DuckDB database"):
+        store.write(target, result.tables(), {"version": "x"})
+    assert digest(target) == before
+
+
+def test_check_target_refuses_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="is a folder"):
+        store.check_target(tmp_path)
+
+
+def test_write_with_empty_meta(tmp_path: Path, result) -> None:
+    store.write(tmp_path / "t.duckdb", result.tables(), {})
+    assert (tmp_path / "t.duckdb").exists()
+
+
+def test_connect_without_database_says_to_scan_first(tmp_path: Path) -> None:
+    with (
+        pytest.raises(StoreError, match="textreuse scan"),
+        store.connect(tmp_path / "missing.duckdb"),
+    ):
+        pass
+
+
+def test_connect_rejects_a_duckdb_file_without_textreuse_tables(tmp_path: Path) -> None:
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE t (x INTEGER)")
+    con.close()
+    with pytest.raises(StoreError, match="not a textreuse one"), store.connect(other):
+        pass
+
+
+def test_pairs_read_back_equal_the_scan_pairs(tmp_path: Path, result) -> None:
+    db = tmp_path / "t.duckdb"
+    store.write(db, result.tables(), {"version": "x"})
+    with store.connect(db) as con:
+        stored = store.read_pairs(con)
+    assert [p.to_dict() for p in stored] == [p.to_dict() for p in result.pairs]
+
+
+def test_read_pairs_filters_by_relation_and_document(tmp_path: Path, result) -> None:
+    db = tmp_path / "t.duckdb"
+    store.write(db, result.tables(), {"version": "x"})
+    with store.connect(db) as con:
+        excerpts = store.read_pairs(con, relation="excerpt")
+        with_q1 = store.read_pairs(con, doc="q1.txt")
+    assert {(p.doc_a, p.doc_b) for p in excerpts} == {
+        ("part.txt", "dup1.txt"),
+        ("part.txt", "dup2.txt"),
+    }
+    assert [(p.doc_a, p.doc_b) for p in with_q1] == [("q1.txt", "q2.txt")]
+
+
+def test_read_document_returns_the_raw_text(tmp_path: Path, result) -> None:
+    db = tmp_path / "t.duckdb"
+    store.write(db, result.tables(), {"version": "x"})
+    with store.connect(db) as con:
+        doc = store.read_document(con, "q2.txt")
+    assert doc == next(d for d in result.documents if d.id == "q2.txt")
+
+
+def test_read_document_names_a_missing_id(tmp_path: Path, result) -> None:
+    db = tmp_path / "t.duckdb"
+    store.write(db, result.tables(), {"version": "x"})
+    with store.connect(db) as con, pytest.raises(StoreError, match="nope"):
+        store.read_document(con, "nope")
+
+
+def test_read_families_returns_the_scan_families(tmp_path: Path, result) -> None:
+    db = tmp_path / "t.duckdb"
+    store.write(db, result.tables(), {"version": "x"})
+    with store.connect(db) as con:
+        assert sorted(store.read_families(con), key=lambda f: f.id) == sorted(
+            result.families, key=lambda f: f.id
+        )
+
+
+# ---------------------------------------------------------------- Arrow tables
+
+
+def test_passages_table_has_one_row_per_passage(result) -> None:
+    assert result.passages_table.num_rows == sum(len(p.passages) for p in result.pairs) > 0
+
+
+def test_documents_table_gives_members_their_family(result) -> None:
+    table = result.tables()["documents"].to_pylist()
+    family_of = {m: f.id for f in result.families for m in f.members}
+    assert {r["doc_id"]: r["family_id"] for r in table} == {
+        d.id: family_of.get(d.id) for d in result.documents
+    }
+
+
+def test_rejects_table_lists_the_rejects(result) -> None:
+    rows = result.tables()["rejects"].to_pylist()
+    assert [(Path(r["path"]).name, r["reason"]) for r in rows] == [("empty.txt", "empty file")]
+
+
+# ---------------------------------------------------------------- export
+
+
+def _db_counts(db: Path) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in store.TABLES}
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def db(tmp_path: Path, result) -> Path:
+    path = tmp_path / "t.duckdb"
+    store.write(path, result.tables(), {"version": "x"})
+    return path
+
+
+def test_export_parquet_has_the_database_row_counts(tmp_path: Path, db: Path) -> None:
+    out = tmp_path / "out"
+    export(db, out, fmt="parquet")
+    assert {t: pq.read_table(out / f"{t}.parquet").num_rows for t in store.TABLES} == _db_counts(db)
+
+
+def test_export_jsonl_has_the_database_row_counts(tmp_path: Path, db: Path) -> None:
+    out = tmp_path / "out"
+    export(db, out, fmt="jsonl")
+    counts = {}
+    for t in store.TABLES:
+        lines = (out / f"{t}.jsonl").read_text(encoding="utf-8").splitlines()
+        counts[t] = len([json.loads(line) for line in lines if line.strip()])
+    assert counts == _db_counts(db)
+
+
+def test_export_keeps_raw_text_and_offsets(tmp_path: Path, db: Path, result) -> None:
+    out = tmp_path / "out"
+    export(db, out, fmt="parquet")
+    docs = {
+        r["doc_id"]: r["raw_text"] for r in pq.read_table(out / "documents.parquet").to_pylist()
+    }
+    assert docs == {d.id: d.raw_text for d in result.documents}
+
+
+def test_export_leaves_no_temporary_files(tmp_path: Path, db: Path) -> None:
+    out = tmp_path / "out"
+    export(db, out, fmt="jsonl")
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.jsonl" for t in store.TABLES)
+
+
+def test_export_to_a_folder_with_a_quote_in_its_name(tmp_path: Path, db: Path) -> None:
+    out = tmp_path / "o'brien"
+    export(db, out, fmt="parquet")
+    assert pq.read_table(out / "pairs.parquet").num_rows == _db_counts(db)["pairs"]
+
+
+def test_pairs_table_columns(result) -> None:
+    table = result.pairs_table
+    assert isinstance(table, pa.Table)
+    assert table.column_names == [
+        "doc_a",
+        "doc_b",
+        "relation",
+        "origin",
+        "coverage_a",
+        "coverage_b",
+        "n_passages",
+    ]
