@@ -31,7 +31,7 @@ class AlignConfig:
     """Largest run of unmatched words that a passage may bridge."""
     min_words: int = 25
     """Shortest passage reported, in words, on both sides."""
-    max_seed_occurrences: int = 16
+    max_seed_occurrences: int = 4
     """Seeds whose n-gram recurs more often than this in one text are ignored."""
     rare_word_seeds: bool = True
     """Also seed on single words that occur exactly once in each text. Rewording
@@ -126,34 +126,45 @@ def find_seeds(ha: U64, hb: U64, *, n: int, max_occurrences: int) -> tuple[I64, 
 def has_neighbour(i: I64, j: I64, *, radius: int) -> npt.NDArray[np.bool_]:
     """Return, per seed, whether another seed lies within `radius` words in both texts.
 
-    Seeds are sorted along text a; each keeps looking further along it only while
-    it has no neighbour yet and the next candidates are still within reach, so a
-    passage quoted many times in text b (many seeds at one position) keeps its seeds.
+    Seeds are put in square cells of side ``radius + 1``: two seeds sharing a cell are
+    neighbours, and a seed alone in its cell can only have neighbours in the eight
+    cells around it, which are searched exactly.
 
     >>> has_neighbour(np.array([0, 2, 3, 90]), np.array([5, 7, 6, 3]), radius=4).tolist()
     [True, True, True, False]
     """
     m = i.shape[0]
-    order = np.lexsort((j, i))
-    si, sj = i[order], j[order]
     near = np.zeros(m, dtype=bool)
-    pending = np.arange(m)
-    k = 1
-    while pending.shape[0] and k < m:
-        reach = np.zeros(pending.shape[0], dtype=bool)
-        for partner in (pending + k, pending - k):
-            inside = (partner >= 0) & (partner < m)
-            p, q = pending[inside], partner[inside]
-            close = np.abs(si[q] - si[p]) <= radius
-            hit = close & (np.abs(sj[q] - sj[p]) <= radius)
-            near[p[hit]] = True
-            near[q[hit]] = True
-            reach[inside] |= close
-        pending = pending[reach & ~near[pending]]
-        k += 1
-    mask = np.zeros(m, dtype=bool)
-    mask[order] = near
-    return mask
+    if m < 2:
+        return near
+    side = radius + 1
+    ci, cj = i // side, j // side
+    rows = int(cj.max()) + 3
+    cell = (ci + 1) * rows + (cj + 1)
+    order = np.argsort(cell, kind="stable")
+    sorted_cells = cell[order]
+    first = np.searchsorted(sorted_cells, cell, side="left")
+    last = np.searchsorted(sorted_cells, cell, side="right")
+    near = last - first > 1
+    alone = np.flatnonzero(~near)
+    for di in (-1, 0, 1):
+        for dj in (-1, 0, 1):
+            if (di, dj) == (0, 0) or alone.shape[0] == 0:
+                continue
+            target = cell[alone] + di * rows + dj
+            lo = np.searchsorted(sorted_cells, target, side="left")
+            count = np.searchsorted(sorted_cells, target, side="right") - lo
+            has = count > 0
+            if not has.any():
+                continue
+            who = np.repeat(alone[has], count[has])
+            starts = np.repeat(lo[has], count[has])
+            offsets = np.arange(who.shape[0]) - np.repeat(np.cumsum(count[has]) - count[has], count[has])
+            other = order[starts + offsets]
+            close = (np.abs(i[other] - i[who]) <= radius) & (np.abs(j[other] - j[who]) <= radius)
+            near[who[close]] = True
+            alone = alone[~near[alone]]
+    return near
 
 
 def _split(members: I64, coord: I64, limit: int) -> list[I64]:

@@ -71,17 +71,18 @@ def decode(data: bytes) -> tuple[str, str]:
                     f"starts with a {encoding} byte-order mark but is not {encoding}: {exc}"
                 ) from exc
     sample = data[:_SAMPLE]
-    if b"\x00" in sample:
+    # A stray NUL occurs in real text (the PAN corpus has some); many mean UTF-16 or binary.
+    if sample.count(0) > 0.01 * len(sample):
         text = _utf16_without_bom(data)
         if text is None:
             raise IngestError(_BINARY)
         return text, "utf-16"
-    if _controls(sample) > len(sample) * 0.1:
-        raise IngestError(_BINARY)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if _controls(sample) > len(sample) * 0.1:
+        raise IngestError(_BINARY)
     from charset_normalizer import from_bytes
 
     options: list[tuple[str, str]] = []
