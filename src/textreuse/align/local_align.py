@@ -127,43 +127,26 @@ def has_neighbour(i: I64, j: I64, *, radius: int) -> npt.NDArray[np.bool_]:
     """Return, per seed, whether another seed lies within `radius` words in both texts.
 
     Seeds are put in square cells of side ``radius + 1``: two seeds sharing a cell are
-    neighbours, and a seed alone in its cell can only have neighbours in the eight
-    cells around it, which are searched exactly.
+    neighbours. The few seeds alone in their cell are compared with every seed.
 
     >>> has_neighbour(np.array([0, 2, 3, 90]), np.array([5, 7, 6, 3]), radius=4).tolist()
     [True, True, True, False]
     """
     m = i.shape[0]
-    near = np.zeros(m, dtype=bool)
     if m < 2:
-        return near
+        return np.zeros(m, dtype=bool)
     side = radius + 1
-    ci, cj = i // side, j // side
-    rows = int(cj.max()) + 3
-    cell = (ci + 1) * rows + (cj + 1)
-    order = np.argsort(cell, kind="stable")
-    sorted_cells = cell[order]
-    first = np.searchsorted(sorted_cells, cell, side="left")
-    last = np.searchsorted(sorted_cells, cell, side="right")
-    near = last - first > 1
+    cell = (i // side) * (int(j.max()) // side + 1) + j // side
+    _, inverse, counts = np.unique(cell, return_inverse=True, return_counts=True)
+    near = counts[inverse] > 1
     alone = np.flatnonzero(~near)
-    for di in (-1, 0, 1):
-        for dj in (-1, 0, 1):
-            if (di, dj) == (0, 0) or alone.shape[0] == 0:
-                continue
-            target = cell[alone] + di * rows + dj
-            lo = np.searchsorted(sorted_cells, target, side="left")
-            count = np.searchsorted(sorted_cells, target, side="right") - lo
-            has = count > 0
-            if not has.any():
-                continue
-            who = np.repeat(alone[has], count[has])
-            starts = np.repeat(lo[has], count[has])
-            offsets = np.arange(who.shape[0]) - np.repeat(np.cumsum(count[has]) - count[has], count[has])
-            other = order[starts + offsets]
-            close = (np.abs(i[other] - i[who]) <= radius) & (np.abs(j[other] - j[who]) <= radius)
-            near[who[close]] = True
-            alone = alone[~near[alone]]
+    step = max(1, (1 << 22) // m)
+    for lo in range(0, alone.shape[0], step):
+        who = alone[lo : lo + step]
+        close = (np.abs(i[who, None] - i[None, :]) <= radius) & (
+            np.abs(j[who, None] - j[None, :]) <= radius
+        )
+        near[who] = close.sum(axis=1) > 1  # each seed is close to itself
     return near
 
 
