@@ -84,8 +84,12 @@ def seed_index(hashes: U64, *, n: int) -> SeedIndex:
 
 def match_rare(a: SeedIndex, b: SeedIndex) -> tuple[I64, I64]:
     """Return token positions ``(i, j)`` of words that occur exactly once in each text."""
-    _, ia, ib = np.intersect1d(a.rare, b.rare, assume_unique=True, return_indices=True)
-    return a.rare_positions[ia], b.rare_positions[ib]
+    if a.rare.shape[0] == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    at = np.minimum(np.searchsorted(a.rare, b.rare), a.rare.shape[0] - 1)
+    hit = a.rare[at] == b.rare
+    return a.rare_positions[at[hit]], b.rare_positions[hit]
 
 
 def match_seeds(a: SeedIndex, b: SeedIndex, *, max_occurrences: int) -> tuple[I64, I64]:
@@ -137,8 +141,12 @@ def has_neighbour(i: I64, j: I64, *, radius: int) -> npt.NDArray[np.bool_]:
         return np.zeros(m, dtype=bool)
     side = radius + 1
     cell = (i // side) * (int(j.max()) // side + 1) + j // side
-    _, inverse, counts = np.unique(cell, return_inverse=True, return_counts=True)
-    near = counts[inverse] > 1
+    order = np.argsort(cell)
+    sorted_cell = cell[order]
+    same = sorted_cell[1:] == sorted_cell[:-1]
+    near = np.zeros(m, dtype=bool)
+    near[order[1:][same]] = True
+    near[order[:-1][same]] = True
     alone = np.flatnonzero(~near)
     step = max(1, (1 << 22) // m)
     for lo in range(0, alone.shape[0], step):

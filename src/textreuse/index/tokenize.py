@@ -91,7 +91,7 @@ def _runs(mask: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
     return np.flatnonzero(edges == 1).astype(np.int64), np.flatnonzero(edges == -1).astype(np.int64)
 
 
-def _mix(h: U64) -> U64:
+def mix64(h: U64) -> U64:
     """Return splitmix64's finaliser applied to each value (spreads the bits)."""
     h = h ^ (h >> np.uint64(30))
     h = h * np.uint64(0xBF58476D1CE4E5B9)
@@ -117,7 +117,7 @@ def _hash_words(cps: npt.NDArray[np.uint32], starts: I64, ends: I64) -> U64:
             e = np.minimum(ends[first:last], hi) - lo
             h[first:last] = (prefix[e] - prefix[s]) * _IPOW[s]
             first = last
-        h = _mix(h ^ (lens.astype(np.uint64) << np.uint64(56)))
+        h = mix64(h ^ (lens.astype(np.uint64) << np.uint64(56)))
     for i in np.flatnonzero(lens > _LONG):
         h[i] = xxhash.xxh3_64_intdigest(cps[starts[i] : ends[i]].tobytes())
     return h
@@ -181,7 +181,7 @@ def ngrams(hashes: U64, n: int) -> U64:
     with np.errstate(over="ignore"):
         for j in range(1, n):
             g = (g * np.uint64(0x9E3779B97F4A7C15)) ^ hashes[j : m + j]
-        return _mix(g)
+        return mix64(g)
 
 
 def tokenize_many(texts: list[str], *, batch_chars: int = 1 << 22) -> list[Tokens]:
