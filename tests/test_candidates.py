@@ -9,7 +9,14 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from textreuse.index.candidates import IndexConfig, Sketch, candidate_pairs, fingerprint, sketch
+from textreuse.index.candidates import (
+    IndexConfig,
+    Sketch,
+    candidate_pairs,
+    fingerprint,
+    sketch,
+    sketch_many,
+)
 from textreuse.index.tokenize import ngrams, tokenize
 
 
@@ -187,3 +194,18 @@ def test_corpus_search_pairs_no_unrelated_documents(gen) -> None:
 
 def test_ngrams_of_short_sequence_is_empty() -> None:
     assert ngrams(tokenize("a b").hashes, 3).shape == (0,)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 6), max_size=30), max_size=8),
+    st.integers(1, 5),
+    st.integers(1, 3),
+)
+def test_sketch_many_matches_sketch_one_by_one(docs: list[list[int]], n: int, sample: int) -> None:
+    config = IndexConfig(shingle_n=n, sample=sample)
+    hashes = [np.array(d, dtype=np.uint64) for d in docs]
+    many = sketch_many(hashes, config=config)
+    one = [sketch(h, config=config) for h in hashes]
+    assert [m.hashes.tolist() for m in many] == [o.hashes.tolist() for o in one]
+    assert [m.positions.tolist() for m in many] == [o.positions.tolist() for o in one]

@@ -74,6 +74,35 @@ def sketch(hashes: U64, *, config: IndexConfig = IndexConfig()) -> Sketch:
     return Sketch(uniq, where[first].astype(np.int64))
 
 
+def sketch_many(hashes: list[U64], *, config: IndexConfig = IndexConfig()) -> list[Sketch]:
+    """Return :func:`sketch` of each document, computed for all of them at once.
+
+    >>> from textreuse.index.tokenize import tokenize
+    >>> docs = [tokenize(" ".join(f"w{k}" for k in range(m))).hashes for m in (400, 3, 90)]
+    >>> all(bool((x.hashes == y.hashes).all() and (x.positions == y.positions).all())
+    ...     for x, y in zip(sketch_many(docs), [sketch(h) for h in docs]))
+    True
+    """
+    n = config.shingle_n
+    lengths = np.fromiter((h.shape[0] for h in hashes), dtype=np.int64, count=len(hashes))
+    if not hashes or lengths.sum() < n:
+        return [sketch(h, config=config) for h in hashes]
+    doc = np.repeat(np.arange(len(hashes), dtype=np.int64), lengths)
+    pos = np.arange(doc.shape[0], dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    grams = ngrams(np.concatenate(hashes), n)
+    m = grams.shape[0]
+    # An n-gram that runs over the end of its document into the next is not one.
+    keep = (pos[:m] + n <= lengths[doc[:m]]) & (grams % np.uint64(config.sample) == 0)
+    g, d, at = grams[keep], doc[:m][keep], pos[:m][keep]
+    order = np.lexsort((at, g, d))
+    g, d, at = g[order], d[order], at[order]
+    first = np.ones(g.shape[0], dtype=bool)
+    first[1:] = (g[1:] != g[:-1]) | (d[1:] != d[:-1])
+    g, d, at = g[first], d[first], at[first]
+    cuts = np.cumsum(np.bincount(d, minlength=len(hashes)))[:-1]
+    return [Sketch(x, y) for x, y in zip(np.split(g, cuts), np.split(at, cuts))]
+
+
 def candidate_pairs(
     sketches: list[Sketch], *, config: IndexConfig = IndexConfig()
 ) -> tuple[I64, I64, I64]:
