@@ -157,12 +157,12 @@ def test_passages_table_has_one_row_per_passage(result) -> None:
     assert result.passages_table.num_rows == sum(len(p.passages) for p in result.pairs) > 0
 
 
-def test_documents_table_gives_members_their_family(result) -> None:
-    table = result.tables()["documents"].to_pylist()
-    family_of = {m: f.id for f in result.families for m in f.members}
-    assert {r["doc_id"]: r["family_id"] for r in table} == {
-        d.id: family_of.get(d.id) for d in result.documents
-    }
+def test_database_view_gives_members_their_family(result, tmp_path: Path) -> None:
+    result.save(tmp_path / "f.duckdb")
+    with store.connect(tmp_path / "f.duckdb") as con:
+        rows = dict(con.execute("SELECT doc_id, family_id FROM document_families").fetchall())
+    assert rows == {m: f.id for f in result.families for m in f.members}
+    assert rows
 
 
 def test_rejects_table_lists_the_rejects(result) -> None:

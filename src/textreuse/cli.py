@@ -112,18 +112,22 @@ def scan_command(
     """Read a corpus, find every pair of documents that share text, and store the results."""
     started = time.perf_counter()
     try:
-        store.check_target(db)
-        result = scan(paths, workers=workers, reporter=RichReporter(quiet or as_json))
-        if not result.documents:
-            for r in result.rejects:
-                err.print(f"rejected {r.path}{':' + str(r.line) if r.line else ''}: {r.reason}")
-            raise _fail("no readable documents in " + ", ".join(map(str, paths)))
-        summary = result.counts()
-        summary["seconds"]["total"] = round(time.perf_counter() - started, 3)
-        summary["db"] = str(db)
-        result.save(db, meta={"inputs": [str(p) for p in paths], "summary": summary})
+        result = scan(
+            paths,
+            db=db,
+            workers=workers,
+            reporter=RichReporter(quiet or as_json),
+            meta={"inputs": [str(p) for p in paths]},
+        )
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
+    if not result.documents:
+        for r in result.rejects:
+            err.print(f"rejected {r.path}{':' + str(r.line) if r.line else ''}: {r.reason}")
+        raise _fail("no readable documents in " + ", ".join(map(str, paths)))
+    summary = result.counts()
+    summary["seconds"]["total"] = round(time.perf_counter() - started, 3)
+    summary["db"] = str(db)
     for r in result.rejects:
         err.print(f"rejected {r.path}{':' + str(r.line) if r.line else ''}: {r.reason}")
     if as_json:

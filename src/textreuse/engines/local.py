@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -61,7 +62,7 @@ class ScanResult:
     def tables(self) -> dict[str, pa.Table]:
         """Return the results as Arrow tables: documents, rejects, pairs, passages, families."""
         return {
-            "documents": arrow.documents_table(self.documents, self.families),
+            "documents": arrow.documents_table(self.documents),
             "rejects": arrow.rejects_table(self.rejects),
             "pairs": arrow.pairs_table(self.pairs),
             "passages": arrow.passages_table(self.pairs),
@@ -80,10 +81,15 @@ class ScanResult:
 
     def save(self, db: str | Path, *, meta: dict[str, Any] | None = None) -> None:
         """Write the results to a new DuckDB database at `db`, replacing it atomically."""
-        from textreuse import __version__
         from textreuse.store import duckdb as store
 
-        store.write(db, self.tables(), {"version": __version__, "summary": self.counts(), **(meta or {})})
+        store.write(db, self.tables(), self.run_meta(meta))
+
+    def run_meta(self, meta: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Return what the database's `runs` table records: version, summary and `meta`."""
+        from textreuse import __version__
+
+        return {"version": __version__, "summary": self.counts(), **(meta or {})}
 
     def counts(self) -> dict[str, Any]:
         """Return the summary counts: documents, rejects, candidates, pairs by relation, families."""
@@ -224,14 +230,15 @@ def scan_documents(
 ) -> ScanResult:
     """Return the pairs and families of documents already read.
 
-    When the corpus's tokens fit in `token_memory` bytes, those of the index stage
-    are kept for alignment instead of tokenising the documents again.
+    When the corpus's tokens fit in `token_memory` bytes and one process does the
+    work, those of the index stage are kept for alignment instead of tokenising the
+    documents again (sending them back from worker processes costs more than that).
     """
     reporter = reporter or _Silent()
     workers = workers or default_workers()
     seconds: dict[str, float] = {}
     _STATE.clear()
-    keep = sum(len(d.raw_text) for d in docs) * TOKEN_BYTES_PER_CHAR <= token_memory
+    keep = workers == 1 and sum(len(d.raw_text) for d in docs) * TOKEN_BYTES_PER_CHAR <= token_memory
     _STATE.update(docs=docs, config=config, keep_tokens=keep)
 
     t0 = time.perf_counter()
@@ -297,18 +304,49 @@ def read_all(paths: Iterable[str | Path], reporter: Reporter | None = None) -> t
 def scan(
     paths: Iterable[str | Path],
     *,
+    db: str | Path | None = None,
     workers: int | None = None,
     config: Config = Config(),
     reporter: Reporter | None = None,
+    meta: dict[str, Any] | None = None,
 ) -> ScanResult:
-    """Return what a corpus shares: read `paths`, then find, align and relate pairs."""
+    """Return what a corpus shares: read `paths`, then find, align and relate pairs.
+
+    With `db`, the results are also written to a new DuckDB database there, put in
+    place only when complete. A single-worker run writes the documents on a thread
+    while it aligns, using the core the work leaves free.
+    """
+    from textreuse.store import duckdb as store
+
+    if db is not None:
+        store.check_target(Path(db))
     t0 = time.perf_counter()
     docs, rejects = read_all(paths, reporter)
     read_seconds = time.perf_counter() - t0
-    result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter)
-    result.seconds = {"read": read_seconds, **result.seconds}
+    if db is None or not docs:
+        result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter)
+        result.seconds = {"read": read_seconds, **result.seconds}
+        return result
+    workers = workers or default_workers()
+    with store.Writer(db) as writer:
+        first = {"documents": arrow.documents_table(docs), "rejects": arrow.rejects_table(rejects)}
+        # Forking worker processes while a thread writes is unsafe, so only one worker overlaps.
+        background = None
+        if workers == 1:
+            background = threading.Thread(target=writer.add, args=(first,))
+            background.start()
+        try:
+            result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter)
+        finally:
+            if background is not None:
+                background.join()
+        if background is None:
+            writer.add(first)
+        t1 = time.perf_counter()
+        writer.add({name: table for name, table in result.tables().items() if name not in first})
+        result.seconds = {"read": read_seconds, **result.seconds, "write": time.perf_counter() - t1}
+        writer.commit(result.run_meta(meta))
     return result
-
 
 
 @dataclass(frozen=True)

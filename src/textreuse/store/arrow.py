@@ -7,9 +7,8 @@ import pyarrow as pa
 from textreuse.model import Document, Family, Pair, Reject
 
 
-def documents_table(docs: list[Document], families: list[Family]) -> pa.Table:
-    """Return the documents as an Arrow table, with their family id."""
-    family_of = {m: f.id for f in families for m in f.members}
+def documents_table(docs: list[Document]) -> pa.Table:
+    """Return the documents as an Arrow table (families list their members)."""
     return pa.table(
         {
             "doc_id": [d.id for d in docs],
@@ -20,7 +19,6 @@ def documents_table(docs: list[Document], families: list[Family]) -> pa.Table:
             "source": pa.array([d.source for d in docs], pa.string()),
             "encoding": [d.encoding for d in docs],
             "n_chars": pa.array([len(d.raw_text) for d in docs], pa.int64()),
-            "family_id": pa.array([family_of.get(d.id) for d in docs], pa.string()),
             "raw_text": pa.array([d.raw_text for d in docs], pa.large_string()),
         }
     )

@@ -37,32 +37,65 @@ def check_target(path: Path) -> None:
             )
 
 
+class Writer:
+    """A new database under a temporary name, renamed over the target by :meth:`commit`.
+
+    Until then the target is untouched; leaving the ``with`` block without committing
+    removes the temporary file.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.target = Path(path)
+        check_target(self.target)
+        self.tmp = self.target.with_name(f".{self.target.name}.tmp-{os.getpid()}")
+        for leftover in (self.tmp, Path(f"{self.tmp}.wal")):
+            leftover.unlink(missing_ok=True)
+        self.con: duckdb.DuckDBPyConnection | None = duckdb.connect(str(self.tmp))
+
+    def add(self, tables: dict[str, pa.Table]) -> None:
+        """Create one table per entry of `tables`."""
+        assert self.con is not None, "the database was already committed or abandoned"
+        for name, table in tables.items():
+            self.con.register("_incoming", table)
+            self.con.execute(f"CREATE TABLE {name} AS SELECT * FROM _incoming")
+            self.con.unregister("_incoming")
+
+    def commit(self, meta: dict[str, Any]) -> None:
+        """Record `meta` in the `runs` table, then put the database in place."""
+        assert self.con is not None, "the database was already committed or abandoned"
+        self.con.execute(
+            "CREATE VIEW document_families AS "
+            "SELECT unnest(members) AS doc_id, family_id FROM families"
+        )
+        self.con.execute("CREATE TABLE runs (key VARCHAR, value VARCHAR)")
+        for key, value in meta.items():
+            self.con.execute("INSERT INTO runs VALUES (?, ?)", [key, json.dumps(value)])
+        self.con.execute("CHECKPOINT")
+        self.con.close()
+        self.con = None
+        os.replace(self.tmp, self.target)
+        Path(f"{self.tmp}.wal").unlink(missing_ok=True)
+
+    def abandon(self) -> None:
+        """Close and remove the temporary database, leaving the target as it was."""
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        for leftover in (self.tmp, Path(f"{self.tmp}.wal")):
+            leftover.unlink(missing_ok=True)
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.abandon()
+
+
 def write(path: str | Path, tables: dict[str, pa.Table], meta: dict[str, Any]) -> None:
     """Write `tables` and a `runs` row of `meta` to a new database at `path`, atomically."""
-    target = Path(path)
-    check_target(target)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    for leftover in (tmp, Path(f"{tmp}.wal")):
-        leftover.unlink(missing_ok=True)
-    try:
-        con = duckdb.connect(str(tmp))
-        try:
-            for name, table in tables.items():
-                con.register("_incoming", table)
-                con.execute(f"CREATE TABLE {name} AS SELECT * FROM _incoming")
-                con.unregister("_incoming")
-            con.execute("CREATE TABLE runs (key VARCHAR, value VARCHAR)")
-            for key, value in meta.items():
-                con.execute("INSERT INTO runs VALUES (?, ?)", [key, json.dumps(value)])
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    finally:
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    with Writer(path) as writer:
+        writer.add(tables)
+        writer.commit(meta)
 
 
 @contextmanager
