@@ -147,7 +147,7 @@ def scan_command(
 
 
 def _pairs_table(pairs: list[Pair]) -> Table:
-    table = Table(title=f"{len(pairs)} pairs", show_lines=False)
+    table = Table(title=f"{len(pairs)} pairs (origin: a, b or unknown)", show_lines=False)
     for col in ("doc_a", "doc_b", "relation", "origin", "cov a", "cov b", "passages"):
         table.add_column(col, justify="right" if col.startswith(("cov", "pass")) else "left", overflow="fold")
     for p in pairs:
@@ -155,7 +155,7 @@ def _pairs_table(pairs: list[Pair]) -> Table:
             Text(p.doc_a),
             Text(p.doc_b),
             p.relation,
-            Text(p.origin or ""),
+            "a" if p.origin == p.doc_a else "b" if p.origin == p.doc_b else "",
             f"{p.coverage_a:.2f}",
             f"{p.coverage_b:.2f}",
             str(len(p.passages)),
