@@ -17,7 +17,7 @@ from textreuse.index.candidates import (
     sketch,
     sketch_many,
 )
-from textreuse.index.tokenize import ngrams, tokenize
+from textreuse.index.tokenize import mix64, ngrams, tokenize
 
 
 def brute_force(sketches: list[Sketch], config: IndexConfig) -> list[tuple[int, int, int]]:
@@ -209,3 +209,20 @@ def test_sketch_many_matches_sketch_one_by_one(docs: list[list[int]], n: int, sa
     one = [sketch(h, config=config) for h in hashes]
     assert [m.hashes.tolist() for m in many] == [o.hashes.tolist() for o in one]
     assert [m.positions.tolist() for m in many] == [o.positions.tolist() for o in one]
+
+
+@settings(max_examples=60, deadline=None)
+@given(sketches_(), st.integers(1, 6))
+def test_candidate_pairs_in_hash_slices_match_brute_force(sketches: list[Sketch], part: int) -> None:
+    import textreuse.index.candidates as candidates
+
+    config = IndexConfig(max_df=5, min_shared=2)
+    # Real n-gram hashes are uniform 64-bit values; mixing keeps the collisions.
+    sketches = [Sketch(mix64(s.hashes), s.positions) for s in sketches]
+    saved = candidates._PART_SIZE
+    candidates._PART_SIZE = part  # many slices even for a tiny corpus
+    try:
+        a, b, shared = candidate_pairs(sketches, config=config)
+    finally:
+        candidates._PART_SIZE = saved
+    assert sorted(zip(a.tolist(), b.tolist(), shared.tolist())) == brute_force(sketches, config)

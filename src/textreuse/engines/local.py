@@ -59,15 +59,19 @@ class ScanResult:
     seconds: dict[str, float] = field(default_factory=dict)
     candidates: int = 0
 
-    def tables(self) -> dict[str, pa.Table]:
-        """Return the results as Arrow tables: documents, rejects, pairs, passages, families."""
-        return {
-            "documents": arrow.documents_table(self.documents),
-            "rejects": arrow.rejects_table(self.rejects),
-            "pairs": arrow.pairs_table(self.pairs),
-            "passages": arrow.passages_table(self.pairs),
-            "families": arrow.families_table(self.families),
+    def tables(self, names: Iterable[str] | None = None) -> dict[str, pa.Table]:
+        """Return the results as Arrow tables: documents, rejects, pairs, passages, families.
+
+        `names` picks some of them (the others are not built).
+        """
+        build = {
+            "documents": lambda: arrow.documents_table(self.documents),
+            "rejects": lambda: arrow.rejects_table(self.rejects),
+            "pairs": lambda: arrow.pairs_table(self.pairs),
+            "passages": lambda: arrow.passages_table(self.pairs),
+            "families": lambda: arrow.families_table(self.families),
         }
+        return {name: build[name]() for name in (build if names is None else names)}
 
     @property
     def pairs_table(self) -> pa.Table:
@@ -329,7 +333,7 @@ def scan(
         return result
     workers = workers or default_workers()
     with store.Writer(db) as writer:
-        first = {"documents": arrow.documents_table(docs), "rejects": arrow.rejects_table(rejects)}
+        first = {"documents": arrow.documents_tables(docs), "rejects": arrow.rejects_table(rejects)}
         # Forking worker processes while a thread writes is unsafe, so only one worker overlaps.
         background = None
         if workers == 1:
@@ -343,7 +347,8 @@ def scan(
         if background is None:
             writer.add(first)
         t1 = time.perf_counter()
-        writer.add({name: table for name, table in result.tables().items() if name not in first})
+        del first
+        writer.add(result.tables(["pairs", "passages", "families"]))
         result.seconds = {"read": read_seconds, **result.seconds, "write": time.perf_counter() - t1}
         writer.commit(result.run_meta(meta))
     return result

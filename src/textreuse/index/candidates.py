@@ -54,7 +54,7 @@ class Sketch:
     """A document's sampled n-grams: distinct hashes and where each first occurs."""
 
     hashes: U64
-    positions: I64
+    positions: npt.NDArray[np.int32]
 
     def __len__(self) -> int:
         return int(self.hashes.shape[0])
@@ -71,7 +71,7 @@ def sketch(hashes: U64, *, config: IndexConfig = IndexConfig()) -> Sketch:
     grams = ngrams(hashes, config.shingle_n)
     where = np.flatnonzero(grams % np.uint64(config.sample) == 0)
     uniq, first = np.unique(grams[where], return_index=True)
-    return Sketch(uniq, where[first].astype(np.int64))
+    return Sketch(uniq, where[first].astype(np.int32))
 
 
 def sketch_many(hashes: list[U64], *, config: IndexConfig = IndexConfig()) -> list[Sketch]:
@@ -100,7 +100,49 @@ def sketch_many(hashes: list[U64], *, config: IndexConfig = IndexConfig()) -> li
     first[1:] = (g[1:] != g[:-1]) | (d[1:] != d[:-1])
     g, d, at = g[first], d[first], at[first]
     cuts = np.cumsum(np.bincount(d, minlength=len(hashes)))[:-1]
-    return [Sketch(x, y) for x, y in zip(np.split(g, cuts), np.split(at, cuts))]
+    at32 = at.astype(np.int32)
+    return [Sketch(x, y) for x, y in zip(np.split(g, cuts), np.split(at32, cuts))]
+
+
+# Sketch entries sorted at once, at most (about 70 MB of temporary arrays).
+_PART_SIZE = 1_000_000
+
+
+def _shared_ngrams(
+    hashes: U64, docs: npt.NDArray[np.int32], places: npt.NDArray[np.int32],
+    chosen: npt.NDArray[np.bool_], config: IndexConfig,
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """Return ``(doc_a, doc_b, place_a, place_b)`` for each n-gram two documents share.
+
+    Only the `chosen` entries are looked at; n-grams in more than ``max_df``
+    documents are skipped.
+    """
+    where = np.flatnonzero(chosen)
+    h, d, at = hashes[where], docs[where], places[where]
+    order = np.lexsort((d, h))
+    h, d, at = h[order], d[order], at[order]
+    del where, order
+    first = np.ones(h.shape[0], dtype=bool)
+    first[1:] = h[1:] != h[:-1]
+    starts = np.flatnonzero(first)
+    size = np.diff(np.append(starts, h.shape[0]))
+    group = np.cumsum(first) - 1
+    keep = (size[group] >= 2) & (size[group] <= config.max_df)
+    remaining = (size[group] - (np.arange(h.shape[0]) - starts[group]) - 1)[keep]
+    d, at = d[keep], at[keep]
+    out: list[list[npt.NDArray[np.int32]]] = [[], [], [], []]
+    pos = np.arange(d.shape[0])
+    offset = 1
+    while pos.shape[0]:
+        pos = pos[remaining[pos] >= offset]
+        for column, values in zip(out, (d[pos], d[pos + offset], at[pos], at[pos + offset])):
+            column.append(values)
+        offset += 1
+    if not out[0]:
+        none = np.zeros(0, dtype=np.int32)
+        return none, none, none, none
+    a, b, pa, pb = (np.concatenate(column) for column in out)
+    return a, b, pa, pb
 
 
 def candidate_pairs(
@@ -126,54 +168,60 @@ def candidate_pairs(
     sizes = np.fromiter((len(s) for s in sketches), dtype=np.int64, count=len(sketches))
     if not sizes.sum():
         return empty, empty, empty
-    h = np.concatenate([s.hashes for s in sketches])
-    at = np.concatenate([s.positions for s in sketches])
-    d = np.repeat(np.arange(len(sketches), dtype=np.int64), sizes)
-    order = np.lexsort((d, h))
-    h, d, at = h[order], d[order], at[order]
-    first = np.concatenate(([True], h[1:] != h[:-1]))
-    starts = np.flatnonzero(first)
-    size = np.diff(np.append(starts, h.shape[0]))
-    group = np.cumsum(first) - 1
-    keep = (size[group] >= 2) & (size[group] <= config.max_df)
-    d, at = d[keep], at[keep]
-    remaining = (size[group] - (np.arange(h.shape[0]) - starts[group]) - 1)[keep]
-    n_docs = np.int64(len(sketches))
-    keys, pos_a, pos_b = [], [], []
-    pos = np.arange(d.shape[0])
-    offset = 1
-    while pos.shape[0]:
-        pos = pos[remaining[pos] >= offset]
-        keys.append(d[pos] * n_docs + d[pos + offset])
-        pos_a.append(at[pos])
-        pos_b.append(at[pos + offset])
-        offset += 1
-    if not keys:
-        return empty, empty, empty
-    key, pa, pb = np.concatenate(keys), np.concatenate(pos_a), np.concatenate(pos_b)
-    if key.shape[0] == 0:
-        return empty, empty, empty
-    order = np.lexsort((pa, key))
-    key, pa, pb = key[order], pa[order], pb[order]
+    hashes = np.concatenate([s.hashes for s in sketches])
+    places = np.concatenate([s.positions for s in sketches]).astype(np.int32, copy=False)
+    docs = np.repeat(np.arange(len(sketches), dtype=np.int32), sizes)
+    # Posting lists are built a slice of the hash range at a time, so the sort's
+    # temporary arrays stay small whatever the corpus size.
+    parts = min(65535, max(1, -(-hashes.shape[0] // _PART_SIZE)))
+    # Slices by high bits: n-gram hashes are uniform there (sampling looked at low bits).
+    slice_of = ((hashes >> np.uint64(40)) % np.uint64(parts)).astype(np.uint16)
+    found = [_shared_ngrams(hashes, docs, places, slice_of == part, config) for part in range(parts)]
+    del hashes, places, docs, slice_of
+    a, b, pa, pb = (np.concatenate([f[k] for f in found]) for k in range(4))
+    del found
+    # Pairs are judged a slice of first documents at a time, again to bound memory.
+    slices = max(1, -(-a.shape[0] // _PART_SIZE))
+    judged = [_linked_pairs(a, b, pa, pb, a % slices == part, config) for part in range(slices)]
+    out = [np.concatenate([j[k] for j in judged]) for k in range(3)]
+    order = np.lexsort((out[1], out[0]))
+    return out[0][order], out[1][order], out[2][order]
+
+
+def _linked_pairs(
+    a: npt.NDArray[np.int32],
+    b: npt.NDArray[np.int32],
+    pa: npt.NDArray[np.int32],
+    pb: npt.NDArray[np.int32],
+    chosen: npt.NDArray[np.bool_],
+    config: IndexConfig,
+) -> tuple[I64, I64, I64]:
+    """Return the pairs ``(a, b, shared)`` among the `chosen` shared n-grams that qualify."""
+    where = np.flatnonzero(chosen)
+    a, b, pa, pb = a[where], b[where], pa[where], pb[where]
+    order = np.lexsort((pa, b, a))
+    a, b, pa, pb = a[order], b[order], pa[order], pb[order]
+    del where, order
+    new_pair = np.ones(a.shape[0], dtype=bool)
+    new_pair[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
     # Each shared n-gram links to the first one of the same pair that starts at least
     # shingle_n words later in text a, if that one also lies within `window` words in
     # both texts without overlapping there either: overlapping n-grams of one short
     # stock phrase ("and James Grady made in the") are one piece of evidence, not two.
-    run = np.cumsum(np.concatenate(([0], key[1:] != key[:-1])))
-    stride = int(pa.max()) + config.shingle_n + 1
+    run = np.cumsum(new_pair) - 1
+    stride = int(pa.max(initial=0)) + config.shingle_n + 1
     place = run * stride + pa
-    nxt = np.searchsorted(place, place + config.shingle_n, side="left")
-    has = nxt < key.shape[0]
-    nxt = np.minimum(nxt, key.shape[0] - 1)
+    nxt = np.minimum(np.searchsorted(place, place + config.shingle_n, side="left"), a.shape[0] - 1)
+    step_b = np.abs(pb[nxt] - pb)
     link = (
-        has
-        & (run[nxt] == run)
+        (run[nxt] == run)
+        & (pa[nxt] - pa >= config.shingle_n)
         & (pa[nxt] - pa <= config.window)
-        & (np.abs(pb[nxt] - pb) <= config.window)
-        & (np.abs(pb[nxt] - pb) >= config.shingle_n)
+        & (step_b <= config.window)
+        & (step_b >= config.shingle_n)
     )
-    uniq, index, counts = np.unique(key, return_index=True, return_counts=True)
-    links = np.add.reduceat(link.astype(np.int64), index)
+    heads = np.flatnonzero(new_pair)
+    counts = np.diff(np.append(heads, a.shape[0]))
+    links = np.add.reduceat(link.astype(np.int64), heads) if heads.shape[0] else heads
     sel = (counts >= config.min_shared) & (links >= config.min_shared - 1)
-    uniq = uniq[sel]
-    return uniq // n_docs, uniq % n_docs, counts[sel].astype(np.int64)
+    return a[heads][sel].astype(np.int64), b[heads][sel].astype(np.int64), counts[sel].astype(np.int64)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pyarrow as pa
 
 from textreuse.model import Document, Family, Pair, Reject
@@ -19,9 +21,22 @@ def documents_table(docs: list[Document]) -> pa.Table:
             "source": pa.array([d.source for d in docs], pa.string()),
             "encoding": [d.encoding for d in docs],
             "n_chars": pa.array([len(d.raw_text) for d in docs], pa.int64()),
-            "raw_text": pa.array([d.raw_text for d in docs], pa.large_string()),
+            "raw_text": _texts(docs),
         }
     )
+
+
+def _texts(docs: list[Document]) -> pa.Array:
+    # Encoding here, rather than letting Arrow ask each str for UTF-8, keeps Python from
+    # caching a UTF-8 copy inside every text for the rest of the run.
+    encoded = pa.array([d.raw_text.encode("utf-8", "surrogatepass") for d in docs], pa.large_binary())
+    return encoded.cast(pa.large_string())
+
+
+def documents_tables(docs: list[Document], *, chunk: int = 5000) -> Iterator[pa.Table]:
+    """Yield the documents table in pieces of `chunk` documents, to bound memory."""
+    for start in range(0, max(len(docs), 1), chunk):
+        yield documents_table(docs[start : start + chunk])
 
 
 def rejects_table(rejects: list[Reject]) -> pa.Table:

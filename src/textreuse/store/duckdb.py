@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from textreuse.model import Document, Family, Pair, Passage
 
 DUCKDB_MAGIC = b"DUCK"
 TABLES = ("documents", "rejects", "pairs", "passages", "families")
+WRITE_MEMORY = "384MB"
 
 
 def check_target(path: Path) -> None:
@@ -51,14 +52,19 @@ class Writer:
         for leftover in (self.tmp, Path(f"{self.tmp}.wal")):
             leftover.unlink(missing_ok=True)
         self.con: duckdb.DuckDBPyConnection | None = duckdb.connect(str(self.tmp))
+        # Written tables need not stay cached: a small buffer pool bounds the run's memory.
+        self.con.execute(f"SET memory_limit = '{WRITE_MEMORY}'")
 
-    def add(self, tables: dict[str, pa.Table]) -> None:
-        """Create one table per entry of `tables`."""
+    def add(self, tables: dict[str, pa.Table | Iterable[pa.Table]]) -> None:
+        """Create one table per entry of `tables`, given whole or in pieces."""
         assert self.con is not None, "the database was already committed or abandoned"
-        for name, table in tables.items():
-            self.con.register("_incoming", table)
-            self.con.execute(f"CREATE TABLE {name} AS SELECT * FROM _incoming")
-            self.con.unregister("_incoming")
+        for name, given in tables.items():
+            pieces = [given] if isinstance(given, pa.Table) else given
+            for k, piece in enumerate(pieces):
+                self.con.register("_incoming", piece)
+                verb = f"CREATE TABLE {name} AS" if k == 0 else f"INSERT INTO {name}"
+                self.con.execute(f"{verb} SELECT * FROM _incoming")
+                self.con.unregister("_incoming")
 
     def commit(self, meta: dict[str, Any]) -> None:
         """Record `meta` in the `runs` table, then put the database in place."""

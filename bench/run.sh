@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Every benchmark of BENCHMARKS.md in one command, from the repository root:
+#   bash bench/run.sh [DOCS]        (default 20000 documents)
+# Needs ../shared/data (bbc-news for the synthetic corpora, pan13-train) and the
+# bench extra: pip install -e '.[bench]'. Figures go to stdout and bench/out/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+docs="${1:-20000}"
+shared="$(cd .. && pwd)/shared/data"
+mkdir -p bench/out
+echo "## $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB, $(python3 --version)"
+echo
+echo "### Synthetic corpus, $docs documents: accuracy and throughput, side by side with datasketch"
+python3 bench/throughput.py --docs "$docs" --seed 1 --workers-all
+echo
+echo "### The same with a third of the derived documents damaged by lossy mojibake"
+python3 bench/throughput.py --docs "$docs" --seed 1 --damage-share 0.33 --skip-datasketch
+echo
+echo "### PAN 2013 text-alignment training corpus through textreuse align --pairs"
+python3 bench/pan.py "$shared/pan13-train" --out bench/out/pan13-train
