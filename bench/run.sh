@@ -18,3 +18,6 @@ python3 bench/throughput.py --docs "$docs" --seed 1 --damage-share 0.33 --skip-d
 echo
 echo "### PAN 2013 text-alignment training corpus through textreuse align --pairs"
 python3 bench/pan.py "$shared/pan13-train" --out bench/out/pan13-train
+echo
+echo "### Scaling: time against corpus size (one process)"
+python3 bench/scaling.py --sizes 20000 50000 100000
