@@ -9,7 +9,7 @@ so a passage is reported once, as long as the shared text runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +43,13 @@ class AlignConfig:
     one_to_one: bool = True
     """Keep only the longest of passages that overlap in either text, so each stretch
     of text is paired once (a text that repeats itself would otherwise pair twice)."""
+    reworded_similarity: float = 0.8
+    """When nothing is found, or a passage's similarity is below this (the text was
+    reworded, not copied), the pair is aligned again with the looser settings below:
+    reworded passages have sparser seeds, which the strict settings would cut short,
+    while copied ones keep the tight boundaries of the strict settings."""
+    reworded_gap: int = 40
+    reworded_radius: int = 15
 
 
 @dataclass(frozen=True)
@@ -234,6 +241,20 @@ def align_hashes(ha: U64, hb: U64, *, config: AlignConfig = AlignConfig()) -> li
 
 def align_indexed(a: SeedIndex, b: SeedIndex, *, config: AlignConfig = AlignConfig()) -> list[TokenPassage]:
     """Return :func:`align_hashes` of two texts whose seed indexes are already built."""
+    found = _align_once(a, b, config)
+    if not found or min(p.similarity for p in found) < config.reworded_similarity:
+        loose = replace(
+            config,
+            max_gap=config.reworded_gap,
+            neighbour_radius=config.reworded_radius,
+            reworded_similarity=0.0,
+        )
+        if loose != replace(config, reworded_similarity=0.0):
+            found = _align_once(a, b, loose)
+    return found
+
+
+def _align_once(a: SeedIndex, b: SeedIndex, config: AlignConfig) -> list[TokenPassage]:
     n = config.seed_n
     i, j = match_seeds(a, b, max_occurrences=config.max_seed_occurrences)
     w = np.full(i.shape[0], n, dtype=np.int64)
