@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from textreuse.align.local_align import SeedIndex, align_hashes, align_indexed, seed_index
 from textreuse.config import Config
-from textreuse.index.candidates import Sketch, candidate_pairs, fingerprint, sketch
+from textreuse.index.candidates import Sketch, candidate_pairs, fingerprint, sketch_many
 from textreuse.index.tokenize import Tokens, tokenize, tokenize_many
 from textreuse.ingest.read import read_inputs
 from textreuse.model import RELATIONS, Document, Family, Pair, Reject
@@ -147,12 +147,12 @@ def _sketch_chunk(ids: Sequence[int]) -> list[tuple[int, Sketch, Tokens | None]]
     docs: list[Document] = _STATE["docs"]
     config: Config = _STATE["config"]
     keep = _STATE["keep_tokens"]
-    out = []
-    for tokens in tokenize_many([docs[k].raw_text for k in ids]):
-        hashes = tokens.hashes
-        fp = fingerprint(hashes) if len(tokens) else 0
-        out.append((fp, sketch(hashes, config=config.index), tokens if keep else None))
-    return out
+    tokens = tokenize_many([docs[k].raw_text for k in ids])
+    sketches = sketch_many([t.hashes for t in tokens], config=config.index)
+    return [
+        (fingerprint(t.hashes) if len(t) else 0, s, t if keep else None)
+        for t, s in zip(tokens, sketches)
+    ]
 
 
 # Bytes of token arrays per character of text (a word of ~6 characters costs 24 bytes).
