@@ -32,7 +32,7 @@ from textreuse import __version__
 from textreuse.engines.local import Advance, PairTask, align_pairs, scan
 from textreuse.errors import TextReuseError
 from textreuse.model import Document, Pair
-from textreuse.report.highlight import diff_words
+from textreuse.report.highlight import Piece, split_sides
 from textreuse.store import duckdb as store
 from textreuse.store.export import export
 
@@ -186,14 +186,10 @@ def pairs_command(
 STYLES = {"replace": "bold yellow", "delete": "bold red", "insert": "bold green"}
 
 
-def _render_side(text: str, segments: list[tuple[str, tuple[int, int]]]) -> Text:
+def _render_side(text: str, pieces: list[Piece]) -> Text:
     rendered = Text()
-    cursor = 0
-    for op, (lo, hi) in segments:
-        rendered.append(text[cursor:lo])
-        rendered.append(text[lo:hi], style=STYLES.get(op, ""))
-        cursor = hi
-    rendered.append(text[cursor:])
+    for piece in pieces:
+        rendered.append(text[piece.start : piece.end], style=STYLES.get(piece.op, ""))
     return rendered
 
 
@@ -211,13 +207,13 @@ def show_pair(pair: Pair, doc_a: Document, doc_b: Document) -> None:
     out.print(Text("yellow: changed, red: only left, green: only right", style="dim"))
     for k, p in enumerate(pair.passages, start=1):
         ta, tb = doc_a.raw_text[p.a[0] : p.a[1]], doc_b.raw_text[p.b[0] : p.b[1]]
-        segs = [s for s in diff_words(ta, tb) if s.op != "equal"]
+        pieces_a, pieces_b = split_sides(ta, tb)
         table = Table(title=f"passage {k}: a[{p.a[0]}:{p.a[1]}] b[{p.b[0]}:{p.b[1]}] similarity {p.similarity:.2f}", expand=True)
         table.add_column(Text(pair.doc_a), ratio=1, overflow="fold")
         table.add_column(Text(pair.doc_b), ratio=1, overflow="fold")
         table.add_row(
-            _render_side(ta, [(s.op, s.a) for s in segs if s.op != "insert"]),
-            _render_side(tb, [(s.op, s.b) for s in segs if s.op != "delete"]),
+            _render_side(ta, pieces_a),
+            _render_side(tb, pieces_b),
         )
         out.print(table)
 
@@ -362,3 +358,23 @@ def text_command(doc_id: Annotated[str, typer.Argument(help="A document id.")], 
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
 
+
+@app.command("report")
+def report_command(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the report to (replaced when complete).")],
+    db: DbOption = DEFAULT_DB,
+    page_size: Annotated[int, typer.Option(help="Pairs or families per list page.")] = 500,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Write a static HTML report (overview, families, pairs side by side, search) to a folder."""
+    from textreuse.report.html import write_report
+
+    try:
+        summary = write_report(db, out_dir, page_size=page_size, reporter=RichReporter(quiet))
+    except TextReuseError as exc:
+        raise _fail(str(exc)) from None
+    err.print(
+        f"{summary.family_pages} family pages, {summary.pair_pages} pair pages, "
+        f"{summary.list_pages} list pages → {summary.out}"
+    )
+    out.print(str(summary.out / "index.html"))

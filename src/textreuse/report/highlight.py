@@ -39,6 +39,50 @@ def diff_words(text_a: str, text_b: str) -> list[Segment]:
     return segments
 
 
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of one side of a passage: ``equal`` text or a word difference."""
+
+    op: Op
+    start: int
+    end: int
+
+
+def split_sides(text_a: str, text_b: str) -> tuple[list[Piece], list[Piece]]:
+    """Return each passage cut into consecutive pieces, marked equal or with its difference.
+
+    The pieces of a side cover it whole and in order, so joining their text gives the
+    passage back; side a carries ``replace`` and ``delete`` (words only in a), side b
+    ``replace`` and ``insert`` (words only in b). The terminal view and the HTML report
+    both draw these pieces, so they mark the same words.
+
+    >>> a, b = split_sides("the quick brown fox", "The quick red fox")
+    >>> [(p.op, "the quick brown fox"[p.start:p.end]) for p in a]
+    [('equal', 'the quick '), ('replace', 'brown'), ('equal', ' fox')]
+    >>> [(p.op, "The quick red fox"[p.start:p.end]) for p in b]
+    [('equal', 'The quick '), ('replace', 'red'), ('equal', ' fox')]
+    """
+    segments = [s for s in diff_words(text_a, text_b) if s.op != "equal"]
+    side_a = _pieces(len(text_a), [(s.op, s.a) for s in segments if s.op != "insert"])
+    side_b = _pieces(len(text_b), [(s.op, s.b) for s in segments if s.op != "delete"])
+    return side_a, side_b
+
+
+def _pieces(length: int, marked: list[tuple[Op, tuple[int, int]]]) -> list[Piece]:
+    out = []
+    cursor = 0
+    for op, (lo, hi) in marked:
+        lo = max(lo, cursor)
+        if lo > cursor:
+            out.append(Piece("equal", cursor, lo))
+        if hi > lo:
+            out.append(Piece(op, lo, hi))
+        cursor = max(cursor, hi)
+    if cursor < length:
+        out.append(Piece("equal", cursor, length))
+    return out
+
+
 def _span(starts: list[int], ends: list[int], lo: int, hi: int, length: int) -> tuple[int, int]:
     # An empty range sits at the start of the next word (or the end of the text).
     if lo == hi:
