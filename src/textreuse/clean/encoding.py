@@ -253,33 +253,19 @@ def _diff_steps(seg: str, fixed: str, offset: int, rule: str, confidence: float)
     """Return one step per changed region between `seg` and `fixed` (offsets + `offset`)."""
     steps: list[Step] = []
     region: list[int] | None = None  # [src_start, src_end, dest_start, dest_end]
-    for tag, i1, i2, j1, j2 in _opcodes(seg, fixed):
+    # A closing "equal" flushes the last changed region.
+    end = ("equal", len(seg), len(seg), len(fixed), len(fixed))
+    for tag, i1, i2, j1, j2 in [*_opcodes(seg, fixed), end]:
         if tag == "equal":
             if region is not None:
-                steps.append(
-                    Step(
-                        offset + region[0],
-                        offset + region[1],
-                        fixed[region[2] : region[3]],
-                        rule,
-                        confidence,
-                    )
-                )
+                src_start, src_end, dest_start, dest_end = region
+                replacement = fixed[dest_start:dest_end]
+                steps.append(Step(offset + src_start, offset + src_end, replacement, rule, confidence))
                 region = None
         elif region is None:
             region = [i1, i2, j1, j2]
         else:
             region[1], region[3] = i2, j2
-    if region is not None:
-        steps.append(
-            Step(
-                offset + region[0],
-                offset + region[1],
-                fixed[region[2] : region[3]],
-                rule,
-                confidence,
-            )
-        )
     return steps
 
 
