@@ -307,10 +307,12 @@ def align(ta: Tokens, tb: Tokens, *, config: AlignConfig = AlignConfig()) -> lis
 def align_texts(text_a: str, text_b: str, *, config: AlignConfig = AlignConfig()) -> list[Passage]:
     """Return the shared passages of two texts, with raw character offsets into each.
 
+    Texts are matched in their repaired form (see :mod:`textreuse.clean.matching`).
+
     >>> words = " ".join(f"w{k}" for k in range(30))
     >>> [(p.a, p.b) for p in align_texts("Intro. " + words, words + " outro")]
     [((7, 116), (0, 109))]
     """
-    from textreuse.index.tokenize import tokenize
+    from textreuse.clean.matching import matching_tokens
 
-    return align(tokenize(text_a), tokenize(text_b), config=config)
+    return align(matching_tokens(text_a), matching_tokens(text_b), config=config)

@@ -22,9 +22,10 @@ import numpy as np
 import pyarrow as pa
 
 from textreuse.align.local_align import SeedIndex, align_hashes, align_indexed, seed_index
+from textreuse.clean.matching import matching_tokens, matching_tokens_many
 from textreuse.config import Config
 from textreuse.index.candidates import Sketch, candidate_pairs, fingerprint, sketch_many
-from textreuse.index.tokenize import Tokens, tokenize, tokenize_many
+from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import read_inputs
 from textreuse.model import RELATIONS, Document, Family, Pair, Reject
 from textreuse.relate.cluster import cluster
@@ -147,7 +148,7 @@ def _sketch_chunk(ids: Sequence[int]) -> list[tuple[int, Sketch, Tokens | None]]
     docs: list[Document] = _STATE["docs"]
     config: Config = _STATE["config"]
     keep = _STATE["keep_tokens"]
-    tokens = tokenize_many([docs[k].raw_text for k in ids])
+    tokens = matching_tokens_many([docs[k].raw_text for k in ids])
     sketches = sketch_many([t.hashes for t in tokens], config=config.index)
     return [
         (fingerprint(t.hashes) if len(t) else 0, s, t if keep else None)
@@ -187,7 +188,7 @@ class _TokenCache:
         if len(self.cache) + len(missing) > self.size:
             self.cache.clear()
             self.seeds.clear()
-        for k, tokens in zip(missing, tokenize_many([self.docs[k].raw_text for k in missing])):
+        for k, tokens in zip(missing, matching_tokens_many([self.docs[k].raw_text for k in missing])):
             self.cache[k] = tokens
 
 
@@ -380,7 +381,7 @@ def relate_documents(
 
     With `keep_order`, ``doc_a`` stays first in the pair whatever the relation.
     """
-    ta, tb = tokenize(doc_a.raw_text), tokenize(doc_b.raw_text)
+    ta, tb = matching_tokens(doc_a.raw_text), matching_tokens(doc_b.raw_text)
     duplicate = bool(len(ta)) and fingerprint(ta.hashes) == fingerprint(tb.hashes)
     found = [whole(ta)] if duplicate else align_hashes(ta.hashes, tb.hashes, config=config.align)
     return relate(

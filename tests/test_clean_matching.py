@@ -1,0 +1,64 @@
+"""Matching reads repaired text while every span stays in the raw text."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from textreuse.align.local_align import align_texts
+from textreuse.clean.encoding import Step, damage
+from textreuse.clean.matching import matching_tokens, raw_offsets
+from textreuse.engines.local import relate_documents
+from textreuse.index.tokenize import tokenize
+from textreuse.model import Document
+
+PUNCT = ["’", "“", "”", "—", "–", "…", ",", ".", " "]
+
+
+@st.composite
+def typographic_text(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.text("abcdefghij", min_size=1, max_size=7), min_size=1, max_size=60))
+    seps = draw(st.lists(st.sampled_from(PUNCT), min_size=len(words), max_size=len(words)))
+    return "".join(w + s for w, s in zip(words, seps))
+
+
+@settings(max_examples=150, deadline=None)
+@given(typographic_text())
+def test_spans_of_repaired_tokens_stay_inside_the_raw_text(clean: str) -> None:
+    raw = damage(clean)
+    tokens = matching_tokens(raw)
+    starts, ends = tokens.starts, tokens.ends
+    assert bool((starts >= 0).all() and (ends <= len(raw)).all() and (starts < ends).all())
+    assert bool((starts[1:] >= ends[:-1]).all())  # in order, not overlapping
+
+
+def test_raw_offsets_map_positions_around_replacements() -> None:
+    # raw "weâll sayâ€¦" repaired "we’ll say…": one step of 1 -> 1, one of 3 -> 1.
+    steps = [Step(2, 3, "’", "r", 1.0), Step(9, 12, "…", "r", 1.0)]
+    starts = raw_offsets(steps, np.array([0, 3, 6, 10]), ends=False)
+    ends = raw_offsets(steps, np.array([2, 5, 9, 10]), ends=True)
+    assert starts.tolist() == [0, 3, 6, 12] and ends.tolist() == [2, 5, 9, 12]
+
+
+LETTER = (
+    "The council’s plan was “not good enough,” said the mayor — who’d read it twice — "
+    "and the vote, held at 9–10 pm on Tuesday, went against it… Residents weren’t told. "
+)
+
+
+def test_damaged_copy_aligns_with_its_original_over_the_whole_text() -> None:
+    original = LETTER * 4
+    copy = damage(original)
+    passages = align_texts(copy, original)
+    assert len(passages) == 1
+    (a0, a1), (b0, b1) = passages[0].a, passages[0].b
+    assert (a0, b0) == (0, 0) and a1 >= len(copy) - 2 and b1 >= len(original) - 2
+
+
+def test_damaged_duplicate_is_still_a_duplicate() -> None:
+    original = Document("orig", LETTER * 3)
+    copy = Document("copy", damage(LETTER * 3))
+    assert len(tokenize(copy.raw_text)) != len(tokenize(original.raw_text))  # damage splits words
+    pair = relate_documents(copy, original)
+    assert pair is not None and pair.relation == "duplicate"
