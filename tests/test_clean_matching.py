@@ -62,3 +62,32 @@ def test_damaged_duplicate_is_still_a_duplicate() -> None:
     assert len(tokenize(copy.raw_text)) != len(tokenize(original.raw_text))  # damage splits words
     pair = relate_documents(copy, original)
     assert pair is not None and pair.relation == "duplicate"
+
+
+def test_clean_command_writes_a_clean_file_back_byte_for_byte(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from textreuse.cli import app
+
+    path = tmp_path / "clean.txt"
+    path.write_bytes(LETTER.encode("utf-8"))
+    result = CliRunner().invoke(app, ["clean", str(path)])
+    assert result.exit_code == 0 and result.stdout_bytes == path.read_bytes()
+
+
+def test_clean_command_repairs_and_explains_with_raw_offsets(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from textreuse.cli import app
+
+    damaged = damage(LETTER)
+    path = tmp_path / "damaged.txt"
+    path.write_text(damaged, encoding="utf-8")
+    repaired = CliRunner().invoke(app, ["clean", str(path)])
+    assert repaired.exit_code == 0 and repaired.stdout_bytes.decode("utf-8") == LETTER
+    explained = CliRunner().invoke(app, ["clean", str(path), "--explain"])
+    steps = [json.loads(line) for line in explained.stdout.splitlines()]
+    assert steps and all(damaged[s["start"] : s["end"]] == s["raw"] for s in steps)
+    assert all(s["raw"] != s["replacement"] for s in steps)

@@ -31,6 +31,7 @@ from rich.text import Text
 from textreuse import __version__
 from textreuse.engines.local import Advance, PairTask, align_pairs, scan
 from textreuse.errors import TextReuseError
+from textreuse.ingest.read import read_text_file
 from textreuse.model import Document, Pair
 from textreuse.report.highlight import Piece, split_sides
 from textreuse.store import duckdb as store
@@ -357,6 +358,41 @@ def text_command(doc_id: Annotated[str, typer.Argument(help="A document id.")], 
             sys.stdout.write(store.read_document(con, doc_id).raw_text)
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
+
+
+@app.command("clean")
+def clean_command(
+    file: Annotated[Path, typer.Argument(help="A text file to repair.")],
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Print each change as a JSON line instead of the text.")
+    ] = False,
+) -> None:
+    """Print a file's text with its encoding damage repaired (mojibake, lossy mojibake).
+
+    The repaired text is written exactly, adding nothing: a clean file comes back as it
+    is. With --explain, each change is one JSON object: raw offsets, the raw text, what
+    replaces it, the rule and its confidence.
+    """
+    from textreuse.clean.encoding import repair
+
+    doc = read_text_file(file, file.name)
+    if not isinstance(doc, Document):
+        raise _fail(f"{doc.path}: {doc.reason}")
+    fixed = repair(doc.raw_text)
+    if explain:
+        for step in fixed.steps:
+            row = {
+                "start": step.start,
+                "end": step.end,
+                "raw": doc.raw_text[step.start : step.end],
+                "replacement": step.replacement,
+                "rule": step.rule,
+                "confidence": step.confidence,
+            }
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    sys.stdout.buffer.write(fixed.text.encode("utf-8", "surrogatepass"))
+    sys.stdout.flush()
 
 
 @app.command("report")
