@@ -122,15 +122,13 @@ def scan_command(
         )
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
+    for r in result.rejects:
+        err.print(f"rejected {r.path}{':' + str(r.line) if r.line else ''}: {r.reason}")
     if not result.documents:
-        for r in result.rejects:
-            err.print(f"rejected {r.path}{':' + str(r.line) if r.line else ''}: {r.reason}")
         raise _fail("no readable documents in " + ", ".join(map(str, paths)))
     summary = result.counts()
     summary["seconds"]["total"] = round(time.perf_counter() - started, 3)
     summary["db"] = str(db)
-    for r in result.rejects:
-        err.print(f"rejected {r.path}{':' + str(r.line) if r.line else ''}: {r.reason}")
     if as_json:
         summary["rejects"] = [{"path": r.path, "line": r.line, "reason": r.reason} for r in result.rejects]
         sys.stdout.write(json.dumps(summary) + "\n")

@@ -176,7 +176,10 @@ class _TokenCache:
         return index
 
     def __call__(self, k: int) -> Tokens:
-        tokens = self.kept.get(k) or self.cache.get(k)
+        # Not `or`: a text without words has empty (falsy) tokens.
+        tokens = self.kept.get(k)
+        if tokens is None:
+            tokens = self.cache.get(k)
         if tokens is None:
             self.load([k])
             tokens = self.cache[k]
