@@ -173,14 +173,16 @@ def datasketch_pairs(corpus: str, out_path: str) -> dict[str, float]:
 def corpus_dir(docs: int, seed: int, damage: float) -> Path:
     """Return the cache directory of a synthetic corpus, generating it if needed."""
     d = OUT / (f"synth-{docs}-s{seed}" + (f"-d{damage:g}" if damage else ""))
-    if (d / "corpus.jsonl").is_file() and (d / "truth.jsonl").is_file() and (d / "meta.json").is_file() \
-            and (d / "short.jsonl").is_file():
-        return d
     import synth
+
+    if (d / "corpus.jsonl").is_file() and (d / "truth.jsonl").is_file() and (d / "meta.json").is_file() \
+            and (d / "short.jsonl").is_file() \
+            and json.loads((d / "meta.json").read_text()).get("version") == synth.VERSION:
+        return d
 
     t0 = time.perf_counter()
     docs_rows, truth, short, stats = synth._generate(docs, seed, synth.DEFAULT_BASE, damage)
-    meta = {"docs": docs, "seed": seed, "damage_share": damage,
+    meta = {"version": synth.VERSION, "docs": docs, "seed": seed, "damage_share": damage,
             "generate_seconds": round(time.perf_counter() - t0, 2), "stats": stats}
     tmp = d.with_name(d.name + ".tmp")
     synth.write_corpus(tmp, docs_rows, truth, meta, short)

@@ -29,6 +29,10 @@ from rich.table import Table
 from rich.text import Text
 
 from textreuse import __version__
+from textreuse.clean.boilerplate import BoilerplateConfig, edit_steps, mark, merge_steps
+from textreuse.clean.encoding import EncodingConfig, Step, apply_steps, repair, repair_with_witness
+from textreuse.clean.witness import best_witness
+from textreuse.config import Config
 from textreuse.engines.local import Advance, PairTask, align_pairs, scan
 from textreuse.errors import TextReuseError
 from textreuse.ingest.read import read_text_file
@@ -109,14 +113,31 @@ def scan_command(
     max_rejects: Annotated[
         int | None, typer.Option(help="Exit with code 3 if more inputs than this are rejected.")
     ] = None,
+    repair: Annotated[
+        bool, typer.Option("--repair/--no-repair", help="Repair encoding damage before matching.")
+    ] = True,
+    boilerplate: Annotated[
+        bool,
+        typer.Option("--boilerplate/--no-boilerplate", help="Set boilerplate lines aside from matching."),
+    ] = True,
 ) -> None:
-    """Read a corpus, find every pair of documents that share text, and store the results."""
+    """Read a corpus, find every pair of documents that share text, and store the results.
+
+    Before matching, encoding damage is repaired and boilerplate lines (share buttons,
+    repost frames, navigation, lines recurring across the corpus) are set aside; the raw
+    text is stored as read, with the repair steps and boilerplate lines beside it.
+    """
     started = time.perf_counter()
+    config = Config(
+        encoding=EncodingConfig(use_ftfy=repair, lossy=repair),
+        boilerplate=BoilerplateConfig(patterns=boilerplate, recurring=boilerplate),
+    )
     try:
         result = scan(
             paths,
             db=db,
             workers=workers,
+            config=config,
             reporter=RichReporter(quiet or as_json),
             meta={"inputs": [str(p) for p in paths]},
         )
@@ -138,7 +159,8 @@ def scan_command(
             f"{summary['documents']} documents read, {summary['rejected']} rejected; "
             f"{summary['pairs']} pairs ("
             + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in rel.items())
-            + f"); {summary['families']} families; "
+            + f"); {summary['families']} families; {summary['repaired']} repaired, "
+            f"{summary['with_boilerplate']} with boilerplate; "
             f"{summary['seconds']['total']:.1f} s → {db}"
         )
     if max_rejects is not None and len(result.rejects) > max_rejects:
@@ -348,14 +370,63 @@ def rejects_command(db: DbOption = DEFAULT_DB) -> None:
         out.print(f"{path}{':' + str(line) if line else ''}\t{reason}")
 
 
+def _explain(raw: str, steps: tuple[Step, ...] | list[Step]) -> None:
+    for step in steps:
+        row = {
+            "start": step.start,
+            "end": step.end,
+            "raw": raw[step.start : step.end],
+            "replacement": step.replacement,
+            "rule": step.rule,
+            "confidence": step.confidence,
+        }
+        if step.witness is not None:
+            row["witness"] = step.witness
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _write_exact(text: str) -> None:
+    sys.stdout.buffer.write(text.encode("utf-8", "surrogatepass"))
+    sys.stdout.flush()
+
+
 @app.command("text")
-def text_command(doc_id: Annotated[str, typer.Argument(help="A document id.")], db: DbOption = DEFAULT_DB) -> None:
-    """Print a stored document's raw text exactly as read."""
+def text_command(
+    doc_id: Annotated[str, typer.Argument(help="A document id.")],
+    db: DbOption = DEFAULT_DB,
+    repaired: Annotated[
+        bool,
+        typer.Option(
+            "--repaired", help="Repair encoding damage, taking lost characters from a clean document it shares text with."
+        ),
+    ] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="With --repaired: print each change as a JSON line.")] = False,
+) -> None:
+    """Print a stored document's raw text exactly as read, or repaired with --repaired."""
     try:
         with store.connect(db) as con:
-            sys.stdout.write(store.read_document(con, doc_id).raw_text)
+            doc = store.read_document(con, doc_id)
+            if not repaired:
+                _write_exact(doc.raw_text)
+                return
+            fixed = repair(doc.raw_text)
+            if fixed.steps:
+                pairs = store.read_pairs(con, doc=doc_id)
+
+                def damaged(other: str) -> bool:
+                    return bool(repair(store.read_document(con, other).raw_text).steps)
+
+                found = best_witness(doc_id, pairs, damaged=damaged)
+                if found is not None:
+                    witness, spans = found
+                    clean = store.read_document(con, witness).raw_text
+                    fixed = repair_with_witness(doc.raw_text, clean, spans, witness=witness)
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
+    if explain:
+        _explain(doc.raw_text, fixed.steps)
+    else:
+        _write_exact(fixed.text)
 
 
 @app.command("clean")
@@ -364,33 +435,39 @@ def clean_command(
     explain: Annotated[
         bool, typer.Option("--explain", help="Print each change as a JSON line instead of the text.")
     ] = False,
+    marked: Annotated[
+        bool, typer.Option("--mark", help="Prefix each boilerplate line with [boilerplate:KIND].")
+    ] = False,
+    stripped: Annotated[bool, typer.Option("--strip", help="Drop boilerplate lines.")] = False,
 ) -> None:
     """Print a file's text with its encoding damage repaired (mojibake, lossy mojibake).
 
     The repaired text is written exactly, adding nothing: a clean file comes back as it
-    is. With --explain, each change is one JSON object: raw offsets, the raw text, what
-    replaces it, the rule and its confidence.
+    is. Boilerplate lines (share buttons, repost frames, navigation) are kept, marked with
+    --mark or dropped with --strip. With --explain, each change is one JSON object: raw
+    offsets, the raw text, what replaces it, the rule and its confidence; replaying them
+    on the raw text gives the output. Boilerplate lines that are kept are listed too, with
+    a null replacement.
     """
-    from textreuse.clean.encoding import repair
-
+    if marked and stripped:
+        raise _fail("give --mark or --strip, not both", 2)
     doc = read_text_file(file, file.name)
     if not isinstance(doc, Document):
         raise _fail(f"{doc.path}: {doc.reason}")
-    fixed = repair(doc.raw_text)
+    raw = doc.raw_text
+    steps = repair(raw).steps
+    annotations = mark(raw)
+    if marked or stripped:
+        steps = merge_steps(steps, edit_steps(raw, annotations, mode="mark" if marked else "strip"))
     if explain:
-        for step in fixed.steps:
-            row = {
-                "start": step.start,
-                "end": step.end,
-                "raw": doc.raw_text[step.start : step.end],
-                "replacement": step.replacement,
-                "rule": step.rule,
-                "confidence": step.confidence,
-            }
-            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        _explain(raw, steps)
+        if not (marked or stripped):
+            for a in annotations:
+                row = {"start": a.start, "end": a.end, "raw": raw[a.start : a.end], "replacement": None,
+                       "rule": f"boilerplate:{a.rule}", "kind": a.kind}
+                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
-    sys.stdout.buffer.write(fixed.text.encode("utf-8", "surrogatepass"))
-    sys.stdout.flush()
+    _write_exact(apply_steps(raw, steps))
 
 
 @app.command("report")

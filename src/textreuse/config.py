@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from textreuse.align.local_align import AlignConfig
+from textreuse.clean.boilerplate import BoilerplateConfig
+from textreuse.clean.encoding import EncodingConfig
 from textreuse.index.candidates import IndexConfig
 from textreuse.relate.pairs import RelateConfig
 
@@ -16,3 +18,5 @@ class Config:
     index: IndexConfig = field(default_factory=IndexConfig)
     align: AlignConfig = field(default_factory=AlignConfig)
     relate: RelateConfig = field(default_factory=RelateConfig)
+    encoding: EncodingConfig = field(default_factory=EncodingConfig)
+    boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)

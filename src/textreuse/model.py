@@ -16,6 +16,10 @@ RELATIONS: tuple[Relation, ...] = ("duplicate", "near_duplicate", "excerpt", "ov
 
 Span = tuple[int, int]
 
+# Kinds of boilerplate line (see textreuse.clean.boilerplate).
+Kind = Literal["byline", "continue-link", "share-widget", "navigation", "recurring"]
+KINDS: tuple[Kind, ...] = ("byline", "continue-link", "share-widget", "navigation", "recurring")
+
 
 @dataclass(frozen=True)
 class Document:
@@ -29,6 +33,20 @@ class Document:
     title: str | None = None
     source: str | None = None
     encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A boilerplate line of a document: raw span, kind, and the rule that found it.
+
+    Annotated lines are left out of matching and coverage and stay in the raw text;
+    bylines and continue-links are also evidence of who copied whom.
+    """
+
+    start: int
+    end: int
+    kind: Kind
+    rule: str
 
 
 @dataclass(frozen=True)

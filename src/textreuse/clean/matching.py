@@ -1,5 +1,8 @@
 """Tokens for matching taken from the repaired text, with spans in the raw text.
 
+Matching reads each document as cleaning leaves it: encoding damage repaired and
+boilerplate lines set aside (:func:`prepare`), while every span stays in the raw text.
+
 Mojibake splits words ("weâll" is one token where "we’ll" is two) and breaks the
 n-grams alignment seeds on, so matching reads the repaired text. Every span still
 points into the raw text as read: a position inside a replaced stretch maps to that
@@ -9,12 +12,15 @@ stretch's raw start (for a token's start) or raw end (for a token's end).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from textreuse.clean.encoding import Step, repair
+from textreuse.clean.boilerplate import BoilerplateConfig, Survey, mark, without
+from textreuse.clean.encoding import EncodingConfig, Step, repair
 from textreuse.index.tokenize import Tokens, tokenize, tokenize_many
+from textreuse.model import Annotation
 
 I64 = npt.NDArray[np.int64]
 
@@ -61,8 +67,78 @@ def raw_offsets(steps: Sequence[Step], clean: I64, *, ends: bool) -> I64:
     return out
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Return-type of :func:`prepare`: matching tokens, the repair steps and the boilerplate."""
+
+    tokens: Tokens
+    steps: tuple[Step, ...] = ()
+    annotations: tuple[Annotation, ...] = ()
+
+
+def _repaired_tokens(text: str, encoding: EncodingConfig) -> tuple[Tokens, tuple[Step, ...]]:
+    if not (encoding.use_ftfy or encoding.lossy) or not suspect(text):
+        return tokenize(text), ()
+    fixed = repair(text, config=encoding)
+    if not fixed.steps:
+        return tokenize(text), ()
+    tokens = tokenize(fixed.text)
+    starts = raw_offsets(fixed.steps, tokens.starts, ends=False)
+    ends = raw_offsets(fixed.steps, tokens.ends, ends=True)
+    return Tokens(tokens.hashes, starts, ends), fixed.steps
+
+
+def prepare(
+    text: str,
+    *,
+    corpus: Survey | None = None,
+    annotations: Sequence[Annotation] | None = None,
+    encoding: EncodingConfig = EncodingConfig(),
+    boilerplate: BoilerplateConfig = BoilerplateConfig(),
+) -> Prepared:
+    """Return what matching reads of `text`: repaired tokens without boilerplate, and why.
+
+    `annotations` given (from an earlier pass) are used as they are; otherwise the
+    boilerplate is marked with the patterns and the `corpus` survey.
+
+    >>> p = prepare("Jane writes:\\n\\nWeâll see. Itâs late.\\n\\n[Continue reading…]")
+    >>> len(p.tokens), [a.kind for a in p.annotations], [s.replacement for s in p.steps]
+    (6, ['byline', 'continue-link'], ['’', '’'])
+    """
+    if annotations is None:
+        annotations = mark(text, corpus, config=boilerplate)
+    tokens, steps = _repaired_tokens(text, encoding)
+    return Prepared(without(tokens, annotations), steps, tuple(annotations))
+
+
+def prepare_many(
+    texts: Sequence[str],
+    *,
+    corpus: Survey | None = None,
+    annotations: Sequence[Sequence[Annotation] | None] | None = None,
+    encoding: EncodingConfig = EncodingConfig(),
+    boilerplate: BoilerplateConfig = BoilerplateConfig(),
+) -> list[Prepared]:
+    """Return :func:`prepare` of each text; texts needing no repair are tokenised in one batch."""
+    marks = [
+        mark(t, corpus, config=boilerplate) if annotations is None or annotations[k] is None else tuple(annotations[k])  # type: ignore[arg-type]
+        for k, t in enumerate(texts)
+    ]
+    repairing = encoding.use_ftfy or encoding.lossy
+    plain = [k for k, t in enumerate(texts) if not (repairing and suspect(t))]
+    out: list[Prepared | None] = [None] * len(texts)
+    for k, tokens in zip(plain, tokenize_many([texts[k] for k in plain])):
+        out[k] = Prepared(without(tokens, marks[k]), (), marks[k])
+    for k, t in enumerate(texts):
+        if out[k] is None:
+            out[k] = prepare(t, annotations=marks[k], encoding=encoding)
+    return out  # type: ignore[return-value]
+
+
 def matching_tokens(text: str) -> Tokens:
     """Return the tokens of `text`'s repaired form, with spans in `text` itself.
+
+    Boilerplate lines found by the patterns are left out (:func:`prepare`).
 
     >>> t = matching_tokens("âWeâll see,â the firmâs head said.")
     >>> len(t), [int(x) for x in t.starts[:3]], [int(x) for x in t.ends[:3]]
@@ -70,26 +146,9 @@ def matching_tokens(text: str) -> Tokens:
     >>> bool((t.hashes == tokenize("“We’ll see,” the firm’s head said.").hashes).all())
     True
     """
-    if not suspect(text):
-        return tokenize(text)
-    fixed = repair(text)
-    if not fixed.steps:
-        return tokenize(text)
-    tokens = tokenize(fixed.text)
-    return Tokens(
-        tokens.hashes,
-        raw_offsets(fixed.steps, tokens.starts, ends=False),
-        raw_offsets(fixed.steps, tokens.ends, ends=True),
-    )
+    return prepare(text).tokens
 
 
 def matching_tokens_many(texts: list[str]) -> list[Tokens]:
     """Return :func:`matching_tokens` of each text; clean texts are tokenised in one batch."""
-    out: list[Tokens | None] = [None] * len(texts)
-    plain = [k for k, t in enumerate(texts) if not suspect(t)]
-    for k, tokens in zip(plain, tokenize_many([texts[k] for k in plain])):
-        out[k] = tokens
-    for k, t in enumerate(texts):
-        if out[k] is None:
-            out[k] = matching_tokens(t)
-    return out  # type: ignore[return-value]
+    return [p.tokens for p in prepare_many(texts)]

@@ -22,13 +22,16 @@ import numpy as np
 import pyarrow as pa
 
 from textreuse.align.local_align import SeedIndex, align_hashes, align_indexed, seed_index
-from textreuse.clean.matching import matching_tokens, matching_tokens_many
+from textreuse.clean.boilerplate import Edges, edges, mark, merge_surveys, survey_lines, without
+from textreuse.clean.encoding import Step, repair_with_witness
+from textreuse.clean.matching import Prepared, prepare, prepare_many
+from textreuse.clean.witness import best_witness, lossy
 from textreuse.config import Config
 from textreuse.index.candidates import Sketch, candidate_pairs, fingerprint, sketch_many
 from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import read_inputs
-from textreuse.model import RELATIONS, Document, Family, Pair, Reject
-from textreuse.relate.cluster import cluster
+from textreuse.model import RELATIONS, Annotation, Document, Family, Pair, Reject
+from textreuse.relate.cluster import cluster, components
 from textreuse.relate.pairs import relate, whole
 from textreuse.store import arrow
 
@@ -51,7 +54,11 @@ class _Silent:
 
 @dataclass
 class ScanResult:
-    """Everything one scan found: documents, rejects, pairs, families and timings."""
+    """Everything one scan found: documents, rejects, pairs, families and timings.
+
+    ``annotations`` and ``repairs`` hold, per document id, its boilerplate lines and the
+    steps of its encoding repair (documents with none are left out).
+    """
 
     documents: list[Document]
     rejects: list[Reject]
@@ -59,9 +66,12 @@ class ScanResult:
     families: list[Family]
     seconds: dict[str, float] = field(default_factory=dict)
     candidates: int = 0
+    annotations: dict[str, tuple[Annotation, ...]] = field(default_factory=dict)
+    repairs: dict[str, tuple[Step, ...]] = field(default_factory=dict)
 
     def tables(self, names: Iterable[str] | None = None) -> dict[str, pa.Table]:
-        """Return the results as Arrow tables: documents, rejects, pairs, passages, families.
+        """Return the results as Arrow tables: documents, rejects, pairs, passages, families,
+        annotations (boilerplate lines) and repairs (encoding repair steps).
 
         `names` picks some of them (the others are not built).
         """
@@ -71,6 +81,8 @@ class ScanResult:
             "pairs": lambda: arrow.pairs_table(self.pairs),
             "passages": lambda: arrow.passages_table(self.pairs),
             "families": lambda: arrow.families_table(self.families),
+            "annotations": lambda: arrow.annotations_table(self.annotations),
+            "repairs": lambda: arrow.repairs_table(self.repairs),
         }
         return {name: build[name]() for name in (build if names is None else names)}
 
@@ -108,6 +120,8 @@ class ScanResult:
             "pairs": len(self.pairs),
             "pairs_by_relation": by_relation,
             "families": len(self.families),
+            "repaired": len(self.repairs),
+            "with_boilerplate": len(self.annotations),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
 
@@ -144,15 +158,27 @@ def run_parallel(
             advance(len(c))
 
 
-def _sketch_chunk(ids: Sequence[int]) -> list[tuple[int, Sketch, Tokens | None]]:
+_Sketched = tuple[int, Sketch, "Tokens | None", tuple[Step, ...], tuple[Annotation, ...], "Edges | None"]
+
+
+def _sketch_chunk(ids: Sequence[int]) -> list[_Sketched]:
+    """Repair, set pattern boilerplate aside, tokenise and sketch documents `ids`.
+
+    Each document's head and tail lines come back too, read once, for the corpus
+    survey of recurring lines that follows the candidate search.
+    """
     docs: list[Document] = _STATE["docs"]
     config: Config = _STATE["config"]
     keep = _STATE["keep_tokens"]
-    tokens = matching_tokens_many([docs[k].raw_text for k in ids])
-    sketches = sketch_many([t.hashes for t in tokens], config=config.index)
+    texts = [docs[k].raw_text for k in ids]
+    survey_on = config.boilerplate.recurring
+    read = [edges(t, config=config.boilerplate) if survey_on else None for t in texts]
+    marks = [mark(t, config=config.boilerplate, read=r) for t, r in zip(texts, read)]
+    prepared = prepare_many(texts, annotations=marks, encoding=config.encoding)
+    sketches = sketch_many([p.tokens.hashes for p in prepared], config=config.index)
     return [
-        (fingerprint(t.hashes) if len(t) else 0, s, t if keep else None)
-        for t, s in zip(tokens, sketches)
+        (fingerprint(p.tokens.hashes) if len(p.tokens) else 0, s, p.tokens if keep else None, p.steps, p.annotations, r)
+        for p, s, r in zip(prepared, sketches, read)
     ]
 
 
@@ -163,8 +189,16 @@ TOKEN_BYTES_PER_CHAR = 4
 class _TokenCache:
     """Tokens of recently used documents, over those kept from the index stage."""
 
-    def __init__(self, docs: list[Document], n: int, kept: dict[int, Tokens], size: int = 512) -> None:
-        self.docs, self.n, self.size, self.kept = docs, n, size, kept
+    def __init__(
+        self,
+        docs: list[Document],
+        config: Config,
+        kept: dict[int, Tokens],
+        marks: dict[int, tuple[Annotation, ...]],
+        size: int = 512,
+    ) -> None:
+        self.docs, self.config, self.size, self.kept, self.marks = docs, config, size, kept, marks
+        self.n = config.align.seed_n
         self.cache: dict[int, Tokens] = {}
         self.seeds: dict[int, SeedIndex] = {}
 
@@ -191,8 +225,13 @@ class _TokenCache:
         if len(self.cache) + len(missing) > self.size:
             self.cache.clear()
             self.seeds.clear()
-        for k, tokens in zip(missing, matching_tokens_many([self.docs[k].raw_text for k in missing])):
-            self.cache[k] = tokens
+        prepared = prepare_many(
+            [self.docs[k].raw_text for k in missing],
+            annotations=[self.marks.get(k, ()) for k in missing],
+            encoding=self.config.encoding,
+        )
+        for k, p in zip(missing, prepared):
+            self.cache[k] = p.tokens
 
 
 def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
@@ -200,7 +239,9 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
     docs: list[Document] = _STATE["docs"]
     groups: dict[int, list[int]] = _STATE["groups"]
     config: Config = _STATE["config"]
-    tokens = _STATE.setdefault("cache", _TokenCache(docs, config.align.seed_n, _STATE["kept"]))
+    tokens = _STATE.get("cache")
+    if tokens is None:
+        tokens = _STATE["cache"] = _TokenCache(docs, config, _STATE["kept"], _STATE["marks"])
     tokens.load(
         m for ra, rb in tasks for r in (ra, rb) if r >= 0 for m in groups.get(r, [r])
     )
@@ -212,7 +253,7 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
                 for y in range(x + 1, len(members)):
                     dx, dy = members[x], members[y]
                     tx, ty = tokens(dx), tokens(dy)
-                    p = relate(docs[dx], docs[dy], tx, ty, [whole(tx)], duplicate=True, config=config.relate)
+                    p = relate(docs[dx], docs[dy], tx, ty, [whole(tx, ty)], duplicate=True, config=config.relate)
                     if p is not None:
                         out.append(p)
             continue
@@ -252,15 +293,23 @@ def scan_documents(
     t0 = time.perf_counter()
     sketches: list[Sketch] = []
     kept: dict[int, Tokens] = {}
+    marks: dict[int, tuple[Annotation, ...]] = {}
+    repairs: dict[int, tuple[Step, ...]] = {}
+    read: list[Edges | None] = []
     by_print: dict[int, list[int]] = defaultdict(list)
     with reporter.stage("index", len(docs)) as advance:
         ids = list(range(len(docs)))
         for chunk_result in run_parallel(_sketch_chunk, ids, workers=workers, advance=advance, chunk=256):
-            for fp, sk, tokens in chunk_result:
+            for fp, sk, tokens, steps, annotations, doc_edges in chunk_result:
                 k = len(sketches)
                 sketches.append(sk)
+                read.append(doc_edges)
                 if tokens is not None:
                     kept[k] = tokens
+                if steps:
+                    repairs[k] = steps
+                if annotations:
+                    marks[k] = annotations
                 if fp:
                     by_print[fp].append(k)
     groups = {members[0]: members for members in by_print.values() if len(members) > 1}
@@ -275,10 +324,25 @@ def scan_documents(
     rep_index = np.array(reps, dtype=np.int64)
     tasks = [(int(x), int(y)) for x, y in zip(rep_index[a], rep_index[b])]
     tasks += [(r, -1) for r in sorted(groups)]
+    seconds["candidates"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    with reporter.stage("boilerplate", None):
+        if config.boilerplate.recurring:
+            # Documents linked by candidate pairs or as duplicates share text: a line
+            # recurs only across such groups.
+            linked = [t for t in tasks if t[1] >= 0]
+            linked += [(m, members[0]) for members in groups.values() for m in members[1:]]
+            recurring_marks(docs, read, components(len(docs), linked), marks, kept, config)
+    del read
+    _STATE["marks"] = marks
+    seconds["boilerplate"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
     needed = {m for t in tasks for r in t if r >= 0 for m in groups.get(r, [r])}
     _STATE["kept"] = {k: v for k, v in kept.items() if k in needed}
     del kept
-    seconds["candidates"] = time.perf_counter() - t0
+    seconds["candidates"] += time.perf_counter() - t0
 
     t0 = time.perf_counter()
     pairs: list[Pair] = []
@@ -290,11 +354,75 @@ def scan_documents(
     seconds["align"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
+    with reporter.stage("repair", None):
+        witness_repairs(docs, pairs, repairs, config)
+    seconds["repair"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
     with reporter.stage("families", None):
         families = cluster(pairs)
     seconds["families"] = time.perf_counter() - t0
     _STATE.clear()
-    return ScanResult(docs, list(rejects or []), pairs, families, seconds, candidates=len(a))
+    return ScanResult(
+        docs,
+        list(rejects or []),
+        pairs,
+        families,
+        seconds,
+        candidates=len(a),
+        annotations={docs[k].id: v for k, v in marks.items()},
+        repairs={docs[k].id: v for k, v in repairs.items()},
+    )
+
+
+def witness_repairs(
+    docs: Sequence[Document], pairs: Sequence[Pair], repairs: dict[int, tuple[Step, ...]], config: Config
+) -> None:
+    """Repair lossy-damaged documents again with an undamaged partner as witness (in place)."""
+    damaged = [k for k, steps in repairs.items() if lossy(steps)]
+    if not damaged:
+        return
+    index = {d.id: k for k, d in enumerate(docs)}
+    repaired = {docs[k].id for k in repairs}
+    by_doc: dict[str, list[Pair]] = defaultdict(list)
+    for p in pairs:
+        by_doc[p.doc_a].append(p)
+        by_doc[p.doc_b].append(p)
+    for k in damaged:
+        doc = docs[k]
+        found = best_witness(doc.id, by_doc.get(doc.id, ()), damaged=repaired.__contains__)
+        if found is not None:
+            witness, spans = found
+            clean = docs[index[witness]].raw_text
+            repairs[k] = repair_with_witness(doc.raw_text, clean, spans, witness=witness, config=config.encoding).steps
+
+
+def recurring_marks(
+    docs: Sequence[Document],
+    read: Sequence[Edges | None],
+    groups: Sequence[int],
+    marks: dict[int, tuple[Annotation, ...]],
+    kept: dict[int, Tokens],
+    config: Config,
+) -> None:
+    """Add the lines recurring across unrelated `groups` to `marks` (and drop their tokens).
+
+    `read` holds each document's head and tail lines from the index stage; documents
+    whose tokens were kept lose those of the new boilerplate lines.
+    """
+    entries = [(survey_lines("", read=r), g) for r, g in zip(read, groups) if r is not None]
+    corpus = merge_surveys(entries, config=config.boilerplate)
+    recurring, prefixes = corpus.recurring_lines(), corpus.recurring_prefixes()
+    if not recurring and not prefixes:
+        return
+    for k, r in enumerate(read):
+        if r is None or not any(e.key in recurring or e.prefix in prefixes for zone in r for e in zone):
+            continue
+        found = mark(docs[k].raw_text, corpus, config=config.boilerplate, read=r)
+        if found != marks.get(k, ()):
+            marks[k] = found
+            if k in kept:
+                kept[k] = without(kept[k], found)
 
 
 def read_all(paths: Iterable[str | Path], reporter: Reporter | None = None) -> tuple[list[Document], list[Reject]]:
@@ -352,7 +480,7 @@ def scan(
             writer.add(first)
         t1 = time.perf_counter()
         del first
-        writer.add(result.tables(["pairs", "passages", "families"]))
+        writer.add(result.tables(["pairs", "passages", "families", "annotations", "repairs"]))
         result.seconds = {"read": read_seconds, **result.seconds, "write": time.perf_counter() - t1}
         writer.commit(result.run_meta(meta))
     return result
@@ -384,12 +512,16 @@ def relate_documents(
 
     With `keep_order`, ``doc_a`` stays first in the pair whatever the relation.
     """
-    ta, tb = matching_tokens(doc_a.raw_text), matching_tokens(doc_b.raw_text)
+    ta, tb = (_prepare(d, config).tokens for d in (doc_a, doc_b))
     duplicate = bool(len(ta)) and fingerprint(ta.hashes) == fingerprint(tb.hashes)
-    found = [whole(ta)] if duplicate else align_hashes(ta.hashes, tb.hashes, config=config.align)
+    found = [whole(ta, tb)] if duplicate else align_hashes(ta.hashes, tb.hashes, config=config.align)
     return relate(
         doc_a, doc_b, ta, tb, found, duplicate=duplicate, keep_order=keep_order, config=config.relate
     )
+
+
+def _prepare(doc: Document, config: Config) -> Prepared:
+    return prepare(doc.raw_text, encoding=config.encoding, boilerplate=config.boilerplate)
 
 
 def _align_chunk(tasks: Sequence[PairTask]) -> list[PairOutcome]:

@@ -152,6 +152,9 @@ def relate(
     return Pair(doc_a.id, doc_b.id, relation, origin, cov_a, cov_b, tuple(passages))
 
 
-def whole(tokens: Tokens) -> TokenPassage:
-    """Return the passage spanning all tokens of a document paired with its duplicate."""
-    return TokenPassage(0, len(tokens), 0, len(tokens), 1.0)
+def whole(a: Tokens, b: Tokens) -> TokenPassage:
+    """Return the passage spanning all tokens of two duplicates.
+
+    Their counts may differ when a line recurring elsewhere is set aside in one copy only.
+    """
+    return TokenPassage(0, len(a), 0, len(b), 1.0)

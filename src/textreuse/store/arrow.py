@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pyarrow as pa
 
-from textreuse.model import Document, Family, Pair, Reject
+from textreuse.clean.encoding import Step
+from textreuse.model import Annotation, Document, Family, Pair, Reject
 
 
 def documents_table(docs: list[Document]) -> pa.Table:
@@ -90,5 +91,36 @@ def families_table(families: list[Family]) -> pa.Table:
             "size": pa.array([len(f.members) for f in families], pa.int32()),
             "origin": pa.array([f.origin for f in families], pa.string()),
             "members": pa.array([list(f.members) for f in families], pa.list_(pa.string())),
+        }
+    )
+
+
+def annotations_table(annotations: dict[str, tuple[Annotation, ...]]) -> pa.Table:
+    """Return one row per boilerplate line: document, raw span, kind and rule."""
+    rows = [(doc, a) for doc, marks in annotations.items() for a in marks]
+    return pa.table(
+        {
+            "doc_id": pa.array([d for d, _ in rows], pa.string()),
+            "start": pa.array([a.start for _, a in rows], pa.int64()),
+            "end": pa.array([a.end for _, a in rows], pa.int64()),
+            "kind": pa.array([a.kind for _, a in rows], pa.string()),
+            "rule": pa.array([a.rule for _, a in rows], pa.string()),
+        }
+    )
+
+
+def repairs_table(repairs: dict[str, tuple[Step, ...]]) -> pa.Table:
+    """Return one row per encoding repair step: document, raw span, replacement, rule."""
+    rows = [(doc, k, s) for doc, steps in repairs.items() for k, s in enumerate(steps)]
+    return pa.table(
+        {
+            "doc_id": pa.array([d for d, _, _ in rows], pa.string()),
+            "step": pa.array([k for _, k, _ in rows], pa.int32()),
+            "start": pa.array([s.start for _, _, s in rows], pa.int64()),
+            "end": pa.array([s.end for _, _, s in rows], pa.int64()),
+            "replacement": pa.array([s.replacement for _, _, s in rows], pa.string()),
+            "rule": pa.array([s.rule for _, _, s in rows], pa.string()),
+            "confidence": pa.array([s.confidence for _, _, s in rows], pa.float64()),
+            "witness": pa.array([s.witness for _, _, s in rows], pa.string()),
         }
     )

@@ -1,0 +1,557 @@
+"""Boilerplate in plain text: lines set aside from matching, typed, kept in the raw text.
+
+Scraped articles carry lines that are not the story: share buttons ("Print Friendly,
+PDF & Email", "Share this:"), subscription prompts, series navigation ("Part I: …
+Part II: …", "Read part two here", "Tomorrow: …") and repost frames ("X writes:" at
+the head, "[Continue reading…]", "Read the full story at …"). Two things find them:
+
+* **Patterns**, a small documented set (:data:`PATTERNS`), each with a kind:
+  ``byline`` ("X writes:" and "By Jane Doe" at the head, "via site"),
+  ``continue-link`` ("[Continue reading…]", "Read the full story at …", "The post …
+  appeared first on …"), ``share-widget`` (share buttons and subscription prompts)
+  and ``navigation`` (series navigation, "Tomorrow: …", "Related:").
+* **Recurrence across the corpus** (kind ``recurring``): a short line, normalised (case,
+  Unicode form, punctuation and digits folded), that stands at the head or tail of
+  documents in at least ``min_contexts`` *unrelated groups* (a scan groups documents
+  connected by candidate pairs); or, at the tail, a line whose first words start lines
+  of ``min_contexts`` different wordings ("This article first appeared in" + any site).
+  Copies of one article repeat its title inside one group, so a syndicated title is not
+  boilerplate; a share line that follows unrelated articles is.
+
+Boilerplate clusters at the ends of a document: from each end, lines are read inward
+until ``edge_lines`` lines that are not boilerplate have been passed, so a run of share
+buttons extends the edge. In the body only continue-links count ("X writes:", quoted
+paragraphs, "[Continue reading…]", then the blogger's own words).
+
+Boilerplate is an annotation with raw offsets: it is left out of matching and of
+coverage, and stays in the raw text. Bylines and continue-links are evidence of who
+copied whom, so they are kept as typed annotations, not thrown away.
+
+The survey of a corpus is map-reduce shaped (:func:`survey_lines` per document,
+:func:`merge_surveys` to combine), with deterministic hashes, so any engine can run it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import Literal, NamedTuple
+
+import numpy as np
+import xxhash
+
+from textreuse.clean.encoding import Step
+from textreuse.index.tokenize import Tokens
+from textreuse.model import KINDS, Annotation, Kind
+
+__all__ = [
+    "KINDS",
+    "PATTERNS",
+    "Annotation",
+    "BoilerplateConfig",
+    "Survey",
+    "edges",
+    "lines",
+    "line_key",
+    "edit_steps",
+    "mark",
+    "merge_steps",
+    "merge_surveys",
+    "strip",
+    "survey",
+    "survey_lines",
+    "without",
+]
+
+
+@dataclass(frozen=True)
+class BoilerplateConfig:
+    """Options of the boilerplate stage.
+
+    * ``patterns`` / ``recurring``: use the pattern set / corpus recurrence.
+    * ``min_contexts``: unrelated groups of documents a recurring line needs (and
+      different wordings a recurring tail prefix needs).
+    * ``max_chars``: longer lines are content, never recurring boilerplate.
+    * ``edge_lines``: lines that are not boilerplate read from each end to form the head
+      and tail (where recurring lines and head/tail patterns count); boilerplate lines
+      passed on the way do not count, so a run of them extends the edge.
+    * ``prefix_words``: words of a tail line's prefix.
+    """
+
+    patterns: bool = True
+    recurring: bool = True
+    min_contexts: int = 3
+    max_chars: int = 160
+    edge_lines: int = 2
+    prefix_words: int = 4
+
+
+# Where a pattern may fire: anywhere, or only in the head / tail zone of a document.
+Where = Literal["any", "head", "tail", "edge"]
+
+_NAME = r"[\w.'’-]+"
+# (rule, kind, where, pattern matched against the whole stripped line, case-insensitive
+# unless it sets its own flags). Kept small on purpose: corpus recurrence finds a site's
+# own widgets; these cover the common frames.
+PATTERNS: tuple[tuple[str, Kind, Where, str], ...] = (
+    ("writes", "byline", "head", r"(?i:.{1,100}?\b(?:writes|wrote|reports)\s*:)"),
+    # Case matters here: "By Jane Doe" is a byline, "By the time…" is not.
+    (
+        "by-author",
+        "byline",
+        "head",
+        rf"(?:By|BY)\s+[A-Z]{_NAME}(?:\s+(?:[A-Z]{_NAME}|and|de|van|von|der|la)){{0,4}}(?:\s*[,|]\s*.{{1,60}})?",
+    ),
+    ("from-source", "byline", "head", r"(?i:(?:from|via|h/t|hat tip to)\s+(?:the\s+)?\S.{0,80}:)"),
+    ("via", "byline", "edge", r"(?i:[(\[]?\s*(?:via|h/t|hat tip|source)\s*:?\s+\S.{0,80})"),
+    (
+        "continue-reading",
+        "continue-link",
+        "any",
+        r"(?i:[\[(]?\s*(?:continue reading|keep reading|read more|read on)\b.{0,120})",
+    ),
+    (
+        "read-full-story",
+        "continue-link",
+        "any",
+        r"(?i:[\[(]?\s*(?:read|see)\s+(?:the\s+)?(?:full|rest of the|whole|entire|original)\s+"
+        r"(?:story|article|post|piece|report)\b.{0,120})",
+    ),
+    ("appeared-first", "continue-link", "tail", r"(?i:the post .{1,200} appeared first on .{1,100})"),
+    (
+        "share-buttons",
+        "share-widget",
+        "edge",
+        r"(?i:(?:print friendly,? pdf (?:&|and) email|share this(?: (?:story|article|post))?:?"
+        r"|like this:?|like loading\W*|click to (?:share|email|print)\b.{0,60}"
+        r"|share on (?:facebook|twitter|x|linkedin|whatsapp|reddit|email)\b.{0,40}"
+        r"|(?:tweet|email|print|facebook|twitter|pinterest|linkedin|whatsapp|reddit|share)"
+        r"(?:\s*[|·•,/]?\s*(?:tweet|email|print|facebook|twitter|pinterest|linkedin|whatsapp|reddit|share))*)\W*)",
+    ),
+    (
+        "subscribe",
+        "share-widget",
+        "edge",
+        r"(?i:(?:subscribe|sign up|sign-up|join)\b.{0,120}\b(?:newsletter|inbox|updates|mailing list|subscribers?)\b.{0,80})",
+    ),
+    (
+        "series-parts",
+        "navigation",
+        "edge",
+        r"(?i:.{0,40}\bpart\s+(?:[ivx]+|\d+|one|two|three)\s*:.{0,200}\bpart\s+(?:[ivx]+|\d+|one|two|three)\s*:.*)",
+    ),
+    # A menu: three or more short items between bars ("Home | About | Archive").
+    ("menu", "navigation", "edge", r"(?:[^|\n]{1,25}\|){2,}[^|\n]{1,25}"),
+    ("read-part", "navigation", "edge", r"(?i:(?:read|see)\s+part\s+\w+\b.{0,80})"),
+    (
+        "next-previous",
+        "navigation",
+        "edge",
+        r"(?i:(?:tomorrow|coming up|next|previous|related(?: stories| articles| posts)?|more on this|see also)\s*:.{0,200})",
+    ),
+)
+
+_ZONES = {"head": ("any", "head", "edge"), "tail": ("any", "tail", "edge"), "body": ("any",)}
+
+
+def _combined(zone: str) -> re.Pattern[str]:
+    # One alternation per zone: a line costs one regex call, not one per pattern.
+    return re.compile(
+        "|".join(f"(?P<p{k}>{rx})" for k, (_, _, where, rx) in enumerate(PATTERNS) if where in _ZONES[zone])
+    )
+
+
+_BY_ZONE = {zone: _combined(zone) for zone in _ZONES}
+_MAX_PATTERN_LINE = 400
+
+# Punctuation and digits separate words: "Part 2 — 12 May" keys as "part may".
+_FOLD_RE = re.compile(r"[\W\d_]+")
+
+
+class _Lines:
+    """The lines of a text, by index; blank ones are skipped by those who read them.
+
+    Lines end at ``\n`` (or at ``\r`` in a text without ``\n``); surrounding white
+    space, ``\r`` included, is not part of a line. Nothing is done per line until a
+    line is asked about: most of a document is never looked at.
+    """
+
+    __slots__ = ("parts", "starts")
+
+    def __init__(self, text: str) -> None:
+        sep = "\r" if "\n" not in text and "\r" in text else "\n"
+        self.parts = text.split(sep)
+        self.starts = list(accumulate(map(len, self.parts), initial=0))
+
+    def __len__(self) -> int:
+        return len(self.parts)
+
+    def blank(self, k: int) -> bool:
+        part = self.parts[k]
+        return not part or part.isspace()
+
+    def length(self, k: int) -> int:
+        return len(self.parts[k])
+
+    def line(self, k: int) -> str:
+        return self.parts[k].strip()
+
+    def next_lower(self, k: int) -> bool:
+        """Return whether the next non-blank line starts with a lower-case letter."""
+        for part in self.parts[k + 1 : k + 4]:
+            stripped = part.lstrip()
+            if stripped:
+                return stripped[0].islower()
+        return False
+
+    def span(self, k: int) -> tuple[int, int]:
+        part = self.parts[k]
+        start = self.starts[k] + k  # one separator after each part before
+        return start + len(part) - len(part.lstrip()), start + len(part.rstrip())
+
+
+def lines(text: str) -> list[tuple[int, int]]:
+    """Return the spans of the non-blank lines of `text`, without surrounding white space.
+
+    >>> lines("  Title \\n\\nBody text.\\r\\n")
+    [(2, 7), (10, 20)]
+    """
+    found = _Lines(text)
+    return [found.span(k) for k in range(len(found)) if not found.blank(k)]
+
+
+def line_key(line: str) -> str:
+    """Return the form under which lines count as the same: folded case, digits, punctuation.
+
+    >>> line_key("Published: 12 March 2024 — 10:32")
+    'published march'
+    """
+    if not line.isascii() and not unicodedata.is_normalized("NFKC", line):
+        line = unicodedata.normalize("NFKC", line)
+    return _FOLD_RE.sub(" ", line.casefold()).strip()
+
+
+def _hash(key: str) -> int:
+    return xxhash.xxh64_intdigest(key.encode("utf-8", "surrogatepass")) >> 1  # fits int64
+
+
+@dataclass
+class Survey:
+    """What recurs across a corpus: line keys and tail prefixes seen in enough contexts.
+
+    ``lines`` maps a line key's hash to the groups it was seen in, ``prefixes`` a tail
+    prefix's hash to the wordings it starts (both capped at what the decision needs); :meth:`recurring_lines` / :meth:`recurring_prefixes`
+    give those that recur.
+    """
+
+    min_contexts: int = 3
+    lines: dict[int, set[int]] = field(default_factory=dict)
+    prefixes: dict[int, set[int]] = field(default_factory=dict)
+    # Worked out once, on first use after the survey is complete.
+    _lines: frozenset[int] | None = field(default=None, repr=False)
+    _prefixes: frozenset[int] | None = field(default=None, repr=False)
+
+    def add(self, table: dict[int, set[int]], key: int, context: int) -> None:
+        seen = table.get(key)
+        if seen is None:
+            table[key] = {context}
+        elif len(seen) < self.min_contexts:
+            seen.add(context)
+
+    def recurring_lines(self) -> frozenset[int]:
+        if self._lines is None:
+            self._lines = frozenset(k for k, v in self.lines.items() if len(v) >= self.min_contexts)
+        return self._lines
+
+    def recurring_prefixes(self) -> frozenset[int]:
+        if self._prefixes is None:
+            self._prefixes = frozenset(k for k, v in self.prefixes.items() if len(v) >= self.min_contexts)
+        return self._prefixes
+
+
+# One edge line as the survey records it: key hash, prefix hash (0: none) and what it is.
+CONTENT, SHORT, PATTERN = 0, 1, 2
+Entry = tuple[int, int, int]
+# A document's head and tail, each read from the edge inward; the last entry of each is
+# the first line past the edge, which bounds the context of a run reaching the edge's end.
+DocLines = tuple[tuple[Entry, ...], tuple[Entry, ...]]
+
+
+def _prefix(key: str, words: int) -> str | None:
+    parts = key.split(" ")
+    return " ".join(parts[:words]) if len(parts) > words else None
+
+
+class EdgeLine(NamedTuple):
+    """One line of a document's head or tail as read once: index, span, what a pattern
+    found, and the hashes of its key and (at the tail) prefix.
+
+    Content lines never become annotations, so their span is left at (-1, -1)."""
+
+    line: int
+    start: int
+    end: int
+    hit: tuple[Kind, str] | None
+    key: int
+    prefix: int
+    what: int  # CONTENT, SHORT or PATTERN
+
+
+# Head lines from the start inward and tail lines from the end inward; each ends with the
+# first line past the edge (when there is one).
+Edges = tuple[tuple[EdgeLine, ...], tuple[EdgeLine, ...]]
+
+
+def edges(text: str, *, config: BoilerplateConfig = BoilerplateConfig()) -> Edges:
+    """Return the head and tail lines of `text`, read once for the survey and the marking.
+
+    From each end, lines are read inward until ``2 * edge_lines`` lines that no pattern
+    finds have been passed (twice as far as marking reaches, since recurring lines are
+    not known yet); the head ends half way through the text. A short line is a
+    candidate for recurring boilerplate unless it continues a sentence (it, or the line
+    after it, starts with a lower-case letter).
+    """
+    found = _Lines(text)
+    parts, n = found.parts, len(found.parts)
+    middle = found.starts[-1] // 2
+    taken: set[int] = set()
+
+    def entry(k: int, zone: str) -> EdgeLine:
+        line = parts[k].strip()
+        hit = _pattern(line, zone) if config.patterns else None
+        if hit is not None:
+            return EdgeLine(k, *found.span(k), hit, 0, 0, PATTERN)
+        if len(line) > config.max_chars or line[0].islower() or found.next_lower(k):
+            return EdgeLine(k, -1, -1, None, 0, 0, CONTENT)
+        key = line_key(line)
+        if len(key) < 3:
+            return EdgeLine(k, -1, -1, None, 0, 0, CONTENT)
+        prefix = _prefix(key, config.prefix_words) if zone == "tail" else None
+        return EdgeLine(k, *found.span(k), None, _hash(key), _hash(prefix) if prefix else 0, SHORT)
+
+    out: list[tuple[EdgeLine, ...]] = []
+    for zone, order in (("head", range(n)), ("tail", range(n - 1, -1, -1))):
+        zone_lines: list[EdgeLine] = []
+        left = 2 * config.edge_lines
+        for k in order:
+            part = parts[k]
+            if not part or part.isspace():
+                continue
+            if k in taken or (zone == "head" and found.starts[k] + k > middle):
+                break
+            e = entry(k, zone)
+            zone_lines.append(e)
+            if left <= 0:
+                break  # the first line past the edge
+            taken.add(k)
+            if e.what != PATTERN:
+                left -= 1
+        out.append(tuple(zone_lines))
+    return out[0], out[1]
+
+
+def survey_lines(text: str, *, config: BoilerplateConfig = BoilerplateConfig(), read: Edges | None = None) -> DocLines:
+    """Return the head and tail lines of `text` as the survey counts them (see :func:`edges`)."""
+    head, tail = read if read is not None else edges(text, config=config)
+    return tuple((e.key, e.prefix, e.what) for e in head), tuple((e.key, e.prefix, e.what) for e in tail)
+
+
+def merge_surveys(
+    docs: Iterable[tuple[DocLines, int]], *, config: BoilerplateConfig = BoilerplateConfig()
+) -> Survey:
+    """Return the corpus survey from each document's :func:`survey_lines` and group.
+
+    A group is a set of documents known to share text (in a scan: connected by candidate
+    pairs). A short line recurs when it stands at the head or tail of documents in
+    ``min_contexts`` different groups: a site's share line follows unrelated articles,
+    while a title copied with its article stays inside that article's group.
+    """
+    result = Survey(min_contexts=config.min_contexts)
+    for (head, tail), group in docs:
+        for zone in (head, tail):
+            for key, prefix, what in zone:
+                if what != SHORT:
+                    continue
+                result.add(result.lines, key, group)
+                if prefix and zone is tail:
+                    result.add(result.prefixes, prefix, key)  # different wordings of the prefix
+    return result
+
+
+def survey(
+    texts: Iterable[str], *, groups: Iterable[int] | None = None, config: BoilerplateConfig = BoilerplateConfig()
+) -> Survey:
+    """Return what recurs across the corpus `texts`; by default each text is its own group.
+
+    >>> stories = ["Rain fell in Leeds all day.", "Markets rose sharply at noon.", "The council voted."]
+    >>> docs = [f"{story}\\nJoin the debate" for story in stories]
+    >>> len(survey(docs).recurring_lines()), len(survey(docs, groups=[1, 1, 2]).recurring_lines())
+    (1, 0)
+    """
+    texts = list(texts)
+    labels = list(groups) if groups is not None else list(range(len(texts)))
+    return merge_surveys(((survey_lines(t, config=config), g) for t, g in zip(texts, labels)), config=config)
+
+
+def mark(
+    text: str,
+    corpus: Survey | None = None,
+    *,
+    config: BoilerplateConfig = BoilerplateConfig(),
+    read: Edges | None = None,
+) -> tuple[Annotation, ...]:
+    """Return the boilerplate lines of `text`, from the patterns and the corpus survey.
+
+    Head and tail lines may match any pattern and recur; in the body only continue-links
+    count (a repost quotes the start of an article, links to the rest, then comments).
+    `read` gives the document's :func:`edges` when the survey already read them.
+
+    >>> [a.kind for a in mark("Jane Doe writes:\\n\\nThe story.\\n\\n[Continue reading…]")]
+    ['byline', 'continue-link']
+    """
+    head, tail = read if read is not None else edges(text, config=config)
+    recurring = corpus.recurring_lines() if corpus is not None and config.recurring else frozenset()
+    prefixes = corpus.recurring_prefixes() if corpus is not None and config.recurring else frozenset()
+    hits: dict[int, Annotation] = {}
+    seen: set[int] = set()
+    for zone in (head, tail):
+        left = config.edge_lines
+        for e in zone:
+            if left <= 0:
+                break
+            seen.add(e.line)
+            hit = e.hit
+            if hit is None and e.what == SHORT:
+                if e.key in recurring:
+                    hit = ("recurring", "recurring-line")
+                elif e.prefix and zone is tail and e.prefix in prefixes:
+                    hit = ("recurring", "recurring-prefix")
+            if hit is None:
+                left -= 1
+            else:
+                hits[e.line] = Annotation(e.start, e.end, *hit)
+    if config.patterns and any(hint in text for hint in _BODY_HINTS):
+        found = _Lines(text)
+        for k in range(len(found)):
+            if k not in seen and found.length(k) <= _MAX_PATTERN_LINE and not found.blank(k):
+                hit = _pattern(found.line(k), "body")
+                if hit is not None:
+                    hits[k] = Annotation(*found.span(k), *hit)
+    return tuple(hits[k] for k in sorted(hits))
+
+
+# First words a pattern line can start with (after "[" or "("); other lines are only
+# tried when they end in ":", hold "|" or "appeared first", or name parts twice.
+_TRIGGERS = frozenset(
+    "by from via h/t hat source continue keep read see print share like click tweet email "
+    "facebook twitter pinterest linkedin whatsapp reddit subscribe sign sign-up join "
+    "tomorrow coming next previous related more".split()
+)
+
+
+def _may_match(line: str) -> bool:
+    first = line.lstrip("[( \t").split(None, 1)
+    if first and first[0].rstrip(":,.").lower() in _TRIGGERS:
+        return True
+    if line.endswith(":") or "|" in line or "appeared first" in line:
+        return True
+    return ("art " in line or "ART " in line) and line.lower().count("part") >= 2
+
+
+# Phrases without which no body line can match a pattern (only continue-links hold in
+# the body): the body is read line by line only when one occurs.
+_BODY_HINTS = ("ontinue", "ONTINUE", "ead more", "EAD MORE", "eep reading", "ull story", "ull article", "est of the")
+
+
+def _pattern(line: str, zone: str) -> tuple[Kind, str] | None:
+    if len(line) > _MAX_PATTERN_LINE or not _may_match(line):
+        return None
+    m = _BY_ZONE[zone].fullmatch(line)
+    if m is None or m.lastgroup is None:
+        return None
+    rule, kind, _, _ = PATTERNS[int(m.lastgroup[1:])]
+    return kind, rule
+
+
+def without(tokens: Tokens, annotations: Sequence[Annotation]) -> Tokens:
+    """Return `tokens` without those lying inside the annotated spans.
+
+    >>> from textreuse.index.tokenize import tokenize
+    >>> text = "Share this:\\nThe story goes on."
+    >>> t = without(tokenize(text), mark(text))
+    >>> [text[s:e] for s, e in zip(t.starts.tolist(), t.ends.tolist())]
+    ['The', 'story', 'goes', 'on']
+    """
+    if not annotations or not len(tokens):
+        return tokens
+    starts = np.array([a.start for a in annotations], dtype=np.int64)
+    ends = np.array([a.end for a in annotations], dtype=np.int64)
+    k = np.searchsorted(starts, tokens.starts, side="right") - 1
+    inside = (k >= 0) & (tokens.starts < ends[np.maximum(k, 0)])
+    if not inside.any():
+        return tokens
+    keep = ~inside
+    return Tokens(tokens.hashes[keep], tokens.starts[keep], tokens.ends[keep])
+
+
+def _line_end(text: str, pos: int) -> int:
+    """Return where the line break after `pos` ends (white space, then one break)."""
+    while pos < len(text) and text[pos] in " \t\f\v":
+        pos += 1
+    if text.startswith("\r\n", pos):
+        return pos + 2
+    if pos < len(text) and text[pos] in "\n\r\u2028\u2029":
+        return pos + 1
+    return pos
+
+
+def edit_steps(text: str, annotations: Sequence[Annotation], *, mode: Literal["mark", "strip"]) -> tuple[Step, ...]:
+    """Return the steps that mark (prefix ``[boilerplate:KIND] ``) or strip each annotated line.
+
+    >>> text = "Share this:\\nThe story.\\n"
+    >>> [(s.start, s.end, s.replacement) for s in edit_steps(text, mark(text), mode="mark")]
+    [(0, 0, '[boilerplate:share-widget] ')]
+    >>> [(s.start, s.end, s.replacement) for s in edit_steps(text, mark(text), mode="strip")]
+    [(0, 12, '')]
+    """
+    out = []
+    for a in annotations:
+        if mode == "mark":
+            out.append(Step(a.start, a.start, f"[boilerplate:{a.kind}] ", f"boilerplate:{a.rule}", 1.0))
+        else:
+            out.append(Step(a.start, _line_end(text, a.end), "", f"boilerplate:{a.rule}", 1.0))
+    return tuple(out)
+
+
+def merge_steps(repairs: Sequence[Step], edits: Sequence[Step]) -> tuple[Step, ...]:
+    """Return repair steps and boilerplate edits in one replayable sequence.
+
+    A repair inside a stripped line goes with the line; an inserted mark comes before a
+    repair at the same place.
+
+    >>> r = [Step(3, 4, "’", "lossy:apostrophe", 0.9)]
+    >>> [s.rule for s in merge_steps(r, [Step(0, 0, "[x] ", "boilerplate:b", 1.0)])]
+    ['boilerplate:b', 'lossy:apostrophe']
+    >>> merge_steps(r, [Step(0, 9, "", "boilerplate:b", 1.0)])[0].rule
+    'boilerplate:b'
+    """
+    cuts = [(e.start, e.end) for e in edits if e.end > e.start]
+    kept = [r for r in repairs if not any(lo <= r.start and r.end <= hi for lo, hi in cuts)]
+    return tuple(sorted([*kept, *edits], key=lambda s: (s.start, s.end > s.start, s.end)))
+
+
+def strip(text: str, annotations: Sequence[Annotation]) -> str:
+    """Return `text` without its annotated lines (and the line breaks that ended them).
+
+    >>> strip("Share this:\\nThe story.\\n", mark("Share this:\\nThe story.\\n"))
+    'The story.\\n'
+    """
+    out, pos = [], 0
+    for a in annotations:
+        out.append(text[pos : a.start])
+        pos = _line_end(text, a.end)
+    out.append(text[pos:])
+    return "".join(out)
