@@ -222,12 +222,25 @@ def score(truth_rows: list[dict[str, Any]], pred_rows: list[dict[str, Any]],
     dets = [d for ds in pred_passages.values() for d in ds]
 
     extra: dict[str, Any] = {}
+    if any("damaged" in t for t in all_rows):
+        # Pairs with a damaged document against the others: alignment must see through damage.
+        extra["by_damage"] = {}
+        for flag in (False, True):
+            rows = [t for t in all_rows if bool(t.get("damaged")) == flag]
+            keys = {pair_key(t["doc_a"], t["doc_b"]) for t in rows}
+            sub_cases = [c for c in cases if pair_key(c[0], c[1]) in keys]
+            sub_dets = [d for k in keys for d in pred_passages.get(k, [])]
+            extra["by_damage"]["damaged" if flag else "undamaged"] = {
+                "pairs": len(rows),
+                "recall": _recall_table(rows, found)["all"],
+                "pan": pan(sub_cases, sub_dets) if rows else None,
+            }
     if short_rows is not None:
         short = {pair_key(r["doc_a"], r["doc_b"]) for r in short_rows} - set(truth)
         hit_short = len(found & short)
-        extra = {"short_pairs": len(short), "short_predicted": hit_short,
-                 "pair_precision_excusing_short":
-                     (len(found & set(truth)) + hit_short) / len(pred) if pred else None}
+        extra.update({"short_pairs": len(short), "short_predicted": hit_short,
+                      "pair_precision_excusing_short":
+                          (len(found & set(truth)) + hit_short) / len(pred) if pred else None})
     return extra | {
         "counts": {"truth_direct": len(direct), "truth_all": len(all_rows), "pred": len(pred),
                    "matched": len(found & set(truth)),
@@ -275,6 +288,15 @@ def to_markdown(s: dict[str, Any], title: str = "textreuse accuracy") -> str:
                f"{_f(p['recall'])} | {_f(p['granularity'])} | {_f(p['plagdet'])} |"), "",
               (f"PAN measures: {p.get('implementation', '?')} "
                f"({p['n_cases']} cases, {p['n_detections']} detections).")]
+    if "by_damage" in s:
+        lines += ["", "By damage (truth pairs with a mojibake-damaged document, and the others; "
+                  "detections scored on those pairs only)", "",
+                  "| pairs | n | recall | PAN precision | PAN recall | granularity | plagdet |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for name, v in s["by_damage"].items():
+            q = v["pan"] or {}
+            lines.append(f"| {name} | {v['pairs']} | {_f(v['recall'])} | {_f(q.get('precision'))} | "
+                         f"{_f(q.get('recall'))} | {_f(q.get('granularity'))} | {_f(q.get('plagdet'))} |")
     if "short_predicted" in s:
         lines += ["", (f"{s['short_predicted']} of the predicted pairs are family pairs that share "
                        f"only passages under 40 words (short.jsonl, {s['short_pairs']} such pairs); "

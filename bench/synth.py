@@ -62,8 +62,9 @@ DEFAULT_BASE = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-ne
 
 #: Document mix (shares of all documents); originals (sources + solos) take the rest.
 #: Bumped when the generated corpus or its truth changes, so cached corpora are rebuilt
-#: (2: boilerplate head and tail lines of excerpts no longer count in coverage).
-VERSION = 2
+#: (2: boilerplate head and tail lines of excerpts no longer count in coverage; 3: truth
+#: rows say whether either document is damaged).
+VERSION = 3
 MIX = {"dup": 0.05, "near": 0.10, "exc": 0.15, "quote": 0.15}
 #: Sources per derived document (the rest of the derived documents go to sources that already
 #: have one, which creates families with several derived documents and implied pairs).
@@ -857,7 +858,7 @@ def _generate(n_docs: int, seed: int, base_dir: Path | str, damage_share: float
             origin = b.id if rel in ("excerpt", "overlap") else a.id
         pa = passages if a is p else [(b0, b1, a0, a1) for a0, a1, b0, b1 in passages]
         truth.append({"doc_a": a.id, "doc_b": b.id, "relation": rel, "origin": origin,
-                      "spans": _spans(a, b, pa), "implied": implied})
+                      "spans": _spans(a, b, pa), "implied": implied, "damaged": a.damaged or b.damaged})
     truth.sort(key=lambda r: (r["implied"], r["doc_a"], r["doc_b"]))
     short.sort(key=lambda r: (r["doc_a"], r["doc_b"]))
 

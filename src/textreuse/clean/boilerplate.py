@@ -12,8 +12,8 @@ the head, "[Continue reading…]", "Read the full story at …"). Two things fin
   and ``navigation`` (series navigation, "Tomorrow: …", "Related:").
 * **Recurrence across the corpus** (kind ``recurring``): a short line, normalised (case,
   Unicode form, punctuation and digits folded), that stands at the head or tail of
-  documents in at least ``min_contexts`` *unrelated groups* (a scan groups documents
-  connected by candidate pairs); or, at the tail, a line whose first words start lines
+  documents in at least ``min_contexts`` *unrelated groups* (a scan groups duplicates
+  and documents that open with the same rare lines, as copies of an article do); or, at the tail, a line whose first words start lines
   of ``min_contexts`` different wordings ("This article first appeared in" + any site).
   Copies of one article repeat its title inside one group, so a syndicated title is not
   boilerplate; a share line that follows unrelated articles is.
@@ -35,9 +35,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -53,6 +53,7 @@ __all__ = [
     "Annotation",
     "BoilerplateConfig",
     "Survey",
+    "content_groups",
     "edges",
     "lines",
     "line_key",
@@ -74,19 +75,24 @@ class BoilerplateConfig:
     * ``patterns`` / ``recurring``: use the pattern set / corpus recurrence.
     * ``min_contexts``: unrelated groups of documents a recurring line needs (and
       different wordings a recurring tail prefix needs).
-    * ``max_chars``: longer lines are content, never recurring boilerplate.
+    * ``max_chars`` / ``max_words``: longer lines are content, never recurring
+      boilerplate (a quoted sentence recurs too, but chrome is terse).
     * ``edge_lines``: lines that are not boilerplate read from each end to form the head
       and tail (where recurring lines and head/tail patterns count); boilerplate lines
       passed on the way do not count, so a run of them extends the edge.
     * ``prefix_words``: words of a tail line's prefix.
+    * ``max_link_docs``: a head line shared by more documents than this does not make
+      them one group (see :func:`content_groups`).
     """
 
     patterns: bool = True
     recurring: bool = True
-    min_contexts: int = 3
+    min_contexts: int = 4
     max_chars: int = 160
+    max_words: int = 12
     edge_lines: int = 2
     prefix_words: int = 4
+    max_link_docs: int = 10
 
 
 # Where a pattern may fire: anywhere, or only in the head / tail zone of a document.
@@ -289,7 +295,8 @@ class EdgeLine(NamedTuple):
     """One line of a document's head or tail as read once: index, span, what a pattern
     found, and the hashes of its key and (at the tail) prefix.
 
-    Content lines never become annotations, so their span is left at (-1, -1)."""
+    Content lines never become annotations, so their span is left at (-1, -1); their
+    ``key`` hashes the line exactly, to tell copies of an article (:func:`content_groups`)."""
 
     line: int
     start: int
@@ -305,50 +312,65 @@ class EdgeLine(NamedTuple):
 Edges = tuple[tuple[EdgeLine, ...], tuple[EdgeLine, ...]]
 
 
+# What reading a line costs the survey's budget: short lines are read on through, since a
+# site's footer may run to many of them.
+_COST = {CONTENT: 1.0, SHORT: 0.5, PATTERN: 0.0}
+
+
+def _entry(found: _Lines, k: int, zone: str, config: BoilerplateConfig) -> EdgeLine:
+    """Return line `k` of a document as the edges hold it."""
+    line = found.parts[k].strip()
+    hit = _pattern(line, zone) if config.patterns else None
+    if hit is not None:
+        return EdgeLine(k, *found.span(k), hit, 0, 0, PATTERN)
+    if len(line) > config.max_chars or line[0].islower() or found.next_lower(k):
+        return EdgeLine(k, -1, -1, None, _hash(line), 0, CONTENT)
+    key = line_key(line)
+    if len(key) < 3 or key.count(" ") >= config.max_words:
+        return EdgeLine(k, -1, -1, None, _hash(line), 0, CONTENT)
+    prefix = _prefix(key, config.prefix_words) if zone == "tail" else None
+    return EdgeLine(k, *found.span(k), None, _hash(key), _hash(prefix) if prefix else 0, SHORT)
+
+
+def _inward(found: _Lines, zone: str, start: int, stop: int) -> Iterator[int]:
+    """Yield the non-blank lines from `start` inward (excluding `stop`); the head stops half way."""
+    parts = found.parts
+    if zone == "head":
+        middle = found.starts[-1] // 2
+        for k in range(start, min(stop, len(parts))):
+            if found.starts[k] + k > middle:
+                return
+            if parts[k] and not parts[k].isspace():
+                yield k
+    else:
+        for k in range(start, stop, -1):
+            if parts[k] and not parts[k].isspace():
+                yield k
+
+
 def edges(text: str, *, config: BoilerplateConfig = BoilerplateConfig()) -> Edges:
     """Return the head and tail lines of `text`, read once for the survey and the marking.
 
-    From each end, lines are read inward until ``2 * edge_lines`` lines that no pattern
-    finds have been passed (twice as far as marking reaches, since recurring lines are
-    not known yet); the head ends half way through the text. A short line is a
-    candidate for recurring boilerplate unless it continues a sentence (it, or the line
-    after it, starts with a lower-case letter).
+    From each end, lines are read inward until ``2 * edge_lines`` content lines have been
+    passed (a short line counts half, a line a pattern finds not at all): twice as far as
+    marking reaches, since recurring lines are not known yet. The head ends half way
+    through the text. A short line is a candidate for recurring boilerplate unless it
+    continues a sentence (it, or the line after it, starts with a lower-case letter).
     """
     found = _Lines(text)
-    parts, n = found.parts, len(found.parts)
-    middle = found.starts[-1] // 2
-    taken: set[int] = set()
-
-    def entry(k: int, zone: str) -> EdgeLine:
-        line = parts[k].strip()
-        hit = _pattern(line, zone) if config.patterns else None
-        if hit is not None:
-            return EdgeLine(k, *found.span(k), hit, 0, 0, PATTERN)
-        if len(line) > config.max_chars or line[0].islower() or found.next_lower(k):
-            return EdgeLine(k, -1, -1, None, 0, 0, CONTENT)
-        key = line_key(line)
-        if len(key) < 3:
-            return EdgeLine(k, -1, -1, None, 0, 0, CONTENT)
-        prefix = _prefix(key, config.prefix_words) if zone == "tail" else None
-        return EdgeLine(k, *found.span(k), None, _hash(key), _hash(prefix) if prefix else 0, SHORT)
-
     out: list[tuple[EdgeLine, ...]] = []
-    for zone, order in (("head", range(n)), ("tail", range(n - 1, -1, -1))):
+    head_end = -1
+    for zone, start, stop in (("head", 0, len(found)), ("tail", len(found) - 1, -1)):
         zone_lines: list[EdgeLine] = []
-        left = 2 * config.edge_lines
-        for k in order:
-            part = parts[k]
-            if not part or part.isspace():
-                continue
-            if k in taken or (zone == "head" and found.starts[k] + k > middle):
-                break
-            e = entry(k, zone)
+        left = 2.0 * config.edge_lines
+        for k in _inward(found, zone, start, stop if zone == "head" else head_end):
+            e = _entry(found, k, zone, config)
             zone_lines.append(e)
             if left <= 0:
                 break  # the first line past the edge
-            taken.add(k)
-            if e.what != PATTERN:
-                left -= 1
+            if zone == "head":
+                head_end = k
+            left -= _COST[e.what]
         out.append(tuple(zone_lines))
     return out[0], out[1]
 
@@ -359,13 +381,53 @@ def survey_lines(text: str, *, config: BoilerplateConfig = BoilerplateConfig(), 
     return tuple((e.key, e.prefix, e.what) for e in head), tuple((e.key, e.prefix, e.what) for e in tail)
 
 
+def content_groups(
+    read: Sequence[Edges | None], *, config: BoilerplateConfig = BoilerplateConfig()
+) -> list[int]:
+    """Return a group label per document: documents sharing a rare line of their head.
+
+    Copies of an article (syndicated, excerpted, lightly edited) open with the same
+    lines, and few documents hold them; chrome lines are held by every page of a site.
+    So a head line shared by at most ``max_link_docs`` documents joins them into one
+    group, and a line held by more joins nothing.
+
+    >>> docs = ["Title\\n" + "Shared opening paragraph of the story. " * 5, "Other\\n" + "A different story. " * 9]
+    >>> read = [edges(d) for d in docs]
+    >>> content_groups(read + [edges(docs[0].replace("Title", "Headline"))])
+    [0, 1, 0]
+    """
+    holders: dict[int, list[int]] = {}
+    for k, r in enumerate(read):
+        if r is not None:
+            for e in r[0]:
+                if e.what != PATTERN:
+                    holders.setdefault(e.key, []).append(k)
+    parent = list(range(len(read)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for members in holders.values():
+        if 1 < len(members) <= config.max_link_docs:
+            root = find(members[0])
+            for m in members[1:]:
+                other = find(m)
+                if other != root:
+                    parent[max(root, other)] = min(root, other)
+                    root = min(root, other)
+    return [find(k) for k in range(len(read))]
+
+
 def merge_surveys(
     docs: Iterable[tuple[DocLines, int]], *, config: BoilerplateConfig = BoilerplateConfig()
 ) -> Survey:
     """Return the corpus survey from each document's :func:`survey_lines` and group.
 
-    A group is a set of documents known to share text (in a scan: connected by candidate
-    pairs). A short line recurs when it stands at the head or tail of documents in
+    A group is a set of documents known to share text (in a scan: duplicates, and
+    documents sharing a rare opening line, :func:`content_groups`). A short line recurs when it stands at the head or tail of documents in
     ``min_contexts`` different groups: a site's share line follows unrelated articles,
     while a title copied with its article stays inside that article's group.
     """
@@ -386,9 +448,9 @@ def survey(
 ) -> Survey:
     """Return what recurs across the corpus `texts`; by default each text is its own group.
 
-    >>> stories = ["Rain fell in Leeds all day.", "Markets rose sharply at noon.", "The council voted."]
+    >>> stories = ["Rain fell in Leeds.", "Markets rose at noon.", "The council voted.", "Snow came."]
     >>> docs = [f"{story}\\nJoin the debate" for story in stories]
-    >>> len(survey(docs).recurring_lines()), len(survey(docs, groups=[1, 1, 2]).recurring_lines())
+    >>> len(survey(docs).recurring_lines()), len(survey(docs, groups=[1, 1, 2, 3]).recurring_lines())
     (1, 0)
     """
     texts = list(texts)
@@ -417,9 +479,20 @@ def mark(
     prefixes = corpus.recurring_prefixes() if corpus is not None and config.recurring else frozenset()
     hits: dict[int, Annotation] = {}
     seen: set[int] = set()
+    found: _Lines | None = None
     for zone in (head, tail):
         left = config.edge_lines
-        for e in zone:
+        entries: Iterable[EdgeLine] = zone
+        if zone:
+            # Read on past the survey's reach when a run of boilerplate goes further.
+            if found is None:
+                found = _Lines(text)
+            name = "head" if zone is head else "tail"
+            last = zone[-1].line
+            start, stop = (last + 1, len(found)) if name == "head" else (last - 1, max(seen, default=-1))
+            more = (_entry(found, k, name, config) for k in _inward(found, name, start, stop))
+            entries = chain(zone, more)
+        for e in entries:
             if left <= 0:
                 break
             seen.add(e.line)
@@ -434,7 +507,7 @@ def mark(
             else:
                 hits[e.line] = Annotation(e.start, e.end, *hit)
     if config.patterns and any(hint in text for hint in _BODY_HINTS):
-        found = _Lines(text)
+        found = found or _Lines(text)
         for k in range(len(found)):
             if k not in seen and found.length(k) <= _MAX_PATTERN_LINE and not found.blank(k):
                 hit = _pattern(found.line(k), "body")

@@ -22,7 +22,15 @@ import numpy as np
 import pyarrow as pa
 
 from textreuse.align.local_align import SeedIndex, align_hashes, align_indexed, seed_index
-from textreuse.clean.boilerplate import Edges, edges, mark, merge_surveys, survey_lines, without
+from textreuse.clean.boilerplate import (
+    Edges,
+    content_groups,
+    edges,
+    mark,
+    merge_surveys,
+    survey_lines,
+    without,
+)
 from textreuse.clean.encoding import Step, repair_with_witness
 from textreuse.clean.matching import Prepared, prepare, prepare_many
 from textreuse.clean.witness import best_witness, lossy
@@ -329,9 +337,11 @@ def scan_documents(
     t0 = time.perf_counter()
     with reporter.stage("boilerplate", None):
         if config.boilerplate.recurring:
-            # Documents linked by candidate pairs or as duplicates share text: a line
-            # recurs only across such groups.
-            linked = [t for t in tasks if t[1] >= 0]
+            # Copies of an article (duplicates, and documents opening with the same content
+            # lines) form groups; a line recurs only across groups. Candidate pairs are not
+            # used: a site's shared chrome alone links its pages there.
+            by_content = content_groups(read, config=config.boilerplate)
+            linked = [(k, g) for k, g in enumerate(by_content) if g != k]
             linked += [(m, members[0]) for members in groups.values() for m in members[1:]]
             recurring_marks(docs, read, components(len(docs), linked), marks, kept, config)
     del read
@@ -355,7 +365,7 @@ def scan_documents(
 
     t0 = time.perf_counter()
     with reporter.stage("repair", None):
-        witness_repairs(docs, pairs, repairs, config)
+        witness_repairs(docs, pairs, repairs, config, workers=workers)
     seconds["repair"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -375,10 +385,27 @@ def scan_documents(
     )
 
 
+def _witness_chunk(jobs: Sequence[tuple[int, int, list[tuple[int, int, int, int]]]]) -> list[tuple[Step, ...]]:
+    docs: list[Document] = _STATE["docs"]
+    config: Config = _STATE["config"]
+    return [
+        repair_with_witness(docs[k].raw_text, docs[w].raw_text, spans, witness=docs[w].id, config=config.encoding).steps
+        for k, w, spans in jobs
+    ]
+
+
 def witness_repairs(
-    docs: Sequence[Document], pairs: Sequence[Pair], repairs: dict[int, tuple[Step, ...]], config: Config
+    docs: Sequence[Document],
+    pairs: Sequence[Pair],
+    repairs: dict[int, tuple[Step, ...]],
+    config: Config,
+    *,
+    workers: int = 1,
 ) -> None:
-    """Repair lossy-damaged documents again with an undamaged partner as witness (in place)."""
+    """Repair lossy-damaged documents again with an undamaged partner as witness (in place).
+
+    The documents must be those of ``_STATE["docs"]`` when `workers` > 1.
+    """
     damaged = [k for k, steps in repairs.items() if lossy(steps)]
     if not damaged:
         return
@@ -388,13 +415,15 @@ def witness_repairs(
     for p in pairs:
         by_doc[p.doc_a].append(p)
         by_doc[p.doc_b].append(p)
+    jobs = []
     for k in damaged:
-        doc = docs[k]
-        found = best_witness(doc.id, by_doc.get(doc.id, ()), damaged=repaired.__contains__)
+        found = best_witness(docs[k].id, by_doc.get(docs[k].id, ()), damaged=repaired.__contains__)
         if found is not None:
-            witness, spans = found
-            clean = docs[index[witness]].raw_text
-            repairs[k] = repair_with_witness(doc.raw_text, clean, spans, witness=witness, config=config.encoding).steps
+            jobs.append((k, index[found[0]], found[1]))
+    _STATE.update(docs=docs, config=config)
+    results = run_parallel(_witness_chunk, jobs, workers=workers, advance=lambda n: None, chunk=32)
+    for (k, _, _), steps in zip(jobs, (steps for chunk in results for steps in chunk)):
+        repairs[k] = steps
 
 
 def recurring_marks(
