@@ -29,9 +29,10 @@ from rich.table import Table
 from rich.text import Text
 
 from textreuse import __version__
+from textreuse.config import Config
 from textreuse.engines.local import Advance, PairTask, align_pairs, scan
 from textreuse.errors import TextReuseError
-from textreuse.ingest.read import read_text_file
+from textreuse.ingest.read import IngestConfig, read_text_file
 from textreuse.model import Document, Pair
 from textreuse.report.highlight import Piece, split_sides
 from textreuse.store import duckdb as store
@@ -101,8 +102,15 @@ def main(
 
 @app.command("scan")
 def scan_command(
-    paths: Annotated[list[Path], typer.Argument(help="Folders, text files or JSONL files to read.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Folders or files to read: text, JSONL, HTML, WARC(.gz), CSV, Parquet."),
+    ],
     db: DbOption = DEFAULT_DB,
+    text_column: Annotated[
+        str, typer.Option(help="Field of the text in JSONL, CSV and Parquet records.")
+    ] = "text",
+    id_column: Annotated[str, typer.Option(help="Field of the id in JSONL, CSV and Parquet records.")] = "id",
     workers: Annotated[int | None, typer.Option(help="Processes to use (default: all cores).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
@@ -118,6 +126,7 @@ def scan_command(
             db=db,
             workers=workers,
             reporter=RichReporter(quiet or as_json),
+            config=Config(ingest=IngestConfig(id_column=id_column, text_column=text_column)),
             meta={"inputs": [str(p) for p in paths]},
         )
     except TextReuseError as exc:
@@ -349,13 +358,32 @@ def rejects_command(db: DbOption = DEFAULT_DB) -> None:
 
 
 @app.command("text")
-def text_command(doc_id: Annotated[str, typer.Argument(help="A document id.")], db: DbOption = DEFAULT_DB) -> None:
-    """Print a stored document's raw text exactly as read."""
+def text_command(
+    doc_id: Annotated[str, typer.Argument(help="A document id.")],
+    db: DbOption = DEFAULT_DB,
+    html: Annotated[bool, typer.Option("--html", help="Print the stored HTML of a web page instead.")] = False,
+    meta: Annotated[
+        bool, typer.Option("--meta", help="Print the document's metadata and links as JSON instead.")
+    ] = False,
+) -> None:
+    """Print a stored document's raw text exactly as read (for a web page, its main text)."""
     try:
         with store.connect(db) as con:
-            sys.stdout.write(store.read_document(con, doc_id).raw_text)
+            doc = store.read_document(con, doc_id)
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
+    if meta:
+        fields = ("id", "source_path", "url", "canonical_url", "title", "author", "site_name", "date",
+                  "capture_date", "source", "encoding", "links")
+        row = {k: getattr(doc, k) for k in fields}
+        row["links"] = list(doc.links)
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif html:
+        if doc.html is None:
+            raise _fail(f"{doc_id!r} was not read from HTML; it has no stored page")
+        sys.stdout.write(doc.html)
+    else:
+        sys.stdout.write(doc.raw_text)
 
 
 @app.command("clean")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from textreuse.align.local_align import AlignConfig
 from textreuse.index.candidates import IndexConfig
+from textreuse.ingest.read import IngestConfig
 from textreuse.relate.pairs import RelateConfig
 
 
@@ -16,3 +17,4 @@ class Config:
     index: IndexConfig = field(default_factory=IndexConfig)
     align: AlignConfig = field(default_factory=AlignConfig)
     relate: RelateConfig = field(default_factory=RelateConfig)
+    ingest: IngestConfig = field(default_factory=IngestConfig)

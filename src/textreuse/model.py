@@ -19,7 +19,13 @@ Span = tuple[int, int]
 
 @dataclass(frozen=True)
 class Document:
-    """A text as read from its file or record, with optional metadata."""
+    """A text as read from its file or record, with optional metadata.
+
+    For a web page, ``raw_text`` is the main text extracted from ``html`` (offsets
+    point into it), ``url`` the address it was fetched from, ``date`` its publication
+    date and ``capture_date`` when it was crawled (WARC-Date); ``links`` are the
+    absolute http(s) targets of its ``<a href>``, in page order, each once.
+    """
 
     id: str
     raw_text: str
@@ -29,6 +35,12 @@ class Document:
     title: str | None = None
     source: str | None = None
     encoding: str = "utf-8"
+    author: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    capture_date: str | None = None
+    links: tuple[str, ...] = ()
+    html: str | None = None
 
 
 @dataclass(frozen=True)

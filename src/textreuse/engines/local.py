@@ -26,7 +26,7 @@ from textreuse.clean.matching import matching_tokens, matching_tokens_many
 from textreuse.config import Config
 from textreuse.index.candidates import Sketch, candidate_pairs, fingerprint, sketch_many
 from textreuse.index.tokenize import Tokens
-from textreuse.ingest.read import read_inputs
+from textreuse.ingest.read import IngestConfig, read_inputs
 from textreuse.model import RELATIONS, Document, Family, Pair, Reject
 from textreuse.relate.cluster import cluster
 from textreuse.relate.pairs import relate, whole
@@ -297,13 +297,15 @@ def scan_documents(
     return ScanResult(docs, list(rejects or []), pairs, families, seconds, candidates=len(a))
 
 
-def read_all(paths: Iterable[str | Path], reporter: Reporter | None = None) -> tuple[list[Document], list[Reject]]:
+def read_all(
+    paths: Iterable[str | Path], reporter: Reporter | None = None, *, config: IngestConfig = IngestConfig()
+) -> tuple[list[Document], list[Reject]]:
     """Return the documents and rejects read from `paths`."""
     reporter = reporter or _Silent()
     docs: list[Document] = []
     rejects: list[Reject] = []
     with reporter.stage("read", None) as advance:
-        for item in read_inputs(paths):
+        for item in read_inputs(paths, config=config):
             (docs if isinstance(item, Document) else rejects).append(item)  # type: ignore[arg-type]
             advance(1)
     return docs, rejects
@@ -329,7 +331,7 @@ def scan(
     if db is not None:
         store.check_target(Path(db))
     t0 = time.perf_counter()
-    docs, rejects = read_all(paths, reporter)
+    docs, rejects = read_all(paths, reporter, config=config.ingest)
     read_seconds = time.perf_counter() - t0
     if db is None or not docs:
         result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter)
