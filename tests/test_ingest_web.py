@@ -307,6 +307,15 @@ def test_non_html_revisit_error_and_crawler_truncated_records_are_rejected_and_c
     assert "truncated by the crawler" in reasons[2] and BLOG in reasons[2]
     assert "revisit record" in reasons[3]
     assert all(r.path == str(path) and "record at offset " in r.reason for r in rejects)
+    assert [r.kind for r in rejects] == ["not_html", "http_status", "truncated", "revisit"]
+    result = CliRunner().invoke(app, ["scan", str(path), "--db", str(tmp_path / "m.duckdb"), "--json"])
+    summary = json.loads(result.stdout)
+    assert summary["rejected"] == 4 and summary["rejected_by_kind"] == {
+        "not_html": 1, "http_status": 1, "truncated": 1, "revisit": 1
+    }
+    assert len(summary["rejects"]) == 4
+    text = CliRunner().invoke(app, ["scan", str(path), "--db", str(tmp_path / "n.duckdb"), "-q"])
+    assert "1 documents read, 4 rejected (1 not html, 1 http status, 1 truncated, 1 revisit)" in text.stderr
 
 
 def test_corrupt_gzip_member_is_rejected_with_its_offset_and_the_rest_is_read(tmp_path: Path) -> None:
@@ -322,6 +331,7 @@ def test_corrupt_gzip_member_is_rejected_with_its_offset_and_the_rest_is_read(tm
     docs, rejects = read(broken)
     assert [d.id for d in docs] == [ORIGINAL, SYNDICATED, COLUMN, OTHER]
     [reject] = rejects
+    assert reject.kind == "corrupt"
     assert f"corrupt gzip member at offset {bad_at}" in reject.reason
     assert f"reading goes on at offset {offsets[3]}" in reject.reason
 
@@ -353,6 +363,7 @@ def test_a_file_named_warc_that_is_not_one_is_rejected_clearly(tmp_path: Path, n
     docs, [reject] = read(path)
     assert docs == []
     assert reject.reason.startswith("not a WARC file: it starts with b'id,text") and "extension" in reject.reason
+    assert reject.kind == "not_warc"
 
 
 def test_empty_warc_is_rejected(tmp_path: Path) -> None:
@@ -432,6 +443,7 @@ def test_page_without_main_text_is_rejected_saying_so(tmp_path: Path) -> None:
     assert docs == []
     reasons = {Path(r.path).name: r.reason for r in rejects}
     assert reasons["blank.html"] == "page has no visible text"
+    assert {r.kind for r in rejects} == {"no_text", "no_main_text"}
     assert reasons["footer.html"] == (
         "no main text found in 33 characters of visible text (an index, gallery or error page?)"
     )
@@ -445,6 +457,7 @@ def test_script_only_page_is_rejected_naming_javascript(tmp_path: Path) -> None:
     )
     _, [reject] = read(tmp_path / "app.html")
     assert "no text outside <script>" in reject.reason and "browser" in reject.reason
+    assert reject.kind == "script_only"
 
 
 def test_giant_page_is_rejected_before_parsing(tmp_path: Path) -> None:
@@ -452,7 +465,8 @@ def test_giant_page_is_rejected_before_parsing(tmp_path: Path) -> None:
     (tmp_path / "big.html").write_text(html, encoding="utf-8")
     config = IngestConfig(html=HtmlConfig(max_bytes=len(html.encode()) - 1))
     _, [reject] = read(tmp_path / "big.html", config=config)
-    assert "over the limit" not in reject.reason and "MB, the limit for one page" in reject.reason
+    assert "MB of HTML, over the" in reject.reason and "MB limit for one page" in reject.reason
+    assert reject.kind == "too_large"
     docs, _ = read(tmp_path / "big.html")
     assert len(docs) == 1  # the default limit (10 MB) reads it
 
@@ -461,7 +475,8 @@ def test_giant_page_in_a_warc_is_rejected_with_its_offset(tmp_path: Path) -> Non
     path = write_warc(tmp_path / "big.warc.gz", {ORIGINAL: corpus_pages()[ORIGINAL]})
     config = IngestConfig(html=HtmlConfig(max_bytes=1000))
     _, [reject] = read(path, config=config)
-    assert reject.reason.startswith(f"record at offset 0 ({ORIGINAL}): page is over 0.001 MB")
+    assert reject.reason.startswith(f"record at offset 0 ({ORIGINAL}): page is over the 0.001 MB limit")
+    assert reject.kind == "too_large"
 
 
 @pytest.mark.parametrize(

@@ -139,12 +139,19 @@ def scan_command(
     summary["seconds"]["total"] = round(time.perf_counter() - started, 3)
     summary["db"] = str(db)
     if as_json:
-        summary["rejects"] = [{"path": r.path, "line": r.line, "reason": r.reason} for r in result.rejects]
+        summary["rejects"] = [
+            {"path": r.path, "line": r.line, "reason": r.reason, "kind": r.kind} for r in result.rejects
+        ]
         sys.stdout.write(json.dumps(summary) + "\n")
     else:
         rel = summary["pairs_by_relation"]
         err.print(
-            f"{summary['documents']} documents read, {summary['rejected']} rejected; "
+            f"{summary['documents']} documents read, {summary['rejected']} rejected"
+            + (
+                " (" + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in summary["rejected_by_kind"].items()) + ")"
+                if summary["rejected"] else ""
+            )
+            + "; "
             f"{summary['pairs']} pairs ("
             + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in rel.items())
             + f"); {summary['families']} families; "

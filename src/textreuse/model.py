@@ -45,11 +45,16 @@ class Document:
 
 @dataclass(frozen=True)
 class Reject:
-    """A file or record that could not be read, and why."""
+    """A file or record that could not be read, and why.
+
+    ``kind`` names the why in one word for counting (web inputs set it: ``not_html``,
+    ``revisit``, ``truncated``, ``corrupt``, ``no_main_text``...); None for others.
+    """
 
     path: str
     reason: str
     line: int | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import multiprocessing as mp
 import os
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -104,6 +104,7 @@ class ScanResult:
         return {
             "documents": len(self.documents),
             "rejected": len(self.rejects),
+            "rejected_by_kind": dict(Counter(r.kind or "other" for r in self.rejects).most_common()),
             "candidates": self.candidates,
             "pairs": len(self.pairs),
             "pairs_by_relation": by_relation,

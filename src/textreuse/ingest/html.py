@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from textreuse.errors import IngestError
+from textreuse.errors import PageError
 from textreuse.ingest.decode import decode
 from textreuse.model import Document
 
@@ -144,23 +144,35 @@ def _visible_text(html: str) -> str:
     return " ".join(" ".join(str(p).split()) for p in parts).strip()
 
 
-def _no_text_reason(html: str) -> str:
+def _no_text(html: str) -> PageError:
     visible = _visible_text(html)
     if not visible:
         if re.search(r"<script\b", html, re.I):
-            return (
+            return PageError(
                 "page has no text outside <script> (built by JavaScript?); "
-                "save the page as a browser renders it"
+                "save the page as a browser renders it",
+                "script_only",
             )
-        return "page has no visible text"
-    return (
+        return PageError("page has no visible text", "no_text")
+    return PageError(
         f"no main text found in {len(visible)} characters of visible text "
-        "(an index, gallery or error page?)"
+        "(an index, gallery or error page?)",
+        "no_main_text",
+    )
+
+
+def too_large(size: int | None, limit: int) -> PageError:
+    """Return the error for a page over `limit` bytes (`size` if known)."""
+    what = f"is {size / 1e6:.1f} MB of HTML, over" if size is not None else "is over"
+    return PageError(
+        f"page {what} the {limit / 1e6:g} MB limit for one page (HtmlConfig.max_bytes); "
+        "raise the limit to read it",
+        "too_large",
     )
 
 
 def extract_page(html: str, *, url: str | None = None, config: HtmlConfig = HtmlConfig()) -> Page:
-    """Return the main text, metadata and links of one page, or raise IngestError saying why.
+    """Return the main text, metadata and links of one page, or raise PageError saying why.
 
     >>> body = "<p>" + "The council voted on Tuesday to keep the old bridge open. " * 8 + "</p>"
     >>> page = extract_page("<html><head><title>Bridge</title></head><body><article>"
@@ -173,15 +185,12 @@ def extract_page(html: str, *, url: str | None = None, config: HtmlConfig = Html
 
     size = len(html.encode("utf-8", "surrogatepass"))
     if size > config.max_bytes:
-        raise IngestError(
-            f"page is {size / 1e6:.1f} MB of HTML, over the {config.max_bytes / 1e6:g} MB limit "
-            "for one page (HtmlConfig.max_bytes); raise the limit to read it"
-        )
+        raise too_large(size, config.max_bytes)
     if not html.strip():
-        raise IngestError("empty page")
+        raise PageError("empty page", "no_text")
     tree = load_html(html)
     if tree is None:
-        raise IngestError("cannot parse the HTML (not a web page?)")
+        raise PageError("cannot parse the HTML (not a web page?)", "unparseable")
     bases = tree.xpath("//base/@href")
     canonical_hrefs = tree.xpath("//link[@rel='canonical']/@href")
     page_url = url or (str(canonical_hrefs[0]).strip() if canonical_hrefs else None)
@@ -196,10 +205,10 @@ def extract_page(html: str, *, url: str | None = None, config: HtmlConfig = Html
             include_tables=config.include_tables,
         )
     except Exception as exc:  # noqa: BLE001 - third-party parser on untrusted input
-        raise IngestError(f"trafilatura failed on the page: {type(exc).__name__}: {exc}") from None
+        raise PageError(f"trafilatura failed on the page: {type(exc).__name__}: {exc}", "unparseable") from None
     text = getattr(found, "text", None) if found is not None else None
     if not text or not text.strip():
-        raise IngestError(_no_text_reason(html))
+        raise _no_text(html)
     return Page(
         text=text,
         title=getattr(found, "title", None) or None,

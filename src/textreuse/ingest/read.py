@@ -19,7 +19,7 @@ from typing import Any
 
 from textreuse.errors import IngestError
 from textreuse.ingest.decode import decode
-from textreuse.ingest.html import HTML_SUFFIXES, HtmlConfig, decode_html, page_document
+from textreuse.ingest.html import HTML_SUFFIXES, HtmlConfig, decode_html, page_document, too_large
 from textreuse.ingest.warc import is_warc_path, read_warc
 from textreuse.model import Document, Reject
 
@@ -84,18 +84,15 @@ def read_html_file(path: Path, doc_id: str, *, config: HtmlConfig = HtmlConfig()
         except zlib.error as exc:
             return Reject(str(path), f"not a gzip file ({exc}); name it .html if it is plain HTML")
     if len(data) > config.max_bytes:
-        return Reject(
-            str(path),
-            f"page is over {config.max_bytes / 1e6:g} MB, the limit for one page "
-            "(HtmlConfig.max_bytes); raise the limit to read it",
-        )
+        error = too_large(None if path.suffix.lower() == ".gz" else path.stat().st_size, config.max_bytes)
+        return Reject(str(path), str(error), kind=error.kind)
     if not data.strip():
-        return Reject(str(path), "empty file")
+        return Reject(str(path), "empty file", kind="no_text")
     try:
         html, encoding = decode_html(data)
         return page_document(html, doc_id=doc_id, source_path=str(path), encoding=encoding, config=config)
     except IngestError as exc:
-        return Reject(str(path), str(exc))
+        return Reject(str(path), str(exc), kind=getattr(exc, "kind", "undecodable"))
 
 
 def _meta(record: Mapping[str, Any]) -> dict[str, str | None]:
@@ -132,7 +129,7 @@ def record_document(
             config=config.html,
         )
     except IngestError as exc:
-        return Reject(str(path), f"record {doc_id!r}: {exc}", line=line)
+        return Reject(str(path), f"record {doc_id!r}: {exc}", line=line, kind=getattr(exc, "kind", None))
 
 
 def read_jsonl(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[Document | Reject]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from textreuse.errors import IngestError
-from textreuse.ingest.html import HtmlConfig, decode_html, looks_like_html, page_document
+from textreuse.ingest.html import HtmlConfig, decode_html, looks_like_html, page_document, too_large
 from textreuse.model import Document, Reject
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc.gz")
@@ -133,13 +133,13 @@ def read_warc(
         return
     with handle:
         if path.stat().st_size == 0:
-            yield Reject(str(path), "empty file")
+            yield Reject(str(path), "empty file", kind="not_warc")
             return
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm:
             source = _Source(path, mm)
             reason = source.not_warc()
             if reason:
-                yield Reject(str(path), reason)
+                yield Reject(str(path), reason, kind="not_warc")
                 return
             yield from _read_from(source, handle, taken, config)
 
@@ -177,7 +177,7 @@ def _read_from(
                 start = source.next_start(bad)
                 kind = "gzip member" if source.gzip else "WARC record"
                 then = f"reading goes on at offset {start}" if start is not None else "nothing readable follows it"
-                yield Reject(path, f"corrupt {kind} at offset {bad}: {exc}; its records are lost, {then}")
+                yield Reject(path, f"corrupt {kind} at offset {bad}: {exc}; its records are lost, {then}", kind="corrupt")
                 break
             offset = int(record.stream_pos)
             if record.record_type not in (WarcRecordType.response, WarcRecordType.revisit):
@@ -187,7 +187,7 @@ def _read_from(
                 item = _record(record, offset, path, taken, seen, config)
             except OSError as exc:
                 start = source.next_start(offset)
-                yield Reject(path, f"record at offset {offset} cannot be read: {exc}")
+                yield Reject(path, f"record at offset {offset} cannot be read: {exc}", kind="corrupt")
                 break
             if isinstance(item, Document):
                 seen.add(item.id)
@@ -204,47 +204,46 @@ def _record(
     uri = _uri(headers)
     where = f"record at offset {offset} ({uri or 'no WARC-Target-URI'})"
     if headers.get("Content-Length") is None:
-        return Reject(path, f"{where}: skipped, truncated: its WARC header ends without Content-Length")
+        return Reject(path, f"{where}: skipped, truncated: its WARC header ends without Content-Length", kind="truncated")
     if record.record_type == WarcRecordType.revisit:
-        return Reject(path, f"{where}: skipped, a revisit record holds no page of its own")
+        return Reject(path, f"{where}: skipped, a revisit record holds no page of its own", kind="revisit")
     if headers.get("WARC-Truncated"):
         return Reject(
-            path, f"{where}: skipped, truncated by the crawler (WARC-Truncated: {headers.get('WARC-Truncated')})"
+            path,
+            f"{where}: skipped, truncated by the crawler (WARC-Truncated: {headers.get('WARC-Truncated')})",
+            kind="truncated",
         )
     http = record.http_headers
     if http is None:
         present, expected = len(record.reader.read(1 << 16)), int(record.content_length)
         if present < min(expected, 1 << 16):
-            return Reject(path, f"{where}: skipped, truncated: the file ends inside it")
-        return Reject(path, f"{where}: skipped, not an HTTP response")
+            return Reject(path, f"{where}: skipped, truncated: the file ends inside it", kind="truncated")
+        return Reject(path, f"{where}: skipped, not an HTTP response", kind="not_html")
     status = int(http.status_code or 0)
     if not 200 <= status < 300:
-        return Reject(path, f"{where}: skipped, HTTP status {status} (a redirect or error page)")
+        return Reject(path, f"{where}: skipped, HTTP status {status} (a redirect or error page)", kind="http_status")
     ctype = (record.http_content_type or "").lower() or None
     if ctype is not None and ctype not in HTML_TYPES:
-        return Reject(path, f"{where}: skipped, not HTML ({ctype})")
+        return Reject(path, f"{where}: skipped, not HTML ({ctype})", kind="not_html")
     expected = int(record.content_length)
     limit = max(config.max_bytes, 1)
     body = record.reader.read(limit + 1)
     if len(body) > limit:
-        return Reject(
-            path,
-            f"{where}: page is over {config.max_bytes / 1e6:g} MB, the limit for one page "
-            "(HtmlConfig.max_bytes); raise the limit to read it",
-        )
+        return Reject(path, f"{where}: {too_large(None, config.max_bytes)}", kind="too_large")
     if len(body) < expected:
         return Reject(
             path,
             f"{where}: skipped, truncated: {len(body)} of {expected} bytes present (the file ends inside it?)",
+            kind="truncated",
         )
     if not uri:
-        return Reject(path, f"{where}: a response without WARC-Target-URI cannot be named; skipped")
+        return Reject(path, f"{where}: a response without WARC-Target-URI cannot be named; skipped", kind="no_uri")
     try:
         body = decode_payload(
             body, transfer=http.get("Transfer-Encoding"), content=http.get("Content-Encoding")
         )
         if ctype is None and not looks_like_html(body):
-            return Reject(path, f"{where}: skipped, no Content-Type and the body is not HTML")
+            return Reject(path, f"{where}: skipped, no Content-Type and the body is not HTML", kind="not_html")
         html, encoding = decode_html(body, charset=record.http_charset)
         doc_id = uri
         if uri in seen or uri in taken:
@@ -259,4 +258,4 @@ def _record(
             config=config,
         )
     except IngestError as exc:
-        return Reject(path, f"{where}: {exc}")
+        return Reject(path, f"{where}: {exc}", kind=getattr(exc, "kind", "undecodable"))

@@ -52,6 +52,7 @@ def rejects_table(rejects: list[Reject]) -> pa.Table:
             "path": pa.array([r.path for r in rejects], pa.string()),
             "line": pa.array([r.line for r in rejects], pa.int64()),
             "reason": pa.array([r.reason for r in rejects], pa.string()),
+            "kind": pa.array([r.kind for r in rejects], pa.string()),
         }
     )
 
