@@ -8,6 +8,7 @@ counts as often as it appears in both), averaged over pages; a page that yields 
 text scores 0. Three readings of the same 181 pages:
 
 * trafilatura used directly with its default settings: ``trafilatura.extract(html, url=url)``;
+* the same with ``include_comments=False``, the one setting textreuse changes;
 * textreuse reading the saved ``.html.gz`` files (what ``textreuse scan FOLDER`` does);
 * textreuse reading the pages from a WARC.gz built here with their URLs (``scan crawl.warc.gz``).
 
@@ -99,6 +100,13 @@ def main() -> None:
     t0 = time.perf_counter()
     direct = [score(trafilatura.extract(pages[k][1], url=pages[k][0]) or "", truth[k]["articleBody"]) for k in ids]
     results.append(summarise("trafilatura.extract, default settings", direct, time.perf_counter() - t0))
+
+    t0 = time.perf_counter()
+    no_comments = [
+        score(trafilatura.extract(pages[k][1], url=pages[k][0], include_comments=False) or "", truth[k]["articleBody"])
+        for k in ids
+    ]
+    results.append(summarise("trafilatura.extract, include_comments=False", no_comments, time.perf_counter() - t0))
 
     t0 = time.perf_counter()
     files = {d.id: d for d in read_inputs([args.data / "html"]) if isinstance(d, Document)}

@@ -282,6 +282,20 @@ def test_old_database_without_web_columns_still_reads(tmp_path: Path) -> None:
     assert doc.raw_text == "alpha beta gamma" and doc.links == () and doc.html is None
 
 
+def test_pages_extracted_on_two_processes_come_out_as_on_one(tmp_path: Path, crawl: Path) -> None:
+    pages = corpus_pages()
+    lines = [{"id": "app", "html": "<html><body><script>x()</script></body></html>"},
+             {"id": "orig", "html": pages[ORIGINAL], "url": ORIGINAL}, {"id": "t", "text": "plain"}]
+    (tmp_path / "p.jsonl").write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
+    paths = [crawl, tmp_path / "p.jsonl", crawl]
+    one = list(read_inputs(paths, workers=1))
+    two = list(read_inputs(paths, workers=2))
+    assert one == two and len(one) == 13
+    assert [type(x).__name__ for x in one[5:8]] == ["Reject", "Document", "Document"]
+    # The second reading of the same WARC: every page a repeat, named by its record id.
+    assert all(isinstance(d, Document) and "#urn:uuid:" in d.id for d in one[8:])
+
+
 # --- skipped and damaged WARC records ----------------------------------------------
 
 

@@ -299,14 +299,18 @@ def scan_documents(
 
 
 def read_all(
-    paths: Iterable[str | Path], reporter: Reporter | None = None, *, config: IngestConfig = IngestConfig()
+    paths: Iterable[str | Path],
+    reporter: Reporter | None = None,
+    *,
+    config: IngestConfig = IngestConfig(),
+    workers: int = 1,
 ) -> tuple[list[Document], list[Reject]]:
-    """Return the documents and rejects read from `paths`."""
+    """Return the documents and rejects read from `paths` (web pages extracted on `workers`)."""
     reporter = reporter or _Silent()
     docs: list[Document] = []
     rejects: list[Reject] = []
     with reporter.stage("read", None) as advance:
-        for item in read_inputs(paths, config=config):
+        for item in read_inputs(paths, config=config, workers=workers):
             (docs if isinstance(item, Document) else rejects).append(item)  # type: ignore[arg-type]
             advance(1)
     return docs, rejects
@@ -332,7 +336,7 @@ def scan(
     if db is not None:
         store.check_target(Path(db))
     t0 = time.perf_counter()
-    docs, rejects = read_all(paths, reporter, config=config.ingest)
+    docs, rejects = read_all(paths, reporter, config=config.ingest, workers=workers or default_workers())
     read_seconds = time.perf_counter() - t0
     if db is None or not docs:
         result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter)

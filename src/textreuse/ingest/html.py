@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import codecs
 import logging
+import multiprocessing as mp
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from textreuse.errors import PageError
+from textreuse.errors import IngestError, PageError
 from textreuse.ingest.decode import decode
-from textreuse.model import Document
+from textreuse.model import Document, Reject
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -253,3 +254,84 @@ def page_document(
         links=page.links,
         html=html,
     )
+
+
+@dataclass(frozen=True)
+class PageTask:
+    """A page read but not yet extracted: what :func:`page_document` needs, and where it was.
+
+    Readers hand these on so that extraction, the slow part, can run on several cores.
+    """
+
+    html: str
+    doc_id: str
+    source_path: str
+    reject_path: str
+    url: str | None = None
+    capture_date: str | None = None
+    encoding: str = "utf-8"
+    meta: tuple[tuple[str, str | None], ...] = ()
+    config: HtmlConfig = HtmlConfig()
+    line: int | None = None
+    where: str = ""
+
+    def run(self) -> Document | Reject:
+        """Return the page's document, or a reject saying why it gave none."""
+        try:
+            return page_document(
+                self.html,
+                doc_id=self.doc_id,
+                source_path=self.source_path,
+                url=self.url,
+                capture_date=self.capture_date,
+                encoding=self.encoding,
+                meta=dict(self.meta),
+                config=self.config,
+            )
+        except IngestError as exc:
+            return Reject(self.reject_path, f"{self.where}{exc}", line=self.line, kind=getattr(exc, "kind", None))
+
+
+def _run(task: PageTask) -> Document | Reject:
+    return task.run()
+
+
+def extract_pages(
+    items: Iterable[Document | Reject | PageTask], *, workers: int = 1, window: int = 128
+) -> Iterator[Document | Reject]:
+    """Yield `items` in order with every page task replaced by its document or reject.
+
+    With several `workers`, pages are extracted by that many forked processes, `window`
+    items at a time (memory stays bounded); with one, in this process.
+    """
+    if workers <= 1:
+        for item in items:
+            yield item.run() if isinstance(item, PageTask) else item
+        return
+    pool = None
+    try:
+        buffer: list[Document | Reject | PageTask] = []
+        for item in items:
+            buffer.append(item)
+            if len(buffer) < window:
+                continue
+            if pool is None and any(isinstance(i, PageTask) for i in buffer):
+                pool = mp.get_context("fork").Pool(workers)
+            yield from _settle(buffer, pool)
+            buffer = []
+        if pool is None and sum(isinstance(i, PageTask) for i in buffer) > 1:
+            pool = mp.get_context("fork").Pool(workers)
+        yield from _settle(buffer, pool)
+    finally:
+        if pool is not None:
+            pool.terminate()
+
+
+def _settle(buffer: list[Document | Reject | PageTask], pool: object) -> Iterator[Document | Reject]:
+    tasks = [i for i in buffer if isinstance(i, PageTask)]
+    if pool is None:
+        done = iter([t.run() for t in tasks])
+    else:
+        done = iter(pool.map(_run, tasks, chunksize=max(1, len(tasks) // 16)))  # type: ignore[attr-defined]
+    for item in buffer:
+        yield next(done) if isinstance(item, PageTask) else item

@@ -12,15 +12,22 @@ import io
 import json
 import os
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from textreuse.errors import IngestError
 from textreuse.ingest.decode import decode
-from textreuse.ingest.html import HTML_SUFFIXES, HtmlConfig, decode_html, page_document, too_large
-from textreuse.ingest.warc import is_warc_path, read_warc
+from textreuse.ingest.html import (
+    HTML_SUFFIXES,
+    HtmlConfig,
+    PageTask,
+    decode_html,
+    extract_pages,
+    too_large,
+)
+from textreuse.ingest.warc import is_warc_path, warc_items
 from textreuse.model import Document, Reject
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -68,11 +75,20 @@ def read_text_file(path: Path, doc_id: str) -> Document | Reject:
     return Document(doc_id, text, source_path=str(path), encoding=encoding)
 
 
+Item = Document | Reject | PageTask
+
+
 def read_html_file(path: Path, doc_id: str, *, config: HtmlConfig = HtmlConfig()) -> Document | Reject:
     """Return the page in an HTML file (``.html``, ``.htm``, or gzipped ``.html.gz``) as a document.
 
     Its raw text is the page's main text; the page's canonical URL, if any, is its url.
     """
+    item = html_file_item(path, doc_id, config=config)
+    return item.run() if isinstance(item, PageTask) else item
+
+
+def html_file_item(path: Path, doc_id: str, *, config: HtmlConfig = HtmlConfig()) -> Item:
+    """Return :func:`read_html_file`'s result, a page still to extract as a :class:`PageTask`."""
     try:
         with path.open("rb") as handle:
             data = handle.read(config.max_bytes + 1)
@@ -90,9 +106,11 @@ def read_html_file(path: Path, doc_id: str, *, config: HtmlConfig = HtmlConfig()
         return Reject(str(path), "empty file", kind="no_text")
     try:
         html, encoding = decode_html(data)
-        return page_document(html, doc_id=doc_id, source_path=str(path), encoding=encoding, config=config)
     except IngestError as exc:
         return Reject(str(path), str(exc), kind=getattr(exc, "kind", "undecodable"))
+    return PageTask(
+        html, doc_id=doc_id, source_path=str(path), reject_path=str(path), encoding=encoding, config=config
+    )
 
 
 def _meta(record: Mapping[str, Any]) -> dict[str, str | None]:
@@ -106,6 +124,14 @@ def record_document(
 
     The text is the record's text field; without one, its html field is read as a page.
     """
+    item = record_item(record, path=path, line=line, config=config)
+    return item.run() if isinstance(item, PageTask) else item
+
+
+def record_item(
+    record: Mapping[str, Any], *, path: Path, line: int, config: IngestConfig = IngestConfig()
+) -> Item:
+    """Return :func:`record_document`'s result, a page still to extract as a :class:`PageTask`."""
     id_key, text_key, html_key = config.id_column, config.text_column, config.html_column
     doc_id, text, html = record.get(id_key), record.get(text_key), record.get(html_key)
     if doc_id is None or (not isinstance(text, str) and not isinstance(html, str)):
@@ -119,21 +145,27 @@ def record_document(
             url=m["url"], date=m["date"], title=m["title"], source=m["source"],
         )
     assert isinstance(html, str)
-    try:
-        return page_document(
-            html,
-            doc_id=str(doc_id),
-            source_path=f"{path}:{line}",
-            url=_meta(record)["url"],
-            meta=_meta(record),
-            config=config.html,
-        )
-    except IngestError as exc:
-        return Reject(str(path), f"record {doc_id!r}: {exc}", line=line, kind=getattr(exc, "kind", None))
+    meta = _meta(record)
+    return PageTask(
+        html,
+        doc_id=str(doc_id),
+        source_path=f"{path}:{line}",
+        reject_path=str(path),
+        url=meta["url"],
+        meta=tuple(meta.items()),
+        config=config.html,
+        line=line,
+        where=f"record {doc_id!r}: ",
+    )
 
 
 def read_jsonl(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[Document | Reject]:
     """Yield one document per good line of a JSONL file and one reject per bad line."""
+    return extract_pages(jsonl_items(path, config=config))
+
+
+def jsonl_items(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[Item]:
+    """Yield what :func:`read_jsonl` yields, pages still to extract as :class:`PageTask`."""
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -155,7 +187,7 @@ def read_jsonl(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator
                     line=number,
                 )
                 continue
-            yield record_document(record, path=path, line=number, config=config)
+            yield record_item(record, path=path, line=number, config=config)
 
 
 def _check_columns(path: Path, columns: list[str], config: IngestConfig) -> str | None:
@@ -175,6 +207,11 @@ def read_csv(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[D
     Rows are numbered as records (the header is row 0), whatever line breaks their
     quoted fields hold.
     """
+    return extract_pages(csv_items(path, config=config))
+
+
+def csv_items(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[Item]:
+    """Yield what :func:`read_csv` yields, pages still to extract as :class:`PageTask`."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -216,11 +253,16 @@ def read_csv(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[D
             yield Reject(str(path), f"row has {len(row)} fields, the header {len(header)}", line=number)
             continue
         record = {k: (v if v != "" or k in (config.text_column, config.id_column) else None) for k, v in zip(header, row)}
-        yield record_document(record, path=path, line=number, config=config)
+        yield record_item(record, path=path, line=number, config=config)
 
 
 def read_parquet(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[Document | Reject]:
     """Yield one document per row of a Parquet file, read in batches to bound memory."""
+    return extract_pages(parquet_items(path, config=config))
+
+
+def parquet_items(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[Item]:
+    """Yield what :func:`read_parquet` yields, pages still to extract as :class:`PageTask`."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -240,7 +282,7 @@ def read_parquet(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterat
         for batch in parquet.iter_batches(batch_size=1024, columns=wanted):
             for record in batch.to_pylist():
                 number += 1
-                yield record_document(record, path=path, line=number, config=config)
+                yield record_item(record, path=path, line=number, config=config)
     except (OSError, pa.ArrowException) as exc:
         yield Reject(str(path), f"Parquet file unreadable after row {number}: {exc}")
 
@@ -250,27 +292,30 @@ def _is_html_path(path: Path) -> bool:
     return name.endswith(HTML_SUFFIXES) or name.endswith(tuple(s + ".gz" for s in HTML_SUFFIXES))
 
 
-def read_file(
-    path: Path, doc_id: str, *, taken: Mapping[str, str] | None = None, config: IngestConfig = IngestConfig()
-) -> Iterator[Document | Reject]:
-    """Yield the documents and rejects of one file, read by its kind (from its name)."""
+def file_items(
+    path: Path, doc_id: str, *, taken: Container[str] = (), config: IngestConfig = IngestConfig()
+) -> Iterator[Item]:
+    """Yield the documents and rejects of one file, read by its kind (from its name).
+
+    Pages come as :class:`PageTask`, for :func:`extract_pages` to extract.
+    """
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        yield from read_jsonl(path, config=config)
+        yield from jsonl_items(path, config=config)
     elif is_warc_path(path):
-        yield from read_warc(path, taken=taken or {}, config=config.html)
+        yield from warc_items(path, taken=taken, config=config.html)
     elif _is_html_path(path):
-        yield read_html_file(path, doc_id, config=config.html)
+        yield html_file_item(path, doc_id, config=config.html)
     elif suffix in CSV_SUFFIXES:
-        yield from read_csv(path, config=config)
+        yield from csv_items(path, config=config)
     elif suffix in PARQUET_SUFFIXES:
-        yield from read_parquet(path, config=config)
+        yield from parquet_items(path, config=config)
     else:
         yield read_text_file(path, doc_id)
 
 
 def read_inputs(
-    paths: Iterable[str | Path], *, config: IngestConfig = IngestConfig()
+    paths: Iterable[str | Path], *, config: IngestConfig = IngestConfig(), workers: int = 1
 ) -> Iterator[Document | Reject]:
     """Yield documents and rejects from files and folders, ids unique across them.
 
@@ -278,8 +323,26 @@ def read_inputs(
     JSONL, CSV and Parquet records their id field; WARC pages their URI. A second
     document with an id already seen is rejected, naming both places (a WARC page
     seen before is named by its URI and record id instead).
+
+    Web pages are extracted on `workers` processes; what is yielded, and its order,
+    do not depend on how many.
     """
     seen: dict[str, str] = {}
+    # Ids handed on before their page is extracted, so a WARC names a repeat by its record id.
+    claimed: set[str] = set()
+    for item in extract_pages(_items(paths, claimed, config), workers=workers):
+        if isinstance(item, Document):
+            if item.id in seen:
+                item = Reject(
+                    item.source_path,
+                    f"duplicate id {item.id!r}: already read from {seen[item.id]}; ids must be unique",
+                )
+            else:
+                seen[item.id] = item.source_path
+        yield item
+
+
+def _items(paths: Iterable[str | Path], claimed: set[str], config: IngestConfig) -> Iterator[Item]:
     for given in paths:
         root = Path(given)
         if root.is_dir():
@@ -290,13 +353,7 @@ def read_inputs(
             yield Reject(str(root), "no such file or folder")
             continue
         for path, doc_id in files:
-            for item in read_file(path, doc_id, taken=seen, config=config):
-                if isinstance(item, Document):
-                    if item.id in seen:
-                        item = Reject(
-                            item.source_path,
-                            f"duplicate id {item.id!r}: already read from {seen[item.id]}; ids must be unique",
-                        )
-                    else:
-                        seen[item.id] = item.source_path
+            for item in file_items(path, doc_id, taken=claimed, config=config):
+                if not isinstance(item, Reject):
+                    claimed.add(item.doc_id if isinstance(item, PageTask) else item.id)
                 yield item

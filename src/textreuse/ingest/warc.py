@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from textreuse.errors import IngestError
-from textreuse.ingest.html import HtmlConfig, decode_html, looks_like_html, page_document, too_large
+from textreuse.ingest.html import (
+    HtmlConfig,
+    PageTask,
+    decode_html,
+    extract_pages,
+    looks_like_html,
+    too_large,
+)
 from textreuse.model import Document, Reject
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc.gz")
@@ -126,6 +133,13 @@ def read_warc(
     A repeat of a URI (in this file or in `taken`, ids already read) gets the record
     id after the URI: ``http://site/page#urn:uuid:...``.
     """
+    return extract_pages(warc_items(path, taken=taken, config=config))
+
+
+def warc_items(
+    path: Path, *, taken: Container[str] = (), config: HtmlConfig = HtmlConfig()
+) -> Iterator[Document | Reject | PageTask]:
+    """Yield what :func:`read_warc` yields, pages still to extract as :class:`PageTask`."""
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -146,7 +160,7 @@ def read_warc(
 
 def _read_from(
     source: _Source, handle: Any, taken: Container[str], config: HtmlConfig
-) -> Iterator[Document | Reject]:
+) -> Iterator[Reject | PageTask]:
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     path, seen = str(source.path), set[str]()
@@ -189,15 +203,15 @@ def _read_from(
                 start = source.next_start(offset)
                 yield Reject(path, f"record at offset {offset} cannot be read: {exc}", kind="corrupt")
                 break
-            if isinstance(item, Document):
-                seen.add(item.id)
+            if isinstance(item, PageTask):
+                seen.add(item.doc_id)
             yield item
             last = offset
 
 
 def _record(
     record: Any, offset: int, path: str, taken: Container[str], seen: set[str], config: HtmlConfig
-) -> Document | Reject:
+) -> Reject | PageTask:
     from fastwarc.warc import WarcRecordType
 
     headers = record.headers
@@ -248,14 +262,16 @@ def _record(
         doc_id = uri
         if uri in seen or uri in taken:
             doc_id = f"{uri}#{str(headers.get('WARC-Record-ID') or offset).strip('<>')}"
-        return page_document(
+        return PageTask(
             html,
             doc_id=doc_id,
             source_path=f"{path}@{offset}",
+            reject_path=path,
             url=uri,
             capture_date=str(headers.get("WARC-Date") or "") or None,
             encoding=encoding,
             config=config,
+            where=f"{where}: ",
         )
     except IngestError as exc:
         return Reject(path, f"{where}: {exc}", kind=getattr(exc, "kind", "undecodable"))
