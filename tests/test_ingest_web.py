@@ -350,6 +350,15 @@ def test_corrupt_gzip_member_is_rejected_with_its_offset_and_the_rest_is_read(tm
     assert f"reading goes on at offset {offsets[3]}" in reject.reason
 
 
+def test_junk_after_the_last_record_is_rejected_with_the_offset_before_it(tmp_path: Path) -> None:
+    good = write_warc(tmp_path / "good.warc", {ORIGINAL: corpus_pages()[ORIGINAL]}, gz=False)
+    junk = tmp_path / "junk.warc"
+    junk.write_bytes(good.read_bytes() + b"this is not a record header\r\n\r\n")
+    docs, [reject] = read(junk)
+    assert [d.id for d in docs] == [ORIGINAL]
+    assert reject.kind == "corrupt" and reject.reason.startswith("unreadable data after the record at offset 0")
+
+
 def test_file_cut_inside_a_record_rejects_that_record(tmp_path: Path) -> None:
     good = write_warc(tmp_path / "good.warc", corpus_pages(), gz=False)
     data = good.read_bytes()

@@ -165,7 +165,10 @@ def _read_from(
 
     path, seen = str(source.path), set[str]()
     start: int | None = 0
-    while start is not None:
+    began = -1
+    # Each restart begins past the last one, so a damaged file is read once, not forever.
+    while start is not None and start > began:
+        began = start
         handle.seek(start)
         records = iter(
             ArchiveIterator(
@@ -187,6 +190,10 @@ def _read_from(
                 bad = start if last is None else source.next_start(last)
                 if bad is None:
                     start = None
+                    yield Reject(
+                        path, f"unreadable data after the record at offset {last}: {exc}; nothing more is read",
+                        kind="corrupt",
+                    )
                     break
                 start = source.next_start(bad)
                 kind = "gzip member" if source.gzip else "WARC record"
