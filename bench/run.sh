@@ -21,3 +21,9 @@ python3 bench/pan.py "$shared/pan13-train" --out bench/out/pan13-train
 echo
 echo "### Scaling: time against corpus size (one process)"
 python3 bench/scaling.py --sizes 20000 50000 100000
+echo
+echo "### Main-text extraction on the article-extraction pages: textreuse beside trafilatura"
+python3 bench/extraction.py --data "$shared/article-extraction"
+echo
+echo "### WARC ingestion speed beside FastWARC alone"
+python3 bench/warc_throughput.py --warc bench/out/article-extraction.warc.gz

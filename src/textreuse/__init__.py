@@ -15,9 +15,11 @@ __version__ = "0.1.0"
 from textreuse.align.local_align import AlignConfig, align_texts
 from textreuse.config import Config
 from textreuse.engines.local import ScanResult, relate_documents, scan, scan_documents
-from textreuse.errors import AlignError, IngestError, StoreError, TextReuseError
+from textreuse.errors import AlignError, IngestError, PageError, StoreError, TextReuseError
 from textreuse.index.candidates import IndexConfig
 from textreuse.index.tokenize import Tokens, tokenize
+from textreuse.ingest.html import HtmlConfig
+from textreuse.ingest.read import IngestConfig
 from textreuse.model import Document, Family, Pair, Passage, Reject
 from textreuse.relate.pairs import RelateConfig
 
@@ -29,8 +31,11 @@ __all__ = [
     "Config",
     "Document",
     "Family",
+    "HtmlConfig",
     "IndexConfig",
+    "IngestConfig",
     "IngestError",
+    "PageError",
     "Pair",
     "Passage",
     "Reject",

@@ -35,7 +35,7 @@ from textreuse.clean.witness import best_witness
 from textreuse.config import Config
 from textreuse.engines.local import Advance, PairTask, align_pairs, scan
 from textreuse.errors import TextReuseError
-from textreuse.ingest.read import read_text_file
+from textreuse.ingest.read import IngestConfig, read_text_file
 from textreuse.model import Document, Pair
 from textreuse.report.highlight import Piece, split_sides
 from textreuse.store import duckdb as store
@@ -105,8 +105,15 @@ def main(
 
 @app.command("scan")
 def scan_command(
-    paths: Annotated[list[Path], typer.Argument(help="Folders, text files or JSONL files to read.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Folders or files to read: text, JSONL, HTML, WARC(.gz), CSV, Parquet."),
+    ],
     db: DbOption = DEFAULT_DB,
+    text_column: Annotated[
+        str, typer.Option(help="Field of the text in JSONL, CSV and Parquet records.")
+    ] = "text",
+    id_column: Annotated[str, typer.Option(help="Field of the id in JSONL, CSV and Parquet records.")] = "id",
     workers: Annotated[int | None, typer.Option(help="Processes to use (default: all cores).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
@@ -131,6 +138,7 @@ def scan_command(
     config = Config(
         encoding=EncodingConfig(use_ftfy=repair, lossy=repair),
         boilerplate=BoilerplateConfig(patterns=boilerplate, recurring=boilerplate),
+        ingest=IngestConfig(id_column=id_column, text_column=text_column),
     )
     try:
         result = scan(
@@ -151,12 +159,19 @@ def scan_command(
     summary["seconds"]["total"] = round(time.perf_counter() - started, 3)
     summary["db"] = str(db)
     if as_json:
-        summary["rejects"] = [{"path": r.path, "line": r.line, "reason": r.reason} for r in result.rejects]
+        summary["rejects"] = [
+            {"path": r.path, "line": r.line, "reason": r.reason, "kind": r.kind} for r in result.rejects
+        ]
         sys.stdout.write(json.dumps(summary) + "\n")
     else:
         rel = summary["pairs_by_relation"]
         err.print(
-            f"{summary['documents']} documents read, {summary['rejected']} rejected; "
+            f"{summary['documents']} documents read, {summary['rejected']} rejected"
+            + (
+                " (" + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in summary["rejected_by_kind"].items()) + ")"
+                if summary["rejected"] else ""
+            )
+            + "; "
             f"{summary['pairs']} pairs ("
             + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in rel.items())
             + f"); {summary['families']} families; {summary['repaired']} repaired, "
@@ -401,32 +416,49 @@ def text_command(
         ),
     ] = False,
     explain: Annotated[bool, typer.Option("--explain", help="With --repaired: print each change as a JSON line.")] = False,
+    html: Annotated[bool, typer.Option("--html", help="Print the stored HTML of a web page instead.")] = False,
+    meta: Annotated[
+        bool, typer.Option("--meta", help="Print the document's metadata and links as JSON instead.")
+    ] = False,
 ) -> None:
-    """Print a stored document's raw text exactly as read, or repaired with --repaired."""
+    """Print a stored document's raw text exactly as read (for a web page, its main text).
+
+    --repaired repairs its encoding damage, with a clean document it shares text with as
+    witness; --html prints the stored page; --meta its metadata and links as JSON.
+    """
+    fixed = None
     try:
         with store.connect(db) as con:
             doc = store.read_document(con, doc_id)
-            if not repaired:
-                _write_exact(doc.raw_text)
-                return
-            fixed = repair(doc.raw_text)
-            if fixed.steps:
-                pairs = store.read_pairs(con, doc=doc_id)
+            if repaired:
+                fixed = repair(doc.raw_text)
+                if fixed.steps:
+                    pairs = store.read_pairs(con, doc=doc_id)
 
-                def damaged(other: str) -> bool:
-                    return bool(repair(store.read_document(con, other).raw_text).steps)
+                    def damaged(other: str) -> bool:
+                        return bool(repair(store.read_document(con, other).raw_text).steps)
 
-                found = best_witness(doc_id, pairs, damaged=damaged)
-                if found is not None:
-                    witness, spans = found
-                    clean = store.read_document(con, witness).raw_text
-                    fixed = repair_with_witness(doc.raw_text, clean, spans, witness=witness)
+                    found = best_witness(doc_id, pairs, damaged=damaged)
+                    if found is not None:
+                        witness, spans = found
+                        clean = store.read_document(con, witness).raw_text
+                        fixed = repair_with_witness(doc.raw_text, clean, spans, witness=witness)
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
-    if explain:
+    if meta:
+        fields = ("id", "source_path", "url", "canonical_url", "title", "author", "site_name", "date",
+                  "capture_date", "source", "encoding", "links")
+        row = {k: getattr(doc, k) for k in fields}
+        row["links"] = list(doc.links)
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif html:
+        if doc.html is None:
+            raise _fail(f"{doc_id!r} was not read from HTML; it has no stored page")
+        sys.stdout.write(doc.html)
+    elif fixed is not None and explain:
         _explain(doc.raw_text, fixed.steps)
     else:
-        _write_exact(fixed.text)
+        _write_exact(doc.raw_text if fixed is None else fixed.text)
 
 
 @app.command("clean")

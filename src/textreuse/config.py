@@ -8,6 +8,7 @@ from textreuse.align.local_align import AlignConfig
 from textreuse.clean.boilerplate import BoilerplateConfig
 from textreuse.clean.encoding import EncodingConfig
 from textreuse.index.candidates import IndexConfig
+from textreuse.ingest.read import IngestConfig
 from textreuse.relate.pairs import RelateConfig
 
 
@@ -20,3 +21,4 @@ class Config:
     relate: RelateConfig = field(default_factory=RelateConfig)
     encoding: EncodingConfig = field(default_factory=EncodingConfig)
     boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
+    ingest: IngestConfig = field(default_factory=IngestConfig)

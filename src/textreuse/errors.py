@@ -4,6 +4,7 @@ Every error says what failed, for which file or record, and what to try.
 
     TextReuseError
     ├── IngestError        a file or record could not be read
+    │   └── PageError      a web page gave no text (kind says why)
     ├── StoreError         a database or output path is unusable
     └── AlignError         a pair could not be aligned
 """
@@ -17,6 +18,14 @@ class TextReuseError(Exception):
 
 class IngestError(TextReuseError):
     """A file or record could not be read."""
+
+
+class PageError(IngestError):
+    """A web page gave no document; `kind` names why in one word (``no_main_text``...)."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class StoreError(TextReuseError):

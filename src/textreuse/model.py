@@ -23,7 +23,13 @@ KINDS: tuple[Kind, ...] = ("byline", "continue-link", "share-widget", "navigatio
 
 @dataclass(frozen=True)
 class Document:
-    """A text as read from its file or record, with optional metadata."""
+    """A text as read from its file or record, with optional metadata.
+
+    For a web page, ``raw_text`` is the main text extracted from ``html`` (offsets
+    point into it), ``url`` the address it was fetched from, ``date`` its publication
+    date and ``capture_date`` when it was crawled (WARC-Date); ``links`` are the
+    absolute http(s) targets of its ``<a href>``, in page order, each once.
+    """
 
     id: str
     raw_text: str
@@ -33,6 +39,12 @@ class Document:
     title: str | None = None
     source: str | None = None
     encoding: str = "utf-8"
+    author: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    capture_date: str | None = None
+    links: tuple[str, ...] = ()
+    html: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,11 +63,16 @@ class Annotation:
 
 @dataclass(frozen=True)
 class Reject:
-    """A file or record that could not be read, and why."""
+    """A file or record that could not be read, and why.
+
+    ``kind`` names the why in one word for counting (web inputs set it: ``not_html``,
+    ``revisit``, ``truncated``, ``corrupt``, ``no_main_text``...); None for others.
+    """
 
     path: str
     reason: str
     line: int | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import multiprocessing as mp
 import os
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -37,7 +37,7 @@ from textreuse.clean.witness import best_witness, lossy
 from textreuse.config import Config
 from textreuse.index.candidates import Sketch, candidate_pairs, fingerprint, sketch_many
 from textreuse.index.tokenize import Tokens
-from textreuse.ingest.read import read_inputs
+from textreuse.ingest.read import IngestConfig, read_inputs
 from textreuse.model import RELATIONS, Annotation, Document, Family, Pair, Reject
 from textreuse.relate.cluster import cluster, components
 from textreuse.relate.pairs import relate, whole
@@ -124,6 +124,7 @@ class ScanResult:
         return {
             "documents": len(self.documents),
             "rejected": len(self.rejects),
+            "rejected_by_kind": dict(Counter(r.kind or "other" for r in self.rejects).most_common()),
             "candidates": self.candidates,
             "pairs": len(self.pairs),
             "pairs_by_relation": by_relation,
@@ -454,13 +455,19 @@ def recurring_marks(
                 kept[k] = without(kept[k], found)
 
 
-def read_all(paths: Iterable[str | Path], reporter: Reporter | None = None) -> tuple[list[Document], list[Reject]]:
-    """Return the documents and rejects read from `paths`."""
+def read_all(
+    paths: Iterable[str | Path],
+    reporter: Reporter | None = None,
+    *,
+    config: IngestConfig = IngestConfig(),
+    workers: int = 1,
+) -> tuple[list[Document], list[Reject]]:
+    """Return the documents and rejects read from `paths` (web pages extracted on `workers`)."""
     reporter = reporter or _Silent()
     docs: list[Document] = []
     rejects: list[Reject] = []
     with reporter.stage("read", None) as advance:
-        for item in read_inputs(paths):
+        for item in read_inputs(paths, config=config, workers=workers):
             (docs if isinstance(item, Document) else rejects).append(item)  # type: ignore[arg-type]
             advance(1)
     return docs, rejects
@@ -486,7 +493,7 @@ def scan(
     if db is not None:
         store.check_target(Path(db))
     t0 = time.perf_counter()
-    docs, rejects = read_all(paths, reporter)
+    docs, rejects = read_all(paths, reporter, config=config.ingest, workers=workers or default_workers())
     read_seconds = time.perf_counter() - t0
     if db is None or not docs:
         result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter)

@@ -1,4 +1,5 @@
-"""Read inputs into documents: folders of text files, single files, JSONL files.
+"""Read inputs into documents: folders of text files, single files, JSONL files,
+web pages (HTML files, WARC archives, HTML in records) and tables (CSV, Parquet).
 
 Every file or record that cannot be read becomes a :class:`Reject` with its reason;
 reading goes on.
@@ -6,17 +7,46 @@ reading goes on.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Container, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from textreuse.errors import IngestError
 from textreuse.ingest.decode import decode
+from textreuse.ingest.html import (
+    HTML_SUFFIXES,
+    HtmlConfig,
+    PageTask,
+    decode_html,
+    extract_pages,
+    too_large,
+)
+from textreuse.ingest.warc import is_warc_path, warc_items
 from textreuse.model import Document, Reject
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+CSV_SUFFIXES = (".csv", ".tsv")
+PARQUET_SUFFIXES = (".parquet",)
 _META = ("url", "date", "title", "source")
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    """How inputs are read: the id and text fields of records and tables, and web pages.
+
+    A record or row with no text but an ``html`` field is read as a web page.
+    """
+
+    id_column: str = "id"
+    text_column: str = "text"
+    html_column: str = "html"
+    html: HtmlConfig = field(default_factory=HtmlConfig)
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -45,8 +75,97 @@ def read_text_file(path: Path, doc_id: str) -> Document | Reject:
     return Document(doc_id, text, source_path=str(path), encoding=encoding)
 
 
-def read_jsonl(path: Path) -> Iterator[Document | Reject]:
+Item = Document | Reject | PageTask
+
+
+def read_html_file(path: Path, doc_id: str, *, config: HtmlConfig = HtmlConfig()) -> Document | Reject:
+    """Return the page in an HTML file (``.html``, ``.htm``, or gzipped ``.html.gz``) as a document.
+
+    Its raw text is the page's main text; the page's canonical URL, if any, is its url.
+    """
+    item = html_file_item(path, doc_id, config=config)
+    return item.run() if isinstance(item, PageTask) else item
+
+
+def html_file_item(path: Path, doc_id: str, *, config: HtmlConfig = HtmlConfig()) -> Item:
+    """Return :func:`read_html_file`'s result, a page still to extract as a :class:`PageTask`."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(config.max_bytes + 1)
+    except OSError as exc:
+        return Reject(str(path), f"cannot read file: {exc.strerror or exc}")
+    if path.suffix.lower() == ".gz":
+        try:
+            data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, config.max_bytes + 1)
+        except zlib.error as exc:
+            return Reject(str(path), f"not a gzip file ({exc}); name it .html if it is plain HTML")
+    if len(data) > config.max_bytes:
+        error = too_large(None if path.suffix.lower() == ".gz" else path.stat().st_size, config.max_bytes)
+        return Reject(str(path), str(error), kind=error.kind)
+    if not data.strip():
+        return Reject(str(path), "empty file", kind="no_text")
+    try:
+        html, encoding = decode_html(data)
+    except IngestError as exc:
+        return Reject(str(path), str(exc), kind=getattr(exc, "kind", "undecodable"))
+    return PageTask(
+        html, doc_id=doc_id, source_path=str(path), reject_path=str(path), encoding=encoding, config=config
+    )
+
+
+def _meta(record: Mapping[str, Any]) -> dict[str, str | None]:
+    return {k: (str(record[k]) if record.get(k) is not None else None) for k in _META}
+
+
+def record_document(
+    record: Mapping[str, Any], *, path: Path, line: int, config: IngestConfig = IngestConfig()
+) -> Document | Reject:
+    """Return one record (a JSON object or table row) as a document, or a reject saying why.
+
+    The text is the record's text field; without one, its html field is read as a page.
+    """
+    item = record_item(record, path=path, line=line, config=config)
+    return item.run() if isinstance(item, PageTask) else item
+
+
+def record_item(
+    record: Mapping[str, Any], *, path: Path, line: int, config: IngestConfig = IngestConfig()
+) -> Item:
+    """Return :func:`record_document`'s result, a page still to extract as a :class:`PageTask`."""
+    id_key, text_key, html_key = config.id_column, config.text_column, config.html_column
+    doc_id, text, html = record.get(id_key), record.get(text_key), record.get(html_key)
+    if doc_id is None or (not isinstance(text, str) and not isinstance(html, str)):
+        return Reject(str(path), f"missing {id_key!r} or string {text_key!r}", line=line)
+    if isinstance(text, str):
+        if not text.strip():
+            return Reject(str(path), f"record {doc_id!r} has empty text", line=line)
+        m = _meta(record)
+        return Document(
+            str(doc_id), text, source_path=f"{path}:{line}", encoding="utf-8",
+            url=m["url"], date=m["date"], title=m["title"], source=m["source"],
+        )
+    assert isinstance(html, str)
+    meta = _meta(record)
+    return PageTask(
+        html,
+        doc_id=str(doc_id),
+        source_path=f"{path}:{line}",
+        reject_path=str(path),
+        url=meta["url"],
+        meta=tuple(meta.items()),
+        config=config.html,
+        line=line,
+        where=f"record {doc_id!r}: ",
+    )
+
+
+def read_jsonl(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[Document | Reject]:
     """Yield one document per good line of a JSONL file and one reject per bad line."""
+    return extract_pages(jsonl_items(path, config=config))
+
+
+def jsonl_items(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[Item]:
+    """Yield what :func:`read_jsonl` yields, pages still to extract as :class:`PageTask`."""
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -62,29 +181,168 @@ def read_jsonl(path: Path) -> Iterator[Document | Reject]:
                 yield Reject(str(path), f"not valid JSON: {exc}", line=number)
                 continue
             if not isinstance(record, dict):
-                yield Reject(str(path), "a line must be a JSON object with 'id' and 'text'", line=number)
+                yield Reject(
+                    str(path),
+                    f"a line must be a JSON object with {config.id_column!r} and {config.text_column!r}",
+                    line=number,
+                )
                 continue
-            doc_id, text = record.get("id"), record.get("text")
-            if doc_id is None or not isinstance(text, str):
-                yield Reject(str(path), "missing 'id' or string 'text'", line=number)
-                continue
-            if not text.strip():
-                yield Reject(str(path), f"record {doc_id!r} has empty text", line=number)
-                continue
-            meta = {k: (str(record[k]) if record.get(k) is not None else None) for k in _META}
-            yield Document(
-                str(doc_id), text, source_path=f"{path}:{number}", encoding="utf-8", **meta
-            )
+            yield record_item(record, path=path, line=number, config=config)
 
 
-def read_inputs(paths: Iterable[str | Path]) -> Iterator[Document | Reject]:
+def _check_columns(path: Path, columns: list[str], config: IngestConfig) -> str | None:
+    missing = []
+    if config.id_column not in columns:
+        missing.append(f"no id column {config.id_column!r} (choose one with --id-column)")
+    if config.text_column not in columns and config.html_column not in columns:
+        missing.append(f"no text column {config.text_column!r} (choose one with --text-column)")
+    if missing:
+        return "; ".join(missing) + f"; the columns are {', '.join(map(repr, columns)) or 'none'}"
+    return None
+
+
+def read_csv(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[Document | Reject]:
+    """Yield one document per row of a CSV (or tab-separated ``.tsv``) file with a header row.
+
+    Rows are numbered as records (the header is row 0), whatever line breaks their
+    quoted fields hold.
+    """
+    return extract_pages(csv_items(path, config=config))
+
+
+def csv_items(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[Item]:
+    """Yield what :func:`read_csv` yields, pages still to extract as :class:`PageTask`."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Reject(str(path), f"cannot read file: {exc.strerror or exc}")
+        return
+    try:
+        text, _ = decode(data)
+    except IngestError as exc:
+        yield Reject(str(path), str(exc))
+        return
+    csv.field_size_limit(1 << 30)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(rows)
+    except StopIteration:
+        yield Reject(str(path), "empty file")
+        return
+    except csv.Error as exc:
+        yield Reject(str(path), f"not a valid CSV header row: {exc}")
+        return
+    problem = _check_columns(path, header, config)
+    if problem:
+        yield Reject(str(path), problem)
+        return
+    number = 0
+    while True:
+        number += 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Reject(str(path), f"not valid CSV: {exc}; the rest of the file is not read", line=number)
+            return
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            yield Reject(str(path), f"row has {len(row)} fields, the header {len(header)}", line=number)
+            continue
+        record = {k: (v if v != "" or k in (config.text_column, config.id_column) else None) for k, v in zip(header, row)}
+        yield record_item(record, path=path, line=number, config=config)
+
+
+def read_parquet(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[Document | Reject]:
+    """Yield one document per row of a Parquet file, read in batches to bound memory."""
+    return extract_pages(parquet_items(path, config=config))
+
+
+def parquet_items(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[Item]:
+    """Yield what :func:`read_parquet` yields, pages still to extract as :class:`PageTask`."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as exc:
+        yield Reject(str(path), f"not a readable Parquet file: {exc}")
+        return
+    columns = parquet.schema_arrow.names
+    problem = _check_columns(path, columns, config)
+    if problem:
+        yield Reject(str(path), problem)
+        return
+    wanted = [c for c in dict.fromkeys((config.id_column, config.text_column, config.html_column, *_META)) if c in columns]
+    number = 0
+    try:
+        for batch in parquet.iter_batches(batch_size=1024, columns=wanted):
+            for record in batch.to_pylist():
+                number += 1
+                yield record_item(record, path=path, line=number, config=config)
+    except (OSError, pa.ArrowException) as exc:
+        yield Reject(str(path), f"Parquet file unreadable after row {number}: {exc}")
+
+
+def _is_html_path(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith(HTML_SUFFIXES) or name.endswith(tuple(s + ".gz" for s in HTML_SUFFIXES))
+
+
+def file_items(
+    path: Path, doc_id: str, *, taken: Container[str] = (), config: IngestConfig = IngestConfig()
+) -> Iterator[Item]:
+    """Yield the documents and rejects of one file, read by its kind (from its name).
+
+    Pages come as :class:`PageTask`, for :func:`extract_pages` to extract.
+    """
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        yield from jsonl_items(path, config=config)
+    elif is_warc_path(path):
+        yield from warc_items(path, taken=taken, config=config.html)
+    elif _is_html_path(path):
+        yield html_file_item(path, doc_id, config=config.html)
+    elif suffix in CSV_SUFFIXES:
+        yield from csv_items(path, config=config)
+    elif suffix in PARQUET_SUFFIXES:
+        yield from parquet_items(path, config=config)
+    else:
+        yield read_text_file(path, doc_id)
+
+
+def read_inputs(
+    paths: Iterable[str | Path], *, config: IngestConfig = IngestConfig(), workers: int = 1
+) -> Iterator[Document | Reject]:
     """Yield documents and rejects from files and folders, ids unique across them.
 
-    A folder's text files get their path relative to the folder as id; JSONL records
-    their ``id`` field. A second document with an id already seen is rejected,
-    naming both places.
+    A folder's text and HTML files get their path relative to the folder as id;
+    JSONL, CSV and Parquet records their id field; WARC pages their URI. A second
+    document with an id already seen is rejected, naming both places (a WARC page
+    seen before is named by its URI and record id instead).
+
+    Web pages are extracted on `workers` processes; what is yielded, and its order,
+    do not depend on how many.
     """
     seen: dict[str, str] = {}
+    # Ids handed on before their page is extracted, so a WARC names a repeat by its record id.
+    claimed: set[str] = set()
+    for item in extract_pages(_items(paths, claimed, config), workers=workers):
+        if isinstance(item, Document):
+            if item.id in seen:
+                item = Reject(
+                    item.source_path,
+                    f"duplicate id {item.id!r}: already read from {seen[item.id]}; ids must be unique",
+                )
+            else:
+                seen[item.id] = item.source_path
+        yield item
+
+
+def _items(paths: Iterable[str | Path], claimed: set[str], config: IngestConfig) -> Iterator[Item]:
     for given in paths:
         root = Path(given)
         if root.is_dir():
@@ -95,14 +353,7 @@ def read_inputs(paths: Iterable[str | Path]) -> Iterator[Document | Reject]:
             yield Reject(str(root), "no such file or folder")
             continue
         for path, doc_id in files:
-            items = read_jsonl(path) if path.suffix.lower() in JSONL_SUFFIXES else [read_text_file(path, doc_id)]
-            for item in items:
-                if isinstance(item, Document):
-                    if item.id in seen:
-                        item = Reject(
-                            item.source_path,
-                            f"duplicate id {item.id!r}: already read from {seen[item.id]}; ids must be unique",
-                        )
-                    else:
-                        seen[item.id] = item.source_path
+            for item in file_items(path, doc_id, taken=claimed, config=config):
+                if not isinstance(item, Reject):
+                    claimed.add(item.doc_id if isinstance(item, PageTask) else item.id)
                 yield item

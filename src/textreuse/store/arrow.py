@@ -23,6 +23,12 @@ def documents_table(docs: list[Document]) -> pa.Table:
             "encoding": [d.encoding for d in docs],
             "n_chars": pa.array([len(d.raw_text) for d in docs], pa.int64()),
             "raw_text": _texts(docs),
+            "author": pa.array([d.author for d in docs], pa.string()),
+            "site_name": pa.array([d.site_name for d in docs], pa.string()),
+            "canonical_url": pa.array([d.canonical_url for d in docs], pa.string()),
+            "capture_date": pa.array([d.capture_date for d in docs], pa.string()),
+            "links": pa.array([list(d.links) for d in docs], pa.list_(pa.string())),
+            "html": pa.array([d.html for d in docs], pa.large_string()),
         }
     )
 
@@ -47,6 +53,7 @@ def rejects_table(rejects: list[Reject]) -> pa.Table:
             "path": pa.array([r.path for r in rejects], pa.string()),
             "line": pa.array([r.line for r in rejects], pa.int64()),
             "reason": pa.array([r.reason for r in rejects], pa.string()),
+            "kind": pa.array([r.kind for r in rejects], pa.string()),
         }
     )
 

@@ -154,15 +154,28 @@ def read_pairs(
     return out
 
 
+# Web-page columns, in Document's field order; databases written before them lack them.
+WEB_COLUMNS = ("author", "site_name", "canonical_url", "capture_date", "links", "html")
+
+
 def read_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> Document:
     """Return one stored document, or raise StoreError naming the id."""
+    have = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'documents'"
+    ).fetchall()}
+    web = [c for c in WEB_COLUMNS if c in have]
     row = con.execute(
-        "SELECT doc_id, raw_text, source_path, url, date, title, source, encoding FROM documents WHERE doc_id = ?",
+        "SELECT doc_id, raw_text, source_path, url, date, title, source, encoding"
+        + "".join(f", {c}" for c in web)
+        + " FROM documents WHERE doc_id = ?",
         [doc_id],
     ).fetchone()
     if row is None:
         raise StoreError(f"no document {doc_id!r} in the database; 'textreuse pairs' lists the ids")
-    return Document(*row)
+    extra: dict[str, Any] = dict(zip(web, row[8:]))
+    if "links" in extra:
+        extra["links"] = tuple(extra["links"] or ())
+    return Document(*row[:8], **extra)
 
 
 def read_families(con: duckdb.DuckDBPyConnection) -> list[Family]:
