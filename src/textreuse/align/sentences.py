@@ -21,9 +21,12 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-from textreuse.index.tokenize import tokenize
+from textreuse.index.tokenize import Tokens
 from textreuse.model import Passage
+
+U64 = npt.NDArray[np.uint64]
 
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+|\n")
 """A full stop, question or exclamation mark (with closing quotes or brackets) and the
@@ -73,35 +76,50 @@ def widen_to_sentences(text: str, start: int, end: int, *, limit: int) -> tuple[
     return min(new_start, start), max(new_end, end)
 
 
-def shares_words(added: str, context: str, *, share: float) -> bool:
-    """Return whether at least `share` of the words of `added` occur in `context`.
+def shares_words(added: U64, context: U64, *, share: float) -> bool:
+    """Return whether at least `share` of the word hashes `added` occur in `context`.
 
-    Words are compared as the aligner compares them (see :mod:`textreuse.index.tokenize`);
-    text without words shares trivially.
+    Text without words shares trivially.
 
-    >>> shares_words("the Cat sat", "a cat, the mat", share=0.6)
+    >>> from textreuse.index.tokenize import tokenize
+    >>> h = tokenize("a cat, the mat").hashes
+    >>> shares_words(tokenize("the Cat sat").hashes, h, share=0.6)
     True
-    >>> shares_words("dogs bark loudly", "a cat, the mat", share=0.1)
+    >>> shares_words(tokenize("dogs bark loudly").hashes, h, share=0.1)
     False
     """
-    words = tokenize(added).hashes
-    if words.shape[0] == 0:
+    if added.shape[0] == 0:
         return True
-    return float(np.isin(words, tokenize(context).hashes).mean()) >= share
+    return float(np.isin(added, context).mean()) >= share
+
+
+def _words(tokens: Tokens, start: int, end: int) -> U64:
+    """Return the hashes of the tokens lying wholly inside characters ``[start, end)``."""
+    lo = int(np.searchsorted(tokens.starts, start, side="left"))
+    hi = int(np.searchsorted(tokens.ends, end, side="right"))
+    return tokens.hashes[lo:hi]
 
 
 def widen_passage(
-    p: Passage, text_a: str, text_b: str, *, config: SentenceConfig = SentenceConfig()
+    p: Passage,
+    text_a: str,
+    text_b: str,
+    tokens_a: Tokens,
+    tokens_b: Tokens,
+    *,
+    config: SentenceConfig = SentenceConfig(),
 ) -> Passage:
     """Return a reworded passage with each end moved to its sentence boundary where words agree.
 
-    Passages at least ``config.similarity`` similar come back unchanged. Below, three
-    ends move to their sentence boundaries; the start in a stays, as "The" does not
-    occur in b.
+    `tokens_a` and `tokens_b` are the texts' tokens, with spans in the same text, so
+    words are compared as the aligner compares them. Passages at least
+    ``config.similarity`` similar come back unchanged. Below, three ends move to their
+    sentence boundaries; the start in a stays, as "The" does not occur in b.
 
+    >>> from textreuse.index.tokenize import tokenize
     >>> a = "Intro here. The big cat sat on the mat today. Outro."
     >>> b = "Other start. Today a big cat sat on a mat. Other end."
-    >>> widen_passage(Passage((16, 39), (19, 35), 0.5), a, b)
+    >>> widen_passage(Passage((16, 39), (19, 35), 0.5), a, b, tokenize(a), tokenize(b))
     Passage(a=(16, 45), b=(13, 42), similarity=0.5)
     """
     if p.similarity >= config.similarity:
@@ -111,17 +129,17 @@ def widen_passage(
     wsb, web = widen_to_sentences(text_b, sb, eb, limit=config.limit)
     c, s = config.context, config.share
 
-    def near(text: str, at: int) -> str:
-        return text[max(0, at - c) : at + c]
+    def agree(ta: Tokens, lo: int, hi: int, tb: Tokens, at: int) -> bool:
+        return shares_words(_words(ta, lo, hi), _words(tb, at - c, at + c), share=s)
 
     return Passage(
         (
-            wsa if shares_words(text_a[wsa:sa], near(text_b, sb), share=s) else sa,
-            wea if shares_words(text_a[ea:wea], near(text_b, eb), share=s) else ea,
+            wsa if agree(tokens_a, wsa, sa, tokens_b, sb) else sa,
+            wea if agree(tokens_a, ea, wea, tokens_b, eb) else ea,
         ),
         (
-            wsb if shares_words(text_b[wsb:sb], near(text_a, sa), share=s) else sb,
-            web if shares_words(text_b[eb:web], near(text_a, ea), share=s) else eb,
+            wsb if agree(tokens_b, wsb, sb, tokens_a, sa) else sb,
+            web if agree(tokens_b, eb, web, tokens_a, ea) else eb,
         ),
         p.similarity,
     )

@@ -149,7 +149,10 @@ def relate(
     passages = [to_raw(p, ta, tb) for p in found]
     if config.sentences is not None:
         sentences = config.sentences
-        passages = [widen_passage(p, doc_a.raw_text, doc_b.raw_text, config=sentences) for p in passages]
+        passages = [
+            widen_passage(p, doc_a.raw_text, doc_b.raw_text, ta, tb, config=sentences)
+            for p in passages
+        ]
     if not keep_order and (swapped or (relation != "excerpt" and doc_a.id > doc_b.id)):
         doc_a, doc_b, cov_a, cov_b = doc_b, doc_a, cov_b, cov_a
         passages = [swap(p) for p in passages]
