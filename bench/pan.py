@@ -3,8 +3,8 @@
 Usage::
 
     python bench/pan.py CORPUS_DIR [--out DIR] [--workers N] [--limit N]
-                                   [--sample N --seed S] [--keep-unannotated]
-                                   [--engine CMD]
+                                   [--sample N --seed S] [--half odd|even]
+                                   [--keep-unannotated] [--engine CMD]
 
 CORPUS_DIR is a PAN 2013 text-alignment corpus folder: ``pairs``, ``susp/``,
 ``src/`` and the truth folders ``01-no-plagiarism`` .. ``05-summary-obfuscation``
@@ -30,6 +30,9 @@ Choices:
   positives.
 * ``--sample N --seed S`` draws a fixed random sample stratified over the
   folders (proportional allocation, largest remainder) from the pairs kept.
+* ``--half odd`` keeps the pairs at odd positions (1, 3, 5, ...) of each folder's
+  pair list, ``--half even`` those at even positions (0, 2, ...): tune on one half,
+  report the other as held out.
 * ``--out DIR`` keeps ``pairs.tsv``, ``detections.jsonl`` and writes
   ``pan-results.json``; each file is written under a temporary name and renamed.
 * Hidden ``--truth-as-detections`` skips the engine and feeds the truth back
@@ -156,6 +159,24 @@ def stratified_sample(
     for k in names:
         chosen.update(rng.sample(sorted(groups[k]), alloc[k]))
     return [p for p in pairs if p in chosen]
+
+
+def split_half(pairs: Sequence[Pair], kind: dict[Pair, str], half: str) -> list[Pair]:
+    """Return the pairs at odd or even positions of their folder, in their original order.
+
+    >>> ps = [("s1", "r"), ("s2", "r"), ("s3", "r"), ("t1", "r")]
+    >>> k = {ps[0]: "A", ps[1]: "A", ps[2]: "A", ps[3]: "B"}
+    >>> split_half(ps, k, "odd"), split_half(ps, k, "even")
+    ([('s2', 'r')], [('s1', 'r'), ('s3', 'r'), ('t1', 'r')])
+    """
+    seen: Counter[str] = Counter()
+    out: list[Pair] = []
+    for p in pairs:
+        position = seen[kind[p]]
+        seen[kind[p]] += 1
+        if position % 2 == (1 if half == "odd" else 0):
+            out.append(p)
+    return out
 
 
 def write_pairs_tsv(pairs: Iterable[Pair], path: Path) -> None:
@@ -317,6 +338,11 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--sample", type=int, help="random sample of N pairs, stratified over folders")
     ap.add_argument("--seed", type=int, default=0, help="seed for --sample (default 0)")
     ap.add_argument(
+        "--half",
+        choices=("odd", "even"),
+        help="only the pairs at odd (tuning) or even (held-out) positions of each folder",
+    )
+    ap.add_argument(
         "--keep-unannotated",
         action="store_true",
         help="keep pairs of folders 02-05 that have no case in their XML",
@@ -332,6 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     root: Path = args.corpus.resolve()
     corpus = load_corpus(root, keep_unannotated=args.keep_unannotated)
     pairs = corpus.pairs
+    if args.half is not None:
+        pairs = split_half(pairs, corpus.kind, args.half)
     if args.sample is not None:
         pairs = stratified_sample(pairs, corpus.kind, args.sample, args.seed)
     if args.limit is not None:
@@ -390,6 +418,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "sample": args.sample,
                         "seed": args.seed if args.sample is not None else None,
                         "limit": args.limit,
+                        "half": args.half,
                         "keep_unannotated": args.keep_unannotated,
                         "excluded_unannotated": len(corpus.excluded_unannotated),
                     },

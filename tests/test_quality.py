@@ -19,8 +19,11 @@ PAN = Path(__file__).resolve().parents[2] / "shared" / "data" / "pan13-train"
 KINDS = {
     # kind: (pairs in the sample, pinned minimum plagdet, precision, recall)
     "02-no-obfuscation": (80, 0.94, 0.92, 0.95),
-    "03-random-obfuscation": (80, 0.91, 0.97, 0.86),
-    "04-translation-obfuscation": (80, 0.84, 0.91, 0.78),
+    "03-random-obfuscation": (80, 0.93, 0.97, 0.89),
+    "04-translation-obfuscation": (80, 0.85, 0.91, 0.82),
+    # Most summary XMLs carry no case (the truth is missing, see the corpus ORIGIN.md),
+    # so this sample is drawn from the annotated ones only.
+    "05-summary-obfuscation": (60, 0.59, 0.89, 0.50),
 }
 
 pytestmark = pytest.mark.skipif(not PAN.is_dir(), reason="needs ../shared/data/pan13-train")
@@ -40,7 +43,10 @@ def _detect(xml: Path) -> tuple[list[Case], list[Case]]:
 def test_pan_sample_stays_above_floor(kind: str) -> None:
     n, min_plagdet, min_precision, min_recall = KINDS[kind]
     files = sorted((PAN / kind).glob("*.xml"))
-    sample = [x for x in random.Random(20130121).sample(files, 3 * n) if read_pan_truth(x)][:n]
+    if kind == "05-summary-obfuscation":
+        sample = random.Random(20130121).sample([x for x in files if read_pan_truth(x)], n)
+    else:
+        sample = [x for x in random.Random(20130121).sample(files, 3 * n) if read_pan_truth(x)][:n]
     cases: list[Case] = []
     detections: list[Case] = []
     for xml in sample:

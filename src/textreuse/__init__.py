@@ -13,6 +13,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from textreuse.align.local_align import AlignConfig, align_texts
+from textreuse.align.summary import SummaryConfig
 from textreuse.config import Config
 from textreuse.engines.local import ScanResult, relate_documents, scan, scan_documents
 from textreuse.errors import AlignError, IngestError, PageError, StoreError, TextReuseError
@@ -43,6 +44,7 @@ __all__ = [
     "Result",
     "ScanResult",
     "StoreError",
+    "SummaryConfig",
     "TextReuseError",
     "Tokens",
     "__version__",

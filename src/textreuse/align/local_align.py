@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from textreuse.align.summary import SummaryConfig, summary_spans
 from textreuse.index.tokenize import Tokens, ngrams
 from textreuse.model import Passage
 
@@ -50,6 +51,11 @@ class AlignConfig:
     while copied ones keep the tight boundaries of the strict settings."""
     reworded_gap: int = 40
     reworded_radius: int = 15
+    summary: SummaryConfig | None = SummaryConfig()
+    """When nothing is found, or a passage is reworded or shorter than twice
+    `min_words` in text a, also look for a short passage of text a that summarises a
+    long stretch of text b (see :mod:`textreuse.align.summary`); None turns the summary
+    mode off."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,8 @@ class SeedIndex:
     rare: U64
     """Sorted hashes of the words that occur exactly once."""
     rare_positions: I64
+    hashes: U64 | None = None
+    """The token hashes themselves, for the summary mode."""
 
 
 def seed_index(hashes: U64, *, n: int) -> SeedIndex:
@@ -86,7 +94,7 @@ def seed_index(hashes: U64, *, n: int) -> SeedIndex:
     order = np.argsort(grams, kind="stable")
     words, first, counts = np.unique(hashes, return_index=True, return_counts=True)
     once = counts == 1
-    return SeedIndex(grams, order, grams[order], words[once], first[once].astype(np.int64))
+    return SeedIndex(grams, order, grams[order], words[once], first[once].astype(np.int64), hashes)
 
 
 def match_rare(a: SeedIndex, b: SeedIndex) -> tuple[I64, I64]:
@@ -242,7 +250,8 @@ def align_hashes(ha: U64, hb: U64, *, config: AlignConfig = AlignConfig()) -> li
 def align_indexed(a: SeedIndex, b: SeedIndex, *, config: AlignConfig = AlignConfig()) -> list[TokenPassage]:
     """Return :func:`align_hashes` of two texts whose seed indexes are already built."""
     found = _align_once(a, b, config)
-    if not found or min(p.similarity for p in found) < config.reworded_similarity:
+    reworded = not found or min(p.similarity for p in found) < config.reworded_similarity
+    if reworded:
         loose = replace(
             config,
             max_gap=config.reworded_gap,
@@ -251,7 +260,44 @@ def align_indexed(a: SeedIndex, b: SeedIndex, *, config: AlignConfig = AlignConf
         )
         if loose != replace(config, reworded_similarity=0.0):
             found = _align_once(a, b, loose)
+    # A summary shows up as nothing, as reworded passages, or as short copied fragments:
+    # only then is the summary mode worth its cost.
+    fragment = any(p.a1 - p.a0 < 2 * config.min_words for p in found)
+    if (reworded or fragment) and config.summary is not None and a.hashes is not None and b.hashes is not None:
+        spans = summary_spans(a.hashes, b.hashes, config=config.summary)
+        copies = [
+            p for p in found
+            if p.similarity >= config.summary.copy_similarity and p.a1 - p.a0 >= 2 * config.min_words
+        ]  # fmt: skip
+        spans = [s for s in spans if not any(p.a0 < s[1] and s[0] < p.a1 for p in copies)]
+        found = with_summaries(found, spans)
     return found
+
+
+def with_summaries(found: list[TokenPassage], spans: list[tuple[int, int, int, int, float]]) -> list[TokenPassage]:
+    """Return `found` with each summary span added, absorbing the passages it overlaps.
+
+    The summary side of a span is its shorter side; a passage that overlaps the span
+    there is a fragment of the same summary, so the span grows to cover it and the
+    fragment goes (one detection per summary, not several).
+
+    >>> frag = TokenPassage(12, 30, 40, 58, 0.9)
+    >>> other = TokenPassage(300, 340, 500, 540, 1.0)
+    >>> [(p.a0, p.a1, p.b0, p.b1) for p in with_summaries([frag, other], [(0, 45, 0, 400, 0.4)])]
+    [(0, 45, 0, 400), (300, 340, 500, 540)]
+    """
+    out = list(found)
+    for a0, a1, b0, b1, sim in spans:
+        short_a = a1 - a0 <= b1 - b0
+        absorbed = [
+            p for p in out
+            if ((p.a0 < a1 and a0 < p.a1) if short_a else (p.b0 < b1 and b0 < p.b1))
+        ]  # fmt: skip
+        for p in absorbed:
+            a0, a1, b0, b1 = min(a0, p.a0), max(a1, p.a1), min(b0, p.b0), max(b1, p.b1)
+        out = [p for p in out if p not in absorbed]
+        out.append(TokenPassage(a0, a1, b0, b1, sim))
+    return sorted(out, key=lambda p: (p.a0, p.b0))
 
 
 def _align_once(a: SeedIndex, b: SeedIndex, config: AlignConfig) -> list[TokenPassage]:

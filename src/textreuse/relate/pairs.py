@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from textreuse.align.local_align import TokenPassage, to_raw
+from textreuse.align.sentences import SentenceConfig, widen_passage
 from textreuse.index.tokenize import Tokens
 from textreuse.model import Document, Pair, Passage, Relation
 
@@ -34,6 +35,9 @@ class RelateConfig:
 
     near_duplicate: float = 0.8
     excerpt: float = 0.6
+    sentences: SentenceConfig | None = SentenceConfig()
+    """Widen reworded passages to sentence boundaries (see
+    :mod:`textreuse.align.sentences`); None keeps every passage as aligned."""
 
 
 def coverage(ranges: list[tuple[int, int]], weights: I64) -> float:
@@ -143,6 +147,12 @@ def relate(
         config=config,
     )
     passages = [to_raw(p, ta, tb) for p in found]
+    if config.sentences is not None:
+        sentences = config.sentences
+        passages = [
+            widen_passage(p, doc_a.raw_text, doc_b.raw_text, ta, tb, config=sentences)
+            for p in passages
+        ]
     if not keep_order and (swapped or (relation != "excerpt" and doc_a.id > doc_b.id)):
         doc_a, doc_b, cov_a, cov_b = doc_b, doc_a, cov_b, cov_a
         passages = [swap(p) for p in passages]
