@@ -27,6 +27,7 @@ from rich.progress import (
 )
 from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree as RichTree
 
 from textreuse import __version__
 from textreuse.clean.boilerplate import BoilerplateConfig, edit_steps, mark, merge_steps
@@ -36,7 +37,8 @@ from textreuse.config import Config
 from textreuse.engines.local import Advance, PairTask, align_pairs, scan
 from textreuse.errors import TextReuseError
 from textreuse.ingest.read import IngestConfig, read_text_file
-from textreuse.model import Document, Pair
+from textreuse.model import Document, Family, Pair
+from textreuse.relate.cluster import lineage
 from textreuse.report.highlight import Piece, split_sides
 from textreuse.store import duckdb as store
 from textreuse.store.export import export
@@ -278,13 +280,18 @@ def show_command(
 def families_command(
     db: DbOption = DEFAULT_DB,
     fmt: Annotated[PairFormat, typer.Option("--format", help="table or jsonl.")] = PairFormat.table,
+    tree: Annotated[bool, typer.Option("--tree", help="Draw who copied whom in each family.")] = False,
 ) -> None:
     """List families of related documents with their origin when known."""
     try:
         with store.connect(db) as con:
             families = store.read_families(con)
+            pairs = store.read_pairs(con) if tree else []
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
+    if tree:
+        _family_trees(families, pairs, fmt)
+        return
     if fmt is PairFormat.jsonl:
         for f in families:
             sys.stdout.write(json.dumps({"family": f.id, "origin": f.origin, "members": list(f.members)}) + "\n")
@@ -295,6 +302,70 @@ def families_command(
     for f in families:
         table.add_row(f.id, str(len(f.members)), Text(f.origin or ""), Text(", ".join(f.members)))
     out.print(table)
+
+
+def _grow(
+    node: RichTree,
+    doc: str,
+    children: dict[str, list[tuple[str, str]]],
+    parents: dict[str, list[str]],
+    placed: set[str],
+) -> None:
+    """Add the copies of `doc` under `node`, each document once (later mentions say so)."""
+    for child, relation in sorted(children.get(doc, [])):
+        label = Text(f"{child}  [{relation}]")
+        others = [q for q in parents.get(child, []) if q != doc]
+        if others:
+            label.append(f"  (also from {', '.join(others)})")
+        if child in placed:
+            node.add(Text(f"{child}  (above)"))
+            continue
+        placed.add(child)
+        _grow(node.add(label), child, children, parents, placed)
+
+
+def _family_trees(families: list[Family], pairs: list[Pair], fmt: PairFormat) -> None:
+    """Print each family's copy graph: a tree from its origin, or JSON lines."""
+    by_family: dict[str, list[Pair]] = {f.id: [] for f in families}
+    family_of = {m: f.id for f in families for m in f.members}
+    for p in pairs:
+        if p.doc_a in family_of:
+            by_family[family_of[p.doc_a]].append(p)
+    for f in families:
+        lin = lineage(f, by_family[f.id])
+        if fmt is PairFormat.jsonl:
+            row = {
+                "family": f.id,
+                "origin": f.origin,
+                "candidates": [{"doc": m, "score": v} for m, v in lin.candidates()],
+                "edges": [{"origin": o, "copy": c, "relation": r} for o, c, r in lin.edges],
+                "undirected": [{"doc_a": a, "doc_b": b, "relation": r} for a, b, r in lin.undirected],
+            }
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+            continue
+        children: dict[str, list[tuple[str, str]]] = {}
+        parents: dict[str, list[str]] = {}
+        for o, c, r in lin.edges:
+            children.setdefault(o, []).append((c, r))
+            parents.setdefault(c, []).append(o)
+        head = Text(f"{f.id} ({len(f.members)} documents)")
+        root = RichTree(head)
+        placed: set[str] = set()
+
+        starts = [m for m, _ in lin.candidates()] or ([f.origin] if f.origin else [])
+        starts += sorted(m for m in children if m not in parents and m not in starts)
+        for doc in starts:
+            if doc in placed:
+                continue
+            placed.add(doc)
+            label = Text(doc + ("  (origin)" if doc == f.origin else "  (no known source)"))
+            _grow(root.add(label), doc, children, parents, placed)
+        loose = [m for m in f.members if m not in placed]
+        if loose or lin.undirected:
+            branch = root.add(Text("direction unknown"))
+            for a, b, r in lin.undirected:
+                branch.add(Text(f"{a} ↔ {b}  [{r}]"))
+        out.print(root)
 
 
 def _read_pairs_file(pairs_file: Path, base: Path) -> list[PairTask]:

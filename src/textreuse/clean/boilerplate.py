@@ -128,6 +128,13 @@ PATTERNS: tuple[tuple[str, Kind, Where, str], ...] = (
     ),
     ("appeared-first", "continue-link", "tail", r"(?i:the post .{1,200} appeared first on .{1,100})"),
     (
+        "first-published",
+        "continue-link",
+        "edge",
+        r"(?i:(?:this (?:article|story|post|piece) (?:was )?)?(?:first|originally) (?:appeared|published|ran)"
+        r"(?: (?:in|on|by|at))? .{1,100})",
+    ),
+    (
         "share-buttons",
         "share-widget",
         "edge",
@@ -520,6 +527,7 @@ def mark(
 # tried when they end in ":", hold "|" or "appeared first", or name parts twice.
 _TRIGGERS = frozenset(
     "by from via h/t hat source continue keep read see print share like click tweet email "
+    "this first originally "
     "facebook twitter pinterest linkedin whatsapp reddit subscribe sign sign-up join "
     "tomorrow coming next previous related more".split()
 )
