@@ -46,6 +46,7 @@ import xxhash
 from textreuse.clean.encoding import Step
 from textreuse.index.tokenize import Tokens
 from textreuse.model import KINDS, Annotation, Kind
+from textreuse.relate.cluster import components
 
 __all__ = [
     "KINDS",
@@ -409,23 +410,9 @@ def content_groups(
             for e in r[0]:
                 if e.what != PATTERN:
                     holders.setdefault(e.key, []).append(k)
-    parent = list(range(len(read)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for members in holders.values():
-        if 1 < len(members) <= config.max_link_docs:
-            root = find(members[0])
-            for m in members[1:]:
-                other = find(m)
-                if other != root:
-                    parent[max(root, other)] = min(root, other)
-                    root = min(root, other)
-    return [find(k) for k in range(len(read))]
+    links = [(m, members[0]) for members in holders.values() if 1 < len(members) <= config.max_link_docs
+             for m in members[1:]]
+    return components(len(read), links)
 
 
 def merge_surveys(

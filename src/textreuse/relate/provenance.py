@@ -27,7 +27,6 @@ annotations (:mod:`textreuse.clean.boilerplate`), which keep them typed for this
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -85,11 +84,15 @@ def _names(doc: Document) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _mentions(text: str, names: Sequence[str]) -> str | None:
-    low = text.casefold()
+def _mentions(low: str, names: Sequence[str]) -> str | None:
+    """Return the first of `names` that stands as whole words in the case-folded text `low`."""
     for name in names:
-        if re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", low):
-            return name
+        at = low.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if (at == 0 or not low[at - 1].isalnum()) and (end == len(low) or not low[end].isalnum()):
+                return name
+            at = low.find(name, at + 1)
     return None
 
 
@@ -137,6 +140,8 @@ def evidence(
     if pair.relation == "excerpt":
         out.append(Evidence("excerpt", doc_b.id, config.excerpt, f"{doc_a.id} is an excerpt of it"))
     sides = ((doc_a, doc_b, frames_a), (doc_b, doc_a, frames_b))
+    names = {doc_a.id: _names(doc_a), doc_b.id: _names(doc_b)}
+    low = {doc_a.id: doc_a.raw_text.casefold(), doc_b.id: doc_b.raw_text.casefold()}
     for copy, other, frames in sides:
         link = _links_to(copy, other)
         if link:
@@ -144,7 +149,7 @@ def evidence(
         framed = [a for a in frames if a.kind in _FRAMES]
         named = None
         for a in framed:
-            named = _mentions(copy.raw_text[a.start : a.end], _names(other))
+            named = _mentions(copy.raw_text[a.start : a.end].casefold(), names[other.id])
             if named:
                 out.append(Evidence("frame-names", other.id, config.frame_names,
                                     f"{copy.id}: {copy.raw_text[a.start : a.end]!r} names {named}"))
@@ -154,8 +159,8 @@ def evidence(
             out.append(Evidence("frame", other.id, config.frame, f"{copy.id} is framed as a repost: "
                                 f"{copy.raw_text[a.start : a.end]!r}"))
     for copy, other, _ in sides:
-        name = _mentions(copy.raw_text, [n for n in _names(other) if n not in _names(copy)])
-        if name and not _mentions(other.raw_text, [n for n in _names(copy) if n not in _names(other)]):
+        name = _mentions(low[copy.id], [n for n in names[other.id] if n not in names[copy.id]])
+        if name and not _mentions(low[other.id], [n for n in names[copy.id] if n not in names[other.id]]):
             if not any(e.kind == "frame-names" and e.favours == other.id for e in out):
                 out.append(Evidence("names", other.id, config.names, f"{copy.id} names {name}"))
     if doc_a.capture_date and doc_b.capture_date and doc_a.capture_date != doc_b.capture_date:
