@@ -36,10 +36,11 @@ from textreuse.clean.witness import best_witness
 from textreuse.config import Config
 from textreuse.engines.local import Advance, PairTask, align_pairs, scan
 from textreuse.errors import TextReuseError
+from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import IngestConfig, read_text_file
 from textreuse.model import Document, Family, Pair
 from textreuse.relate.cluster import lineage
-from textreuse.report.highlight import Piece, split_sides
+from textreuse.report.highlight import Piece, matching_view, passage_tokens, split_sides
 from textreuse.store import duckdb as store
 from textreuse.store.export import export
 
@@ -231,8 +232,14 @@ def _render_side(text: str, pieces: list[Piece]) -> Text:
     return rendered
 
 
-def show_pair(pair: Pair, doc_a: Document, doc_b: Document) -> None:
-    """Print the pair's passages side by side with word differences highlighted."""
+def show_pair(pair: Pair, doc_a: Document, doc_b: Document, *, views: tuple[Tokens, Tokens] | None = None) -> None:
+    """Print the pair's passages side by side with word differences highlighted.
+
+    `views` are the words matching read of each document
+    (:func:`~textreuse.report.highlight.matching_view`), as the HTML report diffs them;
+    by default the raw texts are tokenised.
+    """
+    view_a, view_b = views or (matching_view(doc_a.raw_text), matching_view(doc_b.raw_text))
     out.print(
         Text.assemble(
             (pair.doc_a, "bold"),
@@ -245,7 +252,8 @@ def show_pair(pair: Pair, doc_a: Document, doc_b: Document) -> None:
     out.print(Text("yellow: changed, red: only left, green: only right", style="dim"))
     for k, p in enumerate(pair.passages, start=1):
         ta, tb = doc_a.raw_text[p.a[0] : p.a[1]], doc_b.raw_text[p.b[0] : p.b[1]]
-        pieces_a, pieces_b = split_sides(ta, tb)
+        tokens = (passage_tokens(view_a, *p.a), passage_tokens(view_b, *p.b))
+        pieces_a, pieces_b = split_sides(ta, tb, tokens=tokens)
         table = Table(title=f"passage {k}: a[{p.a[0]}:{p.a[1]}] b[{p.b[0]}:{p.b[1]}] similarity {p.similarity:.2f}", expand=True)
         table.add_column(Text(pair.doc_a), ratio=1, overflow="fold")
         table.add_column(Text(pair.doc_b), ratio=1, overflow="fold")
@@ -271,7 +279,13 @@ def show_command(
                 store.read_document(con, doc_b)
                 raise _fail(f"{doc_a!r} and {doc_b!r} share no text in {db}")
             pair = pairs[0]
-            show_pair(pair, store.read_document(con, pair.doc_a), store.read_document(con, pair.doc_b))
+            first, second = store.read_document(con, pair.doc_a), store.read_document(con, pair.doc_b)
+            # The stored repairs and boilerplate, so the words differ exactly as on the report's pair page.
+            view_a, view_b = (
+                matching_view(d.raw_text, steps=store.read_repairs(con, d.id), annotations=store.read_annotations(con, d.id))
+                for d in (first, second)
+            )
+            show_pair(pair, first, second, views=(view_a, view_b))
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
 

@@ -16,8 +16,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from textreuse.clean.encoding import Step
 from textreuse.errors import StoreError
-from textreuse.model import Document, Family, Pair, Passage
+from textreuse.model import Annotation, Document, Family, Pair, Passage
 
 DUCKDB_MAGIC = b"DUCK"
 TABLES = ("documents", "rejects", "pairs", "passages", "families")
@@ -182,3 +183,30 @@ def read_families(con: duckdb.DuckDBPyConnection) -> list[Family]:
     """Return the stored families, largest first."""
     rows = con.execute("SELECT family_id, members, origin FROM families ORDER BY size DESC, family_id").fetchall()
     return [Family(f, tuple(m), o) for f, m, o in rows]
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Return whether the database has table `name` (older databases lack some)."""
+    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()
+    return bool(row and row[0])
+
+
+def read_annotations(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[Annotation, ...]:
+    """Return a document's boilerplate lines in text order (none from a database without them)."""
+    if not has_table(con, "annotations"):
+        return ()
+    rows = con.execute(
+        'SELECT start, "end", kind, rule FROM annotations WHERE doc_id = ? ORDER BY start, "end"', [doc_id]
+    ).fetchall()
+    return tuple(Annotation(*row) for row in rows)
+
+
+def read_repairs(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[Step, ...]:
+    """Return a document's encoding repair steps in order (none from a database without them)."""
+    if not has_table(con, "repairs"):
+        return ()
+    rows = con.execute(
+        'SELECT start, "end", replacement, rule, confidence, witness FROM repairs WHERE doc_id = ? ORDER BY step',
+        [doc_id],
+    ).fetchall()
+    return tuple(Step(*row) for row in rows)
