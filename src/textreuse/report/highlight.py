@@ -7,7 +7,7 @@ from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
 
-from textreuse.index.tokenize import tokenize
+from textreuse.index.tokenize import Tokens, tokenize
 
 Op = Literal["equal", "replace", "delete", "insert"]
 
@@ -29,12 +29,26 @@ def diff_words(text_a: str, text_b: str) -> list[Segment]:
     >>> [s.op for s in diff_words("the quick brown fox", "The quick red fox")]
     ['equal', 'replace', 'equal']
     """
-    ta, tb = tokenize(text_a), tokenize(text_b)
+    return diff_tokens(tokenize(text_a), tokenize(text_b), end_a=len(text_a), end_b=len(text_b))
+
+
+def diff_tokens(tokens_a: Tokens, tokens_b: Tokens, *, end_a: int, end_b: int) -> list[Segment]:
+    """Return the word-level edit script between two token runs, spans as the tokens give them.
+
+    The tokens may come from any view of the texts (such as the repaired, boilerplate-free
+    one matching reads), so spans stay wherever the tokens point; an empty span sits at the
+    start of the next word, or at `end_a` / `end_b` after the last one.
+
+    >>> from textreuse.index.tokenize import tokenize
+    >>> [(s.op, s.a, s.b) for s in diff_tokens(tokenize("a b c"), tokenize("a c"), end_a=5, end_b=3)]
+    [('equal', (0, 1), (0, 1)), ('delete', (2, 3), (2, 2)), ('equal', (4, 5), (2, 3))]
+    """
+    ta, tb = tokens_a, tokens_b
     segments = []
     for op in Levenshtein.opcodes(ta.hashes.tolist(), tb.hashes.tolist()):
         tag: Op = op.tag  # type: ignore[assignment]
-        a = _span(ta.starts.tolist(), ta.ends.tolist(), op.src_start, op.src_end, len(text_a))
-        b = _span(tb.starts.tolist(), tb.ends.tolist(), op.dest_start, op.dest_end, len(text_b))
+        a = _span(ta.starts.tolist(), ta.ends.tolist(), op.src_start, op.src_end, end_a)
+        b = _span(tb.starts.tolist(), tb.ends.tolist(), op.dest_start, op.dest_end, end_b)
         segments.append(Segment(tag, a, b))
     return segments
 
@@ -62,15 +76,27 @@ def split_sides(text_a: str, text_b: str) -> tuple[list[Piece], list[Piece]]:
     >>> [(p.op, "The quick red fox"[p.start:p.end]) for p in b]
     [('equal', 'The quick '), ('replace', 'red'), ('equal', ' fox')]
     """
-    segments = [s for s in diff_words(text_a, text_b) if s.op != "equal"]
-    side_a = _pieces(len(text_a), [(s.op, s.a) for s in segments if s.op != "insert"])
-    side_b = _pieces(len(text_b), [(s.op, s.b) for s in segments if s.op != "delete"])
+    return split_segments(diff_words(text_a, text_b), (0, len(text_a)), (0, len(text_b)))
+
+
+def split_segments(
+    segments: list[Segment], span_a: tuple[int, int], span_b: tuple[int, int]
+) -> tuple[list[Piece], list[Piece]]:
+    """Return spans `span_a` and `span_b` cut into pieces by `segments`, as :func:`split_sides` does.
+
+    >>> a, b = split_segments(diff_words("x y", "x z"), (0, 3), (0, 3))
+    >>> [(p.op, p.start, p.end) for p in b]
+    [('equal', 0, 2), ('replace', 2, 3)]
+    """
+    changed = [s for s in segments if s.op != "equal"]
+    side_a = _pieces(span_a, [(s.op, s.a) for s in changed if s.op != "insert"])
+    side_b = _pieces(span_b, [(s.op, s.b) for s in changed if s.op != "delete"])
     return side_a, side_b
 
 
-def _pieces(length: int, marked: list[tuple[Op, tuple[int, int]]]) -> list[Piece]:
+def _pieces(span: tuple[int, int], marked: list[tuple[Op, tuple[int, int]]]) -> list[Piece]:
     out = []
-    cursor = 0
+    cursor, length = span
     for op, (lo, hi) in marked:
         lo = max(lo, cursor)
         if lo > cursor:
