@@ -16,8 +16,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from textreuse.clean.encoding import Step
 from textreuse.errors import StoreError
-from textreuse.model import Document, Family, Pair, Passage
+from textreuse.model import Annotation, Document, Family, Pair, Passage
 
 DUCKDB_MAGIC = b"DUCK"
 TABLES = ("documents", "rejects", "pairs", "passages", "families")
@@ -182,3 +183,32 @@ def read_families(con: duckdb.DuckDBPyConnection) -> list[Family]:
     """Return the stored families, largest first."""
     rows = con.execute("SELECT family_id, members, origin FROM families ORDER BY size DESC, family_id").fetchall()
     return [Family(f, tuple(m), o) for f, m, o in rows]
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()
+    return bool(row and row[0])
+
+
+def read_annotations(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[Annotation, ...] | None:
+    """Return a document's stored boilerplate lines in text order, or None if the database keeps none.
+
+    Databases written before boilerplate was marked have no ``annotations`` table.
+    """
+    if not _has_table(con, "annotations"):
+        return None
+    rows = con.execute(
+        'SELECT start, "end", kind, rule FROM annotations WHERE doc_id = ? ORDER BY start', [doc_id]
+    ).fetchall()
+    return tuple(Annotation(s, e, k, r) for s, e, k, r in rows)
+
+
+def read_repairs(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[Step, ...] | None:
+    """Return a document's stored encoding repair steps in order, or None if the database keeps none."""
+    if not _has_table(con, "repairs"):
+        return None
+    rows = con.execute(
+        'SELECT start, "end", replacement, rule, confidence, witness FROM repairs WHERE doc_id = ? ORDER BY step',
+        [doc_id],
+    ).fetchall()
+    return tuple(Step(s, e, rep, rule, conf, wit) for s, e, rep, rule, conf, wit in rows)
