@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Opcodes
 
 from textreuse.index.tokenize import Tokens, tokenize
 
@@ -35,6 +35,9 @@ def diff_words(text_a: str, text_b: str) -> list[Segment]:
 def diff_tokens(tokens_a: Tokens, tokens_b: Tokens, *, end_a: int, end_b: int) -> list[Segment]:
     """Return the word-level edit script between two token runs, spans as the tokens give them.
 
+    The script keeps the longest common run of words (as ``diff`` does) and calls a
+    deletion next to an insertion a replacement: a cheapest Levenshtein script would
+    rather pair unrelated words as replacements when a sentence is cut and another added.
     The tokens may come from any view of the texts (such as the repaired, boilerplate-free
     one matching reads), so spans stay wherever the tokens point; an empty span sits at the
     start of the next word, or at `end_a` / `end_b` after the last one.
@@ -44,13 +47,26 @@ def diff_tokens(tokens_a: Tokens, tokens_b: Tokens, *, end_a: int, end_b: int) -
     [('equal', (0, 1), (0, 1)), ('delete', (2, 3), (2, 2)), ('equal', (4, 5), (2, 3))]
     """
     ta, tb = tokens_a, tokens_b
+    a_starts, a_ends, b_starts, b_ends = ta.starts.tolist(), ta.ends.tolist(), tb.starts.tolist(), tb.ends.tolist()
     segments = []
-    for op in Levenshtein.opcodes(ta.hashes.tolist(), tb.hashes.tolist()):
-        tag: Op = op.tag  # type: ignore[assignment]
-        a = _span(ta.starts.tolist(), ta.ends.tolist(), op.src_start, op.src_end, end_a)
-        b = _span(tb.starts.tolist(), tb.ends.tolist(), op.dest_start, op.dest_end, end_b)
+    for tag, a_lo, a_hi, b_lo, b_hi in _merged(Indel.opcodes(ta.hashes.tolist(), tb.hashes.tolist())):
+        a = _span(a_starts, a_ends, a_lo, a_hi, end_a)
+        b = _span(b_starts, b_ends, b_lo, b_hi, end_b)
         segments.append(Segment(tag, a, b))
     return segments
+
+
+def _merged(opcodes: Opcodes) -> list[tuple[Op, int, int, int, int]]:
+    # Runs of deletions and insertions between two equal stretches become one operation.
+    out: list[tuple[Op, int, int, int, int]] = []
+    for op in opcodes:
+        if op.tag == "equal" or not out or out[-1][0] == "equal":
+            out.append((op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end))  # type: ignore[arg-type]
+            continue
+        _, a_lo, _, b_lo, _ = out.pop()
+        tag: Op = "replace" if op.src_end > a_lo and op.dest_end > b_lo else op.tag  # type: ignore[assignment]
+        out.append((tag, a_lo, op.src_end, b_lo, op.dest_end))
+    return out
 
 
 @dataclass(frozen=True)
