@@ -15,6 +15,7 @@ from textreuse.engines.local import relate_documents, scan_documents
 from textreuse.index.tokenize import tokenize
 from textreuse.model import Document, Pair, Passage
 from textreuse.relate.diff import SCHEMA, Diff, diff_documents, diff_views, names, sentences, view
+from textreuse.report.highlight import diff_words
 
 runner = CliRunner()
 
@@ -330,3 +331,11 @@ def test_cli_diff_unknown_document_and_unrelated_documents_fail(tmp_path: Path) 
     other.write_text("Gardening notes: tomatoes, beans and peas grow well in spring sun.\n", encoding="utf-8")
     result = runner.invoke(app, ["diff", "--files", str(tmp_path / "c" / "orig.txt"), str(other)])
     assert result.exit_code == 1 and "share no text" in result.stderr
+
+
+def test_show_and_report_mark_the_same_words_as_diff() -> None:
+    lossy = damage(ARTICLE.replace("76%", "75%"), mode="latin-1")
+    d = diff(ARTICLE, lossy)
+    shared = diff_words(ARTICLE, lossy)  # what `show` and the HTML report draw
+    assert [(s.op, s.a, s.b) for s in shared] == [(o.op, o.a, o.b) for o in d.passages[0].operations]
+    assert [s.op for s in shared] == ["equal", "replace", "equal"]

@@ -7,7 +7,8 @@ from typing import Literal
 
 from rapidfuzz.distance import Indel, Opcodes
 
-from textreuse.index.tokenize import Tokens, tokenize
+from textreuse.clean.matching import prepare
+from textreuse.index.tokenize import Tokens
 
 Op = Literal["equal", "replace", "delete", "insert"]
 
@@ -24,12 +25,18 @@ class Segment:
 def diff_words(text_a: str, text_b: str) -> list[Segment]:
     """Return the word-level edit script between two passages, spans relative to each text.
 
-    Differences only in case, quotes, dashes or white space count as equal.
+    Differences only in case, quotes, dashes or white space count as equal, and so does
+    encoding damage: the words are read as matching reads them, repaired
+    (:func:`textreuse.clean.matching.prepare`), so ``textreuse diff``, ``show`` and the
+    report mark the same words.
 
     >>> [s.op for s in diff_words("the quick brown fox", "The quick red fox")]
     ['equal', 'replace', 'equal']
+    >>> [s.op for s in diff_words("Weâll see, itâs late and weâre tired.", "We’ll see, it’s late and we’re tired.")]
+    ['equal']
     """
-    return diff_tokens(tokenize(text_a), tokenize(text_b), end_a=len(text_a), end_b=len(text_b))
+    ta, tb = (prepare(text, annotations=()).tokens for text in (text_a, text_b))
+    return diff_tokens(ta, tb, end_a=len(text_a), end_b=len(text_b))
 
 
 def diff_tokens(tokens_a: Tokens, tokens_b: Tokens, *, end_a: int, end_b: int) -> list[Segment]:
