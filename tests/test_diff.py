@@ -71,6 +71,12 @@ def test_changed_amount_shows_the_whole_amount() -> None:
     assert changes(d, a, b) == [("number", "$1.13bn", "$1.2bn")]
 
 
+def test_number_written_as_a_word_is_a_number_change() -> None:
+    a = "The appeal raised the money in six weeks last spring."
+    b = "The appeal raised the money in five weeks last spring."
+    assert changes(diff(a, b), a, b) == [("number", "six", "five")]
+
+
 def test_renamed_person_is_a_name_change_with_the_whole_name() -> None:
     a = "The report was written by John Smith and sent to the board on Monday."
     b = "The report was written by John Smyth and sent to the board on Monday."

@@ -43,10 +43,17 @@ CHANGE_KINDS: tuple[ChangeKind, ...] = ("number", "name", "quote", "sentence_rem
 
 SCHEMA = "textreuse.diff/1"
 
-# A number with its currency sign, decimal and thousands separators and unit.
+# A number with its currency sign, decimal and thousands separators and unit, or a
+# number written as a word ("six weeks" → "five weeks").
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety hundred thousand million billion trillion dozen half third quarter"
+)
 _NUMBER = re.compile(
     r"[$€£¥]?\d+(?:[.,]\d+)*"
-    r"(?:\s?%|\s?(?:per\s?cent|percent|bn|billion|mn|million|trillion|thousand|m|k)\b)?",
+    r"(?:\s?%|\s?(?:per\s?cent|percent|bn|billion|mn|million|trillion|thousand|m|k)\b)?"
+    r"|\b(?:" + "|".join(_NUMBER_WORDS.split()) + r")\b",
     re.IGNORECASE,
 )
 # Text in double quotation marks (single ones double as apostrophes), within a line.
