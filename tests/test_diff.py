@@ -345,3 +345,12 @@ def test_show_and_report_mark_the_same_words_as_diff() -> None:
     shared = diff_words(ARTICLE, lossy)  # what `show` and the HTML report draw
     assert [(s.op, s.a, s.b) for s in shared] == [(o.op, o.a, o.b) for o in d.passages[0].operations]
     assert [s.op for s in shared] == ["equal", "replace", "equal"]
+
+
+def test_passages_follow_text_a_when_the_pair_lists_them_by_b() -> None:
+    a = "Alpha beta gamma delta. Epsilon zeta eta theta."
+    b = "Epsilon zeta eta theta. Alpha beta gamma delta."
+    pair = Pair("a", "b", "overlap", None, 1.0, 1.0, (Passage((24, 47), (0, 23), 1.0), Passage((0, 23), (24, 47), 1.0)))
+    d = diff_views(pair, view(a), view(b))
+    assert [(p.a, p.b) for p in d.passages] == [((0, 23), (24, 47)), ((24, 47), (0, 23))]
+    assert d.changes == () and d.only_a == () and d.only_b == ()

@@ -7,14 +7,15 @@ Every span is a half-open offset into the raw text as read.
 
 The diff holds, in the order given (a, then b):
 
-* per aligned passage, the word operations (``equal``, ``replace``, ``delete``,
-  ``insert``) from the same edit script the HTML report and ``textreuse show`` draw
+* per aligned passage, in the order of text a, the word operations (``equal``,
+  ``replace``, ``delete``, ``insert``) from the same edit script the HTML report and ``textreuse show`` draw
   (:func:`textreuse.report.highlight.diff_tokens`);
 * what each side has outside the passages, cut into sentences;
 * changes named by plain rules, each pointing at its words on both sides:
 
   - ``number``: a replaced stretch holds a number on both sides and they differ
-    (``76%`` → ``75%``, ``$1.13bn`` → ``$1.2bn``); the whole number expression is shown;
+    (``76%`` → ``75%``, ``$1.13bn`` → ``$1.2bn``, ``six`` → ``five``); the whole number
+    expression is shown;
   - ``name``: a replaced stretch touches a run of capitalised words on both sides and
     the runs differ (a lone capitalised word opening a sentence is not a name);
   - ``quote``: an operation falls inside text in quotation marks on either side;
@@ -332,7 +333,8 @@ def diff_views(pair: Pair, a: View, b: View) -> Diff:
     kept_b = np.zeros(len(tb), dtype=bool)
     passages = []
     changes: list[Change] = []
-    for k, p in enumerate(pair.passages):
+    # In the order of text a, which is read as the earlier one.
+    for k, p in enumerate(sorted(pair.passages, key=lambda p: (p.a, p.b))):
         ia = _token_range(ta, p.a)
         ib = _token_range(tb, p.b)
         sub_a = Tokens(ta.hashes[ia[0] : ia[1]], ta.starts[ia[0] : ia[1]], ta.ends[ia[0] : ia[1]])
