@@ -7,6 +7,7 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
 from typer.testing import CliRunner
 
 from textreuse.clean.encoding import damage
@@ -354,3 +355,25 @@ def test_passages_follow_text_a_when_the_pair_lists_them_by_b() -> None:
     d = diff_views(pair, view(a), view(b))
     assert [(p.a, p.b) for p in d.passages] == [((0, 23), (24, 47)), ((24, 47), (0, 23))]
     assert d.changes == () and d.only_a == () and d.only_b == ()
+
+
+def test_long_passages_take_the_bounded_memory_path_to_the_same_operations(monkeypatch) -> None:
+    import textreuse.report.highlight as highlight
+
+    a = "First sentence stays here. Second one is cut by the editor. Third sentence stays too. " * 3
+    b = "First sentence stays here. Third sentence stays too. A brand new closing line appears. " * 3
+    direct = ops(diff(a, b), a, b)
+    # The passage (about 45 by 45 words) counts as long now, its changed stretches do not.
+    monkeypatch.setattr(highlight, "_LCS_CELLS", 1000)
+    calls = []
+
+    class Spy:
+        @staticmethod
+        def opcodes(x, y):
+            calls.append(len(x))
+            return Levenshtein.opcodes(x, y)
+
+    monkeypatch.setattr(highlight, "Levenshtein", Spy)
+    assert ops(diff(a, b), a, b) == direct
+    assert calls == [45]
+    assert [o[0] for o in direct].count("delete") == 3 and [o[0] for o in direct].count("insert") == 3

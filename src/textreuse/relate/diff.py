@@ -25,6 +25,7 @@ The diff holds, in the order given (a, then b):
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ _NUMBER_WORDS = (
     "eighty ninety hundred thousand million billion trillion dozen half third quarter"
 )
 _NUMBER = re.compile(
-    r"[$€£¥]?\d+(?:[.,]\d+)*"
+    r"(?<![\w.,])[$€£¥]?\d+(?:[.,]\d+)*"
     r"(?:\s?%|\s?(?:per\s?cent|percent|bn|billion|mn|million|trillion|thousand|m|k)\b)?"
     r"|\b(?:" + "|".join(_NUMBER_WORDS.split()) + r")\b",
     re.IGNORECASE,
@@ -410,10 +411,15 @@ def _token_range(tokens: Tokens, span: Span) -> tuple[int, int]:
 
 def _touching(spans: Sequence[Span], span: Span) -> list[Span]:
     # Spans overlapping `span`; an empty span touches what strictly contains its position.
+    # `spans` are in order and do not overlap, so their ends are in order too.
     lo, hi = span
-    if lo == hi:
-        return [s for s in spans if s[0] < lo < s[1]]
-    return [s for s in spans if s[0] < hi and lo < s[1]]
+    k = bisect.bisect_right(spans, lo, key=lambda s: s[1])
+    out = []
+    while k < len(spans) and (spans[k][0] < hi or (lo == hi and spans[k][0] < lo)):
+        if lo < hi or spans[k][0] < lo < spans[k][1]:
+            out.append(spans[k])
+        k += 1
+    return out
 
 
 def _union(spans: list[Span]) -> Span:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz.distance import Indel, Opcodes
+from rapidfuzz.distance import Indel, Levenshtein
 
 from textreuse.clean.matching import prepare
 from textreuse.index.tokenize import Tokens
@@ -56,23 +56,48 @@ def diff_tokens(tokens_a: Tokens, tokens_b: Tokens, *, end_a: int, end_b: int) -
     ta, tb = tokens_a, tokens_b
     a_starts, a_ends, b_starts, b_ends = ta.starts.tolist(), ta.ends.tolist(), tb.starts.tolist(), tb.ends.tolist()
     segments = []
-    for tag, a_lo, a_hi, b_lo, b_hi in _merged(Indel.opcodes(ta.hashes.tolist(), tb.hashes.tolist())):
+    for tag, a_lo, a_hi, b_lo, b_hi in _merged(_lcs_opcodes(ta.hashes.tolist(), tb.hashes.tolist())):
         a = _span(a_starts, a_ends, a_lo, a_hi, end_a)
         b = _span(b_starts, b_ends, b_lo, b_hi, end_b)
         segments.append(Segment(tag, a, b))
     return segments
 
 
-def _merged(opcodes: Opcodes) -> list[tuple[Op, int, int, int, int]]:
-    # Runs of deletions and insertions between two equal stretches become one operation.
+# Largest word-by-word table the longest-common-run script is computed on in one go (it
+# keeps one bit per cell: 2**26 cells are 8 MB); larger passages are first aligned by a
+# Levenshtein script, whose memory stays linear, and only its changed stretches redone.
+_LCS_CELLS = 1 << 26
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def _lcs_opcodes(a: list[int], b: list[int]) -> list[Opcode]:
+    if len(a) * len(b) <= _LCS_CELLS:
+        return [(o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end) for o in Indel.opcodes(a, b)]
+    out: list[Opcode] = []
+    for tag, a_lo, a_hi, b_lo, b_hi in _merged(
+        [(o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end) for o in Levenshtein.opcodes(a, b)]
+    ):
+        if tag == "equal" or (a_hi - a_lo) * (b_hi - b_lo) > _LCS_CELLS:
+            out.append((tag, a_lo, a_hi, b_lo, b_hi))
+            continue
+        for o in Indel.opcodes(a[a_lo:a_hi], b[b_lo:b_hi]):
+            out.append((o.tag, a_lo + o.src_start, a_lo + o.src_end, b_lo + o.dest_start, b_lo + o.dest_end))
+    return out
+
+
+def _merged(opcodes: list[Opcode]) -> list[tuple[Op, int, int, int, int]]:
+    # Runs of deletions, insertions and replacements between two equal stretches become one.
     out: list[tuple[Op, int, int, int, int]] = []
-    for op in opcodes:
-        if op.tag == "equal" or not out or out[-1][0] == "equal":
-            out.append((op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end))  # type: ignore[arg-type]
+    for tag, a_lo, a_hi, b_lo, b_hi in opcodes:
+        if a_lo == a_hi and b_lo == b_hi:
+            continue
+        if tag == "equal" or not out or out[-1][0] == "equal":
+            out.append((tag, a_lo, a_hi, b_lo, b_hi))  # type: ignore[arg-type]
             continue
         _, a_lo, _, b_lo, _ = out.pop()
-        tag: Op = "replace" if op.src_end > a_lo and op.dest_end > b_lo else op.tag  # type: ignore[assignment]
-        out.append((tag, a_lo, op.src_end, b_lo, op.dest_end))
+        merged: Op = "replace" if a_hi > a_lo and b_hi > b_lo else "delete" if a_hi > a_lo else "insert"
+        out.append((merged, a_lo, a_hi, b_lo, b_hi))
     return out
 
 
