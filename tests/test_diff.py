@@ -301,6 +301,9 @@ def test_cli_diff_prints_marked_words_and_ids_as_data(tmp_path: Path) -> None:
     assert "[-76-] {+75+}%" in result.stdout
     assert "[copy].txt" in result.stdout
     assert "Jane Doe writes:" in result.stdout
+    short = runner.invoke(app, ["diff", "orig.txt", "[copy].txt", "--db", str(db), "--context", "2"])
+    assert short.exit_code == 0 and "[-76-] {+75+}%" in short.stdout
+    assert "words unchanged …]" in short.stdout and "libraries" not in short.stdout.split("changes:")[0]
 
 
 def test_cli_diff_of_documents_not_stored_as_a_pair_aligns_them_now(tmp_path: Path) -> None:

@@ -307,6 +307,9 @@ def diff_command(
     db: DbOption = DEFAULT_DB,
     files: Annotated[bool, typer.Option("--files", help="DOC_A and DOC_B are text files; no database.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the diff as one JSON object.")] = False,
+    context: Annotated[
+        int | None, typer.Option(min=0, help="Cut unchanged stretches to this many words at each end.")
+    ] = None,
 ) -> None:
     """Show how DOC_B rewrote DOC_A: word changes in shared passages, sentences each adds, changed numbers, names, quotes.
 
@@ -336,7 +339,9 @@ def diff_command(
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
     marks = not out.is_terminal or out.no_color
-    for renderable in render_diff(diff, da.raw_text, dc.raw_text, aligned_now=aligned_now, marks=marks):
+    for renderable in render_diff(
+        diff, da.raw_text, dc.raw_text, aligned_now=aligned_now, marks=marks, context=context
+    ):
         out.print(renderable)
 
 

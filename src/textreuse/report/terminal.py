@@ -7,6 +7,8 @@ written ``[-so-]`` and inserted ones ``{+so+}``, as ``git diff --word-diff=plain
 
 from __future__ import annotations
 
+import re
+
 from rich.console import RenderableType
 from rich.text import Text
 
@@ -40,10 +42,32 @@ class _Marked(Text):
         self.append(text, style=style)
 
 
-def inline_passage(diff: Diff, k: int, raw_a: str, raw_b: str, *, marks: bool = False) -> Text:
+def _elide(text: str, context: int | None) -> str:
+    # Keep `context` words at each end of a long unchanged stretch.
+    if context is None:
+        return text
+    words = list(re.finditer(r"\S+", text))
+    if len(words) <= 2 * context + 1:
+        return text
+    head = text[: words[context - 1].end()] if context else ""
+    tail = text[words[-context].start() :] if context else ""
+    return f"{head} [… {len(words) - 2 * context} words unchanged …] {tail}".strip()
+
+
+def inline_passage(
+    diff: Diff, k: int, raw_a: str, raw_b: str, *, marks: bool = False, context: int | None = None
+) -> Text:
     """Return passage `k` as one text: b's words, a's deleted words struck in red, b's new ones green.
 
-    The text between operations is taken from b, the rewrite.
+    The text between operations is taken from b, the rewrite. With `context`, unchanged
+    stretches keep that many words at each end.
+
+    >>> from textreuse.relate.diff import diff_views, view
+    >>> from textreuse.model import Pair, Passage
+    >>> a, b = "one two three four five six seven", "one two three four five six eight"
+    >>> d = diff_views(Pair("a", "b", "overlap", None, 1, 1, (Passage((0, 33), (0, 33), 1.0),)), view(a), view(b))
+    >>> inline_passage(d, 0, a, b, marks=True, context=1).plain
+    'one [… 4 words unchanged …] six [-seven-] {+eight+}'
     """
     p = diff.passages[k]
     out = _Marked(marks)
@@ -51,7 +75,7 @@ def inline_passage(diff: Diff, k: int, raw_a: str, raw_b: str, *, marks: bool = 
     for o in p.operations:
         out.append(raw_b[cursor : o.b[0]])
         if o.op == "equal":
-            out.append(raw_b[o.b[0] : o.b[1]])
+            out.append(_elide(raw_b[o.b[0] : o.b[1]], context))
         if o.op in ("delete", "replace"):
             out.append_styled(raw_a[o.a[0] : o.a[1]], DELETED)
             if o.op == "replace":
@@ -87,11 +111,18 @@ def _extra_line(e: Extra, raw: str, style: str) -> Text:
 
 
 def render_diff(
-    diff: Diff, raw_a: str, raw_b: str, *, aligned_now: bool = False, marks: bool = False
+    diff: Diff,
+    raw_a: str,
+    raw_b: str,
+    *,
+    aligned_now: bool = False,
+    marks: bool = False,
+    context: int | None = None,
 ) -> list[RenderableType]:
     """Return what ``textreuse diff`` prints: header, passages inline, changes, added text, frames.
 
-    With `marks`, deleted and inserted words are also bracketed, for output without colour.
+    With `marks`, deleted and inserted words are also bracketed, for output without colour;
+    with `context`, long unchanged stretches are cut to that many words at each end.
     """
     counts = diff.counts()
     out: list[RenderableType] = [
@@ -112,7 +143,7 @@ def render_diff(
                 style="bold",
             )
         )
-        out.append(inline_passage(diff, k, raw_a, raw_b, marks=marks))
+        out.append(inline_passage(diff, k, raw_a, raw_b, marks=marks, context=context))
     named = [c for c in diff.changes if c.passage is not None or c.kind not in ("sentence_removed", "sentence_inserted")]
     summary = ", ".join(f"{counts[k]} {CHANGE_LABELS[k]}" for k in CHANGE_LABELS if counts[k])
     out.append(Text(f"\nchanges: {summary or 'none'}", style="bold"))
