@@ -42,7 +42,7 @@ def diff_words(text_a: str, text_b: str) -> list[Segment]:
 def diff_tokens(tokens_a: Tokens, tokens_b: Tokens, *, end_a: int, end_b: int) -> list[Segment]:
     """Return the word-level edit script between two token runs, spans as the tokens give them.
 
-    The script keeps the longest common run of words (as ``diff`` does) and calls a
+    The script keeps the longest common subsequence of words (as ``diff`` does) and calls a
     deletion next to an insertion a replacement: a cheapest Levenshtein script would
     rather pair unrelated words as replacements when a sentence is cut and another added.
     The tokens may come from any view of the texts (such as the repaired, boilerplate-free
@@ -63,9 +63,10 @@ def diff_tokens(tokens_a: Tokens, tokens_b: Tokens, *, end_a: int, end_b: int) -
     return segments
 
 
-# Largest word-by-word table the longest-common-run script is computed on in one go (it
+# Largest word-by-word table the longest-common-subsequence script is computed on in one go (it
 # keeps one bit per cell: 2**26 cells are 8 MB); larger passages are first aligned by a
-# Levenshtein script, whose memory stays linear, and only its changed stretches redone.
+# Levenshtein script, whose memory stays linear, and only its changed stretches redone
+# (a changed stretch larger than that keeps the Levenshtein operations).
 _LCS_CELLS = 1 << 26
 
 Opcode = tuple[str, int, int, int, int]
