@@ -105,8 +105,9 @@ def _change_line(c: Change, raw_a: str, raw_b: str, marks: bool) -> Text:
 
 def _extra_line(e: Extra, raw: str, style: str) -> Text:
     text = _one_line(raw[e.start : e.end])
-    line = Text(f"  [{e.start}:{e.end}] ", style="dim")
-    line.append(text if e.whole else f"…{text}…" if e.start and e.end < len(raw) else text, style=style)
+    # A part of a sentence that a passage cut says so.
+    line = Text(f"  [{e.start}:{e.end}]{'' if e.whole else ' (part)'} ", style="dim")
+    line.append(text, style=style)
     return line
 
 
