@@ -5,7 +5,7 @@ Usage::
     python bench/synth.py --docs 2000 --seed 1 --out bench/out/synth-2000-1 \
         [--base ../shared/data/bbc-news] [--damage-share 0.0] [--check-collisions 2000]
 
-Writes ``OUT/corpus.jsonl`` (``{"id", "text", "date"?}`` per line), ``OUT/truth.jsonl``
+Writes ``OUT/corpus.jsonl`` (``{"id", "text", "source", "url", "date"?}`` per line), ``OUT/truth.jsonl``
 (one line per truly related pair) and ``OUT/meta.json`` (parameters and counts).
 
 How the corpus is built
@@ -63,8 +63,9 @@ DEFAULT_BASE = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-ne
 #: Document mix (shares of all documents); originals (sources + solos) take the rest.
 #: Bumped when the generated corpus or its truth changes, so cached corpora are rebuilt
 #: (2: boilerplate head and tail lines of excerpts no longer count in coverage; 3: truth
-#: rows say whether either document is damaged).
-VERSION = 3
+#: rows say whether either document is damaged; 4: sites, URLs, credit lines on copies and
+#: named sources before quotes, for the direction benchmark).
+VERSION = 4
 MIX = {"dup": 0.05, "near": 0.10, "exc": 0.15, "quote": 0.15}
 #: Sources per derived document (the rest of the derived documents go to sources that already
 #: have one, which creates families with several derived documents and implied pairs).
@@ -311,6 +312,13 @@ class Doc:
     damaged: bool = False
     posmap: np.ndarray | None = None   # clean char offset -> damaged char offset
     frame: np.ndarray | None = None    # per token: part of a boilerplate head or tail line
+    site: str = ""                     # the site that published it (JSONL ``source``)
+
+    def core_text(self) -> str:
+        """Return the text without its boilerplate (frame) lines."""
+        if self.frame is None:
+            return self.text
+        return self.lead + "".join(t + s for t, s, f in zip(self.toks, self.seps, self.frame.tolist()) if not f)
 
     def render(self) -> None:
         """Set ``text`` and the token character offsets (returns nothing)."""
@@ -481,7 +489,7 @@ def make_excerpt(src: Doc, rng: np.random.Generator) -> Doc:
     seps[-1] = "\n\n"
     n_tail = 1 if rng.random() < 0.6 else 2
     picks = sorted(rng.choice(len(TAILS), size=n_tail, replace=False).tolist())
-    site = SITES[int(rng.integers(len(SITES)))]
+    site = src.site or SITES[int(rng.integers(len(SITES)))]   # the tail names the source's site
     for p in picks:
         words = TAILS[p].format(site=site).split()
         toks += words
@@ -516,18 +524,45 @@ def choose_quote(src: Doc, rng: np.random.Generator) -> tuple[int, int]:
     return a, b
 
 
-def insert_quote(host: Doc, src: Doc, a: int, b: int, rng: np.random.Generator) -> Doc:
-    """Return ``host`` with tokens [a, b) of ``src`` inserted at an inner paragraph break."""
+def insert_quote(host: Doc, src: Doc, a: int, b: int, rng: np.random.Generator,
+                 lead: str = "") -> Doc:
+    """Return ``host`` with tokens [a, b) of ``src`` inserted at an inner paragraph break.
+
+    ``lead`` (e.g. "As bbc.co.uk reported:") is the host's own line introducing the quote.
+    """
     breaks = [i for i, s in enumerate(host.seps[:-1]) if s == "\n\n" and i >= host.body_start]
     inner = breaks[1:] or breaks
     at = inner[int(rng.integers(len(inner)))] + 1
-    qt = src.toks[a:b]
-    qs = list(src.seps[a:b])
+    lead_toks = lead.split()
+    qt = lead_toks + src.toks[a:b]
+    qs = [" "] * (len(lead_toks) - 1) + ["\n\n"] * bool(lead_toks) + list(src.seps[a:b])
     qs[-1] = "\n\n"
     toks = host.toks[:at] + qt + host.toks[at:]
     seps = host.seps[:at] + qs + host.seps[at:]
-    origin = np.concatenate([host.origin[:at], src.origin[a:b], host.origin[at:]])
+    origin = np.concatenate([host.origin[:at], np.full(len(lead_toks), -1, dtype=np.int64), src.origin[a:b],
+                             host.origin[at:]])
     return Doc("quote", toks, seps, origin, typo=host.typo)
+
+
+#: Credit lines a syndicated copy ends with, naming where the story first appeared.
+CREDITS = ["Via {site}", "Source: {site}", "This article first appeared on {site}.",
+           "Originally published by {site}"]
+#: Lines that introduce a quoted passage, naming its source.
+QUOTE_LEADS = ["As {site} reported:", "{site} wrote:", "According to {site}:"]
+#: Share of copies with a credit line, and of quoting articles that name the source.
+CREDIT_SHARE = 0.9
+QUOTE_LEAD_SHARE = 0.9
+
+
+def add_credit(d: Doc, line: str) -> None:
+    """Append a boilerplate credit line to ``d`` (its tokens are frame tokens)."""
+    words = line.split()
+    frame = d.frame if d.frame is not None else np.zeros(len(d.toks), dtype=bool)
+    d.seps[-1] = "\n\n"
+    d.toks += words
+    d.seps += [" "] * (len(words) - 1) + ["\n"]
+    d.origin = np.concatenate([d.origin, np.full(len(words), -1, dtype=np.int64)])
+    d.frame = np.concatenate([frame, np.ones(len(words), dtype=bool)])
 
 
 # --------------------------------------------------------------------------------------------
@@ -705,7 +740,7 @@ def generate(n_docs: int, seed: int, base_dir: Path | str = DEFAULT_BASE,
              damage_share: float = 0.0) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Return (docs, truth) of a synthetic reuse corpus; deterministic for a given seed.
 
-    ``docs`` are ``{"id", "text", "date"?}`` dicts in corpus order; ``truth`` rows are
+    ``docs`` are ``{"id", "text", "source", "url", "date"?}`` dicts in corpus order; ``truth`` rows are
     ``{"doc_a", "doc_b", "relation", "origin", "spans", "implied"}`` dicts.
     """
     docs, truth, _, _ = _generate(n_docs, seed, base_dir, damage_share)
@@ -735,6 +770,10 @@ def _generate(n_docs: int, seed: int, base_dir: Path | str, damage_share: float
         d = _article(model, pool, rng, n_words, next_origin)
         next_origin += len(d.toks)
         originals.append(d)
+    # Provenance cues draw from their own stream, so the texts stay as without them.
+    prng = np.random.default_rng(seed + 7919)
+    for d in originals:
+        d.site = SITES[int(prng.integers(len(SITES)))]
     day0 = date(2004, 1, 1)
     for d in originals:
         d.date = day0 + timedelta(days=int(rng.integers(0, 730)))
@@ -771,7 +810,12 @@ def _generate(n_docs: int, seed: int, base_dir: Path | str, damage_share: float
             host_len = max(int(_lengths(rng, 1)[0]), math.ceil(HOST_FACTOR * (b - a)))
             host = _article(model, pool, rng, host_len, next_origin)
             next_origin += len(host.toks)
-            d = insert_quote(host, src, a, b, rng)
+            lead = QUOTE_LEADS[int(prng.integers(len(QUOTE_LEADS)))].format(site=src.site) \
+                if prng.random() < QUOTE_LEAD_SHARE else ""
+            d = insert_quote(host, src, a, b, rng, lead=lead)
+        if kind in ("dup", "near") and prng.random() < CREDIT_SHARE:
+            add_credit(d, CREDITS[int(prng.integers(len(CREDITS)))].format(site=src.site))
+        d.site = SITES[int(prng.integers(len(SITES)))]
         d.source = si
         assert src.date is not None
         d.date = src.date + timedelta(days=int(rng.integers(1, 31)))
@@ -783,6 +827,7 @@ def _generate(n_docs: int, seed: int, base_dir: Path | str, damage_share: float
         if rng.random() < 0.05:
             d.date = None
     clean_texts = {id(d): d.text for d in all_docs}
+    core_texts = {id(d): d.core_text() for d in all_docs}
     n_damage = (round(damage_share * len(derived)))
     if n_damage:
         for j in rng.choice(len(derived), size=n_damage, replace=False).tolist():
@@ -829,7 +874,7 @@ def _generate(n_docs: int, seed: int, base_dir: Path | str, damage_share: float
 
     for p, q, implied in pair_jobs:
         passages = shared_passages(p.origin, q.origin)
-        rel, swap = classify(clean_texts[id(p)], clean_texts[id(q)], warr(p), warr(q), passages)
+        rel, swap = classify(core_texts[id(p)], core_texts[id(q)], warr(p), warr(q), passages)
         if rel is None:
             mismatched += 0 if implied else 1
             if implied and passages:
@@ -865,7 +910,8 @@ def _generate(n_docs: int, seed: int, base_dir: Path | str, damage_share: float
     docs_out: list[dict[str, Any]] = []
     by_pos = [all_docs[i] for i in order.tolist()]
     for d in by_pos:
-        row: dict[str, Any] = {"id": d.id, "text": d.text}
+        row: dict[str, Any] = {"id": d.id, "text": d.text, "source": d.site,
+                               "url": f"https://{d.site}/{d.id}"}
         if d.date is not None:
             row["date"] = d.date.isoformat()
         docs_out.append(row)

@@ -108,11 +108,11 @@ def test_a_title_repeated_by_copies_of_one_article_is_not_boilerplate(gen) -> No
 
 def test_recurring_tail_prefixes_with_different_endings(gen) -> None:
     sites = ["The Courier", "Vale Herald", "Daily Star", "Fen Post"]
-    docs = corpus_with(gen, [f"This article was first published by {s}" for s in sites])
+    docs = corpus_with(gen, [f"Thanks for reading and sharing {s}" for s in sites])
     corpus = survey(docs)
-    assert kinds(docs[0], corpus) == {"This article was first published by The Courier": "recurring"}
+    assert kinds(docs[0], corpus) == {"Thanks for reading and sharing The Courier": "recurring"}
     # The prefix counts only at the tail.
-    head = "This article was first published by Tess Mill\n\n" + article(gen)
+    head = "Thanks for reading and sharing Tess Mill\n\n" + article(gen)
     assert kinds(head, corpus) == {}
 
 

@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 from typer.testing import CliRunner
 
-from textreuse.clean.encoding import damage
+from textreuse.clean.encoding import damage, repair
 from textreuse.cli import app
 from textreuse.engines.local import relate_documents, scan_documents
 from textreuse.index.tokenize import tokenize
 from textreuse.model import Document, Pair, Passage
 from textreuse.relate.diff import SCHEMA, Diff, diff_documents, diff_views, names, sentences, view
-from textreuse.report.highlight import diff_words
+from textreuse.report.highlight import diff_words, matching_view, passage_tokens
 
 runner = CliRunner()
 
@@ -346,7 +346,10 @@ def test_cli_diff_unknown_document_and_unrelated_documents_fail(tmp_path: Path) 
 def test_show_and_report_mark_the_same_words_as_diff() -> None:
     lossy = damage(ARTICLE.replace("76%", "75%"), mode="latin-1")
     d = diff(ARTICLE, lossy)
-    shared = diff_words(ARTICLE, lossy)  # what `show` and the HTML report draw
+    # What `show` and the HTML report draw: the words matching read, passage by passage.
+    views = [matching_view(t, steps=repair(t).steps) for t in (ARTICLE, lossy)]
+    tokens = (passage_tokens(views[0], 0, len(ARTICLE)), passage_tokens(views[1], 0, len(lossy)))
+    shared = diff_words(ARTICLE, lossy, tokens=tokens)
     assert [(s.op, s.a, s.b) for s in shared] == [(o.op, o.a, o.b) for o in d.passages[0].operations]
     assert [s.op for s in shared] == ["equal", "replace", "equal"]
 

@@ -16,6 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 import textreuse
+from textreuse import cli
+from textreuse.clean.encoding import damage
 from textreuse.cli import STYLES, _render_side, app
 from textreuse.errors import StoreError
 from textreuse.report import html as report
@@ -101,15 +103,24 @@ def built(corpus: dict, tmp_path: Path) -> dict:
 
 
 class Page(HTMLParser):
-    """Tags, attributes, text and the text of each passage mark of one HTML page."""
+    """Tags, attributes, text and the text of each passage mark of one HTML page.
+
+    Inside each pane (``div.text``) it also records where in the pane's text every
+    greyed boilerplate span (``span.bp``) and repaired stretch (``span.fix``) lies, with
+    its title, and which of those lie inside a word difference.
+    """
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.marks: dict[str, dict] = {}
         self.segments: dict[str, list[tuple[str, str]]] = {}
+        self.cleaning: dict[str, list[tuple[str, int, int, str, bool]]] = {}  # pane -> (class, start, end, title, in a diff)
         self._mark: str | None = None
         self._seg: str | None = None
+        self._spans: list[tuple[str, int, str] | None] = []  # open spans/del/ins: (class, start, title)
+        self._pane: str | None = None
+        self._pos = 0
         self.text: list[str] = []
         self.feed(text)
         self.close()
@@ -117,22 +128,36 @@ class Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         self.tags.append((tag, a))
+        if tag == "div" and a.get("class") == "text":
+            self._pane, self._pos = a["id"], 0
+            self.cleaning[self._pane] = []
         if tag == "mark" and a.get("id"):
             self._mark = a["id"]
             self.marks[self._mark] = {"start": int(a["data-start"]), "end": int(a["data-end"]), "text": ""}
             self.segments[self._mark] = []
-        elif self._mark and tag in ("span", "del", "ins"):
-            self._seg = {"del": "delete", "ins": "insert"}.get(tag, "replace")
-            self.segments[self._mark].append((self._seg, ""))
+        elif tag in ("span", "del", "ins"):
+            cls = a.get("class") or tag
+            if self._mark and cls in ("chg", "del", "ins"):
+                self._seg = {"del": "delete", "ins": "insert"}.get(tag, "replace")
+                self.segments[self._mark].append((self._seg, ""))
+            self._spans.append((cls, self._pos, a.get("title") or ""))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "mark":
             self._mark = None
-        elif tag in ("span", "del", "ins"):
-            self._seg = None
+        elif tag == "div":
+            self._pane = None
+        elif tag in ("span", "del", "ins") and self._spans:
+            cls, start, title = self._spans.pop()  # type: ignore[misc]
+            if cls in ("chg", "del", "ins"):
+                self._seg = None
+            elif cls in ("bp", "fix") and self._pane:
+                in_diff = any(s and s[0] in ("chg", "del", "ins") for s in self._spans)
+                self.cleaning[self._pane].append((cls, start, self._pos, title, in_diff))
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)
+        self._pos += len(data)
         if self._mark:
             self.marks[self._mark]["text"] += data
             if self._seg:
@@ -428,6 +453,242 @@ def test_cli_report_fails_cleanly_without_a_database(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "no database" in result.stderr and result.stdout == ""
 
 
+# ---------------------------------------------------------------- boilerplate and repairs
+
+# Strings planted in the repairs and annotations tables: a database is read as untrusted too.
+HOSTILE_RULE = "\"><script>window.__pwned='rule'</script><img src=x onerror=\"window.__pwned='rule2'\">"
+HOSTILE_FIX = "'><svg onload=\"window.__pwned='fix'\">"
+HOSTILE_KIND = "\" onmouseover=\"window.__pwned='kind'\" x=\""
+
+
+def _curly(gen, words: list[str]) -> list[str]:
+    """Return the words with curly apostrophes, quotes and dashes, which lossy mojibake damages."""
+    out = []
+    for k, w in enumerate(words):
+        w = w + "’s" if k % 7 == 3 else w
+        w = "“" + w if k % 11 == 5 else w
+        w = w + ",”" if k % 11 == 8 else w
+        out.append("– " + w if k % 13 == 10 else w)
+    return out
+
+
+@pytest.fixture
+def cleaned(tmp_path: Path, gen) -> dict:
+    """A clean article and a blog's copy of it: lossy mojibake, a byline, a continue link mid-text, a share widget."""
+    root = tmp_path / "cleaned"
+    root.mkdir()
+    shared = _curly(gen, gen.words(240))
+    clean = gen.prose(_curly(gen, gen.words(100)) + shared + _curly(gen, gen.words(100)))
+    copy = (
+        "Jane Roe writes:\n\n"
+        + damage(gen.prose(_curly(gen, gen.words(60)) + gen.edit(shared[:120], 0.05)))
+        + "\n\nRead the full story at wire.example\n\n"
+        + damage(gen.prose(shared[120:] + _curly(gen, gen.words(80))))
+        + f"\n\n{HOSTILE_INLINE}\n\n[Continue reading…]\n\nShare this:\n"
+    )
+    (root / "wire.txt").write_text(clean, encoding="utf-8")
+    (root / "blog.txt").write_text(copy, encoding="utf-8")
+    (root / "other.txt").write_text(gen.prose(gen.words(200)), encoding="utf-8")
+    db = tmp_path / "cleaned.duckdb"
+    result = textreuse.scan([root], db=db, workers=1)
+    assert [(p.doc_a, p.doc_b) for p in result.pairs] == [("blog.txt", "wire.txt")]
+    # The corpus tests something only if the blog was repaired and its boilerplate marked.
+    assert len(result.repairs["blog.txt"]) > 50 and len(result.annotations["blog.txt"]) >= 4
+    out = tmp_path / "cleaned-report"
+    report.write_report(db, out)
+    texts = {d.id: d.raw_text for d in result.documents}
+    return {"db": db, "out": out, "result": result, "texts": texts, "pair": result.pairs[0]}
+
+
+def _pair_page(built: dict) -> Page:
+    pair = built["pair"]
+    return Page((built["out"] / report.pair_file(pair.doc_a, pair.doc_b)).read_text(encoding="utf-8"))
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return the spans with touching parts joined (outer elements cut a span into parts)."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def test_render_side_keeps_the_text_and_cuts_spans_at_passage_edges() -> None:
+    from textreuse.clean.encoding import Step
+    from textreuse.model import Annotation
+    from textreuse.report.highlight import Piece
+
+    text = "Share this:\nWeâll goÂ\xa0now <b>"
+    steps = [Step(13, 14, "’", "lossy:apostrophe", 0.97), Step(20, 22, "\xa0", "ftfy:nbsp", 0.9), Step(23, 23, "!", "ins", 0.5)]
+    html = report.render_side(
+        text, [(0, 13, 21, [Piece("equal", 0, 8)])], "a", boilerplate=[Annotation(0, 11, "share-widget", "share-buttons")], repairs=steps
+    )
+    page = Page(f'<div class="text" id="t">{html}</div>')
+    assert "".join(page.text) == text and page.marks["a0"]["text"] == text[13:21]
+    spans = [(c, s, e) for c, s, e, _, _ in page.cleaning["t"]]
+    # The second step straddles the passage's end: two parts, each with the whole tooltip.
+    assert spans == [("bp", 0, 11), ("fix", 13, 14), ("fix", 20, 21), ("fix", 21, 22), ("fix", 23, 23)]
+    titles = [t for c, _, _, t, _ in page.cleaning["t"] if c == "fix"]
+    assert titles[1] == titles[2] == "repaired: \xa0 (raw: Â\xa0) [U+00A0 ← U+00C2 U+00A0] · ftfy:nbsp · confidence 0.90"
+    assert titles[3].startswith("repaired: ! (raw: (nothing))")
+
+
+def test_overview_counts_repaired_and_boilerplate_documents(cleaned: dict) -> None:
+    index = (cleaned["out"] / "index.html").read_text(encoding="utf-8")
+    (repaired,) = db_rows(cleaned["db"], "SELECT count(DISTINCT doc_id) FROM repairs")[0]
+    (with_boilerplate,) = db_rows(cleaned["db"], "SELECT count(DISTINCT doc_id) FROM annotations")[0]
+    (steps,) = db_rows(cleaned["db"], "SELECT count(*) FROM repairs")[0]
+    card = re.search(r'id="repaired"><span class="big">([\d,]+)</span> damaged and repaired documents'
+                     r'<br><span class="muted">([\d,]+) repair steps', index)  # fmt: skip
+    assert card and (int(card[1]), int(card[2].replace(",", ""))) == (repaired, steps) == (1, len(cleaned["result"].repairs["blog.txt"]))
+    card = re.search(r'id="boilerplate"><span class="big">([\d,]+)</span> documents with boilerplate', index)
+    assert card and int(card[1]) == with_boilerplate == 1
+    text = "".join(Page(index).text)
+    assert "Boilerplate by kind" in text and "share-widget" in text and "Repairs by rule" in text
+
+
+def test_greyed_spans_are_the_annotated_raw_text(cleaned: dict) -> None:
+    page, pair, texts = _pair_page(cleaned), cleaned["pair"], cleaned["texts"]
+    for side, doc in (("text-a", pair.doc_a), ("text-b", pair.doc_b)):
+        marks = cleaned["result"].annotations.get(doc, ())
+        greyed = [(s, e, title) for cls, s, e, title, _ in page.cleaning[side] if cls == "bp"]
+        assert _merged([(s, e) for s, e, _ in greyed]) == _merged([(a.start, a.end) for a in marks])
+        for start, end, title in greyed:
+            line = next(a for a in marks if a.start <= start and end <= a.end)
+            assert title == f"boilerplate: {line.kind} ({line.rule})"
+            assert texts[doc][start:end] in texts[doc][line.start : line.end]
+    blog = [a for a in cleaned["result"].annotations["blog.txt"]]
+    # The continue link in the middle of the copied text is greyed inside the passage.
+    passage = pair.passages[0].a if pair.doc_a == "blog.txt" else pair.passages[0].b
+    middle = [a for a in blog if passage[0] < a.start < passage[1]]
+    assert [(a.kind, texts["blog.txt"][a.start : a.end]) for a in middle] == [("continue-link", "Read the full story at wire.example")]
+
+
+def test_repaired_marks_show_the_raw_damage_on_hover(cleaned: dict) -> None:
+    page, pair, texts = _pair_page(cleaned), cleaned["pair"], cleaned["texts"]
+    steps = {(s.start, s.end): s for s in cleaned["result"].repairs["blog.txt"]}
+    side = "text-a" if pair.doc_a == "blog.txt" else "text-b"
+    fixes = [(s, e, title) for cls, s, e, title, _ in page.cleaning[side] if cls == "fix"]
+    assert _merged([(s, e) for s, e, _ in fixes]) == _merged([k for k in steps if k[0] < k[1]])
+    raw = texts["blog.txt"]
+    for start, end, title in fixes:
+        step = next(st for (lo, hi), st in steps.items() if lo <= start and end <= hi)
+        assert title.startswith(f"repaired: {step.replacement} (raw: {raw[step.start:step.end]})")
+        assert f" · {step.rule} · confidence {step.confidence:.2f}" in title
+    assert any("(raw: â)" in title and "repaired: ’" in title for _, _, title in fixes)
+    # The clean side has nothing to repair.
+    assert not [c for c in page.cleaning["text-b" if side == "text-a" else "text-a"] if c[0] == "fix"]
+
+
+def test_each_pane_still_holds_the_raw_document(cleaned: dict) -> None:
+    pair = cleaned["pair"]
+    text = (cleaned["out"] / report.pair_file(pair.doc_a, pair.doc_b)).read_text(encoding="utf-8")
+    for side, doc in (("a", pair.doc_a), ("b", pair.doc_b)):
+        pane = re.search(rf'<div class="text" id="text-{side}" tabindex="0">(.*?)</div></section>', text, re.S)
+        assert pane is not None and "".join(Page(pane.group(1)).text) == cleaned["texts"][doc]
+    page = Page(text)
+    for mark, v in page.marks.items():
+        doc = pair.doc_a if mark[0] == "a" else pair.doc_b
+        assert v["text"] == cleaned["texts"][doc][v["start"] : v["end"]]
+
+
+def test_mojibake_is_not_shown_as_changed_words(cleaned: dict) -> None:
+    page, pair, texts = _pair_page(cleaned), cleaned["pair"], cleaned["texts"]
+    side = "text-a" if pair.doc_a == "blog.txt" else "text-b"
+    fixes = [c for c in page.cleaning[side] if c[0] == "fix"]
+    inside_passage = [c for c in fixes if any(v["start"] <= c[1] < v["end"] for k, v in page.marks.items() if k[0] == side[-1])]
+    assert len(inside_passage) > 20
+    in_diff = [c for c in inside_passage if c[4]]
+    # Diffing the raw words would mark most damaged words as changed; the matching view marks few.
+    p = pair.passages[0]
+    raw_a, raw_b = texts[pair.doc_a][p.a[0] : p.a[1]], texts[pair.doc_b][p.b[0] : p.b[1]]
+    raw_changes = [s for s in diff_words(raw_a, raw_b) if s.op != "equal"]
+    shown_changes = sum(len(v) for v in page.segments.values())
+    assert len(raw_changes) > 20 and shown_changes < len(raw_changes) / 4
+    assert len(in_diff) <= len(inside_passage) / 10
+
+
+def test_terminal_show_marks_the_same_words_as_the_pair_page(cleaned: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn: list[tuple[str, list]] = []
+
+    def record(text: str, pieces: list) -> object:
+        drawn.append((text, pieces))
+        return _render_side(text, pieces)
+
+    monkeypatch.setattr(cli, "_render_side", record)
+    pair = cleaned["pair"]
+    result = CliRunner().invoke(app, ["show", pair.doc_a, pair.doc_b, "--db", str(cleaned["db"])])
+    assert result.exit_code == 0, result.stderr
+    page = _pair_page(cleaned)
+    ops = {style: op for op, style in STYLES.items()}
+    for k in range(len(pair.passages)):
+        for side, (text, pieces) in zip("ab", drawn[2 * k : 2 * k + 2]):
+            rendered = _render_side(text, pieces)
+            terminal = [(ops[str(s.style)], rendered.plain[s.start : s.end]) for s in rendered.spans]
+            assert terminal == page.segments[f"{side}{k}"]
+    assert len(drawn) == 2 * len(pair.passages) and any(page.segments.values())  # the blog's edits are differences
+
+
+@pytest.fixture
+def hostile_cleaning(cleaned: dict, tmp_path: Path) -> dict:
+    """The cleaned corpus's database with script, handlers and quotes planted in its repair and boilerplate rows."""
+    db = tmp_path / "hostile-cleaning.duckdb"
+    shutil.copy(cleaned["db"], db)
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("UPDATE repairs SET rule = ?, witness = ? WHERE step % 3 = 0", [HOSTILE_RULE, HOSTILE_ID])
+        con.execute("UPDATE repairs SET replacement = ? WHERE step = 1", [HOSTILE_FIX])
+        con.execute("UPDATE annotations SET kind = ?, rule = ? WHERE kind = 'share-widget'", [HOSTILE_KIND, HOSTILE_RULE])
+    finally:
+        con.close()
+    out = tmp_path / "hostile-cleaning-report"
+    report.write_report(db, out)
+    return {**cleaned, "db": db, "out": out}
+
+
+def test_cleaning_rows_from_the_database_cannot_inject(hostile_cleaning: dict) -> None:
+    titles = []
+    for page in pages(hostile_cleaning["out"]):
+        for tag, attrs in Page(page.read_text(encoding="utf-8")).tags:
+            assert tag in OUR_TAGS, (page, tag, attrs)
+            assert not [a for a in attrs if a.startswith("on")], (page, tag, attrs)
+            if tag == "span" and attrs.get("class") in ("bp", "fix"):
+                titles.append(attrs.get("title") or "")
+    # The planted strings are there, whole, as attribute text.
+    assert any(HOSTILE_RULE in t and f"witness {HOSTILE_ID}" in t for t in titles)
+    assert any(f"repaired: {HOSTILE_FIX} (raw: " in t for t in titles)
+    assert any(t == f"boilerplate: {HOSTILE_KIND} ({HOSTILE_RULE})" for t in titles)
+    index = "".join(Page((hostile_cleaning["out"] / "index.html").read_text(encoding="utf-8")).text)
+    assert HOSTILE_KIND in index
+
+
+def test_a_database_without_cleaning_tables_still_reports(cleaned: dict, tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    shutil.copy(cleaned["db"], db)
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("DROP TABLE annotations")
+        con.execute("DROP TABLE repairs")
+    finally:
+        con.close()
+    out = tmp_path / "old-report"
+    summary = report.write_report(db, out)
+    assert summary.pair_pages == 1
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'id="repaired"' not in index and 'id="boilerplate"' not in index and "documents" in index
+    page = _pair_page({**cleaned, "out": out})
+    assert page.cleaning["text-a"] == page.cleaning["text-b"] == []
+    assert page.marks and all(
+        v["text"] == cleaned["texts"][cleaned["pair"].doc_a if m[0] == "a" else cleaned["pair"].doc_b][v["start"] : v["end"]]
+        for m, v in page.marks.items()
+    )
+    result = CliRunner().invoke(app, ["show", "blog.txt", "wire.txt", "--db", str(db)])
+    assert result.exit_code == 0, result.stderr
+
+
 # ---------------------------------------------------------------- in the browser
 
 
@@ -449,12 +710,9 @@ def _chromium():
     return webdriver, Service, browser, driver
 
 
-@pytest.mark.browser
-def test_report_in_headless_chromium(built: dict, tmp_path: Path) -> None:
+def _start_chromium(tmp_path: Path):
+    """Return a headless Chromium driver that keeps the browser console log."""
     webdriver, Service, browser, driver_path = _chromium()
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     options = webdriver.ChromeOptions()
     options.binary_location = browser
     for flag in (
@@ -464,16 +722,31 @@ def test_report_in_headless_chromium(built: dict, tmp_path: Path) -> None:
     ):  # fmt: skip
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(driver_path))
+    return webdriver.Chrome(options=options, service=Service(driver_path))
+
+
+def _untouched(driver) -> None:
+    """Check that nothing from a document ran or was added to the page the driver shows."""
+    assert driver.execute_script("return typeof window.__pwned") == "undefined"
+    assert driver.title != "pwned" and driver.title.endswith("textreuse report")
+    assert driver.execute_script("return document.querySelectorAll('img, style, iframe, object, embed, svg[onload]').length") == 0
+    assert driver.execute_script("return document.querySelectorAll('body script').length") == 0
+    handlers = "return Array.from(document.querySelectorAll('*')).filter(e => e.getAttributeNames().some(n => n.startsWith('on'))).length"
+    assert driver.execute_script(handlers) == 0
+    schemes = driver.execute_script("return Array.from(document.links, a => a.protocol)")
+    assert set(schemes) <= {"file:", "http:", "https:"}
+
+
+@pytest.mark.browser
+def test_report_in_headless_chromium(built: dict, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = _start_chromium(tmp_path)
     out, db, texts = built["out"], built["db"], built["texts"]
 
     def untouched() -> None:
-        assert driver.execute_script("return typeof window.__pwned") == "undefined"
-        assert driver.title != "pwned" and driver.title.endswith("textreuse report")
-        assert driver.execute_script("return document.querySelectorAll('img, style, iframe, object, embed').length") == 0
-        assert driver.execute_script("return document.querySelectorAll('body script').length") == 0
-        schemes = driver.execute_script("return Array.from(document.links, a => a.protocol)")
-        assert set(schemes) <= {"file:", "http:", "https:"}
+        _untouched(driver)
 
     def console_errors() -> list[dict]:
         return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
@@ -531,3 +804,57 @@ def test_report_in_headless_chromium(built: dict, tmp_path: Path) -> None:
     finally:
         driver.quit()
     assert (tmp_path / "pair.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.browser
+def test_boilerplate_and_repairs_in_headless_chromium(hostile_cleaning: dict, tmp_path: Path) -> None:
+    """Greyed boilerplate and repair tooltips on the pair page; hovering hostile rows runs nothing."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    driver = _start_chromium(tmp_path)
+    pair, texts, out = hostile_cleaning["pair"], hostile_cleaning["texts"], hostile_cleaning["out"]
+    try:
+        driver.get((out / "index.html").as_uri())
+        _untouched(driver)
+        cards = driver.execute_script(
+            "return ['repaired', 'boilerplate'].map(id => document.querySelector('#' + id + ' .big').textContent)"
+        )
+        assert cards == ["1", "1"]
+        driver.get((out / report.pair_file(pair.doc_a, pair.doc_b)).as_uri())
+        _untouched(driver)
+        greyed = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.text span.bp'), s => "
+            "[s.closest('.text').id, s.title, s.textContent, getComputedStyle(s).color])"
+        )
+        blog = "text-a" if pair.doc_a == "blog.txt" else "text-b"
+        lines = {texts["blog.txt"][a.start : a.end] for a in hostile_cleaning["result"].annotations["blog.txt"]}
+        assert greyed and {g[0] for g in greyed} == {blog}
+        assert all(g[1].startswith("boilerplate: ") and g[2] in lines for g in greyed)
+        assert {g[3] for g in greyed} == {"rgb(140, 149, 159)"}  # the stylesheet loaded: greyed
+        fixes = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.text span.fix'), s => [s.title, s.textContent])"
+        )
+        assert len(fixes) >= len(hostile_cleaning["result"].repairs["blog.txt"])
+        assert all(f[0].startswith("repaired: ") and f"(raw: {f[1]})" in f[0] for f in fixes)
+        assert any(f[1] == "â" and f[0].startswith("repaired: ’ (raw: â)") for f in fixes)
+        # Hover the planted rows: the title is what the browser shows, and no handler runs.
+        targets = driver.execute_script(
+            "var t = Array.from(document.querySelectorAll('.text span.bp, .text span.fix'))"
+            ".filter(s => s.title.includes('__pwned')); t.forEach(s => s.scrollIntoView({block: 'center'})); return t"
+        )
+        assert len(targets) >= 3
+        for target in targets[:12]:
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
+            ActionChains(driver).move_to_element(target).perform()
+            assert driver.execute_script("return arguments[0].matches(':hover')", target)
+            assert driver.execute_script("return typeof window.__pwned") == "undefined"
+        _untouched(driver)
+        marks = driver.execute_script(
+            "return Array.from(document.querySelectorAll('mark.psg[id]'), m => [m.id, +m.dataset.start, +m.dataset.end, m.textContent])"
+        )
+        assert marks and all(t == texts[pair.doc_a if i[0] == "a" else pair.doc_b][s:e] for i, s, e, t in marks)
+        driver.save_screenshot(str(tmp_path / "cleaning.png"))
+        assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
+    finally:
+        driver.quit()
+    assert (tmp_path / "cleaning.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

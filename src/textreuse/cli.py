@@ -27,6 +27,7 @@ from rich.progress import (
 )
 from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree as RichTree
 
 from textreuse import __version__
 from textreuse.clean.boilerplate import BoilerplateConfig, edit_steps, mark, merge_steps
@@ -35,9 +36,11 @@ from textreuse.clean.witness import best_witness
 from textreuse.config import Config
 from textreuse.engines.local import Advance, PairTask, align_pairs, scan
 from textreuse.errors import TextReuseError
+from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import IngestConfig, read_text_file
-from textreuse.model import Annotation, Document, Pair
-from textreuse.report.highlight import Piece, split_sides
+from textreuse.model import Annotation, Document, Family, Pair
+from textreuse.relate.cluster import lineage
+from textreuse.report.highlight import Piece, matching_view, passage_tokens, split_sides
 from textreuse.store import duckdb as store
 from textreuse.store.export import export
 
@@ -229,8 +232,14 @@ def _render_side(text: str, pieces: list[Piece]) -> Text:
     return rendered
 
 
-def show_pair(pair: Pair, doc_a: Document, doc_b: Document) -> None:
-    """Print the pair's passages side by side with word differences highlighted."""
+def show_pair(pair: Pair, doc_a: Document, doc_b: Document, *, views: tuple[Tokens, Tokens] | None = None) -> None:
+    """Print the pair's passages side by side with word differences highlighted.
+
+    `views` are the words matching read of each document
+    (:func:`~textreuse.report.highlight.matching_view`), as the HTML report diffs them;
+    by default the raw texts are tokenised.
+    """
+    view_a, view_b = views or (matching_view(doc_a.raw_text), matching_view(doc_b.raw_text))
     out.print(
         Text.assemble(
             (pair.doc_a, "bold"),
@@ -243,7 +252,8 @@ def show_pair(pair: Pair, doc_a: Document, doc_b: Document) -> None:
     out.print(Text("yellow: changed, red: only left, green: only right", style="dim"))
     for k, p in enumerate(pair.passages, start=1):
         ta, tb = doc_a.raw_text[p.a[0] : p.a[1]], doc_b.raw_text[p.b[0] : p.b[1]]
-        pieces_a, pieces_b = split_sides(ta, tb)
+        tokens = (passage_tokens(view_a, *p.a), passage_tokens(view_b, *p.b))
+        pieces_a, pieces_b = split_sides(ta, tb, tokens=tokens)
         table = Table(title=f"passage {k}: a[{p.a[0]}:{p.a[1]}] b[{p.b[0]}:{p.b[1]}] similarity {p.similarity:.2f}", expand=True)
         table.add_column(Text(pair.doc_a), ratio=1, overflow="fold")
         table.add_column(Text(pair.doc_b), ratio=1, overflow="fold")
@@ -269,7 +279,13 @@ def show_command(
                 store.read_document(con, doc_b)
                 raise _fail(f"{doc_a!r} and {doc_b!r} share no text in {db}")
             pair = pairs[0]
-            show_pair(pair, store.read_document(con, pair.doc_a), store.read_document(con, pair.doc_b))
+            first, second = store.read_document(con, pair.doc_a), store.read_document(con, pair.doc_b)
+            # The stored repairs and boilerplate, so the words differ exactly as on the report's pair page.
+            view_a, view_b = (
+                matching_view(d.raw_text, steps=store.read_repairs(con, d.id), annotations=store.read_annotations(con, d.id))
+                for d in (first, second)
+            )
+            show_pair(pair, first, second, views=(view_a, view_b))
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
 
@@ -293,9 +309,11 @@ def _diff_inputs(doc_a: str, doc_b: str, db: Path, files: bool) -> tuple[Pair | 
     with store.connect(db) as con:
         da, dc = store.read_document(con, doc_a), store.read_document(con, doc_b)
         pairs = [p for p in store.read_pairs(con, doc=doc_a) if {p.doc_a, p.doc_b} == {doc_a, doc_b}]
+        # A database from before boilerplate and repairs were stored: find them afresh.
+        marked, repaired = store.has_table(con, "annotations"), store.has_table(con, "repairs")
         stored = DiffStored(
-            (store.read_annotations(con, doc_a), store.read_annotations(con, doc_b)),
-            (store.read_repairs(con, doc_a), store.read_repairs(con, doc_b)),
+            (store.read_annotations(con, doc_a), store.read_annotations(con, doc_b)) if marked else (None, None),
+            (store.read_repairs(con, doc_a), store.read_repairs(con, doc_b)) if repaired else (None, None),
         )
     return (pairs[0] if pairs else None), da, dc, stored
 
@@ -349,13 +367,18 @@ def diff_command(
 def families_command(
     db: DbOption = DEFAULT_DB,
     fmt: Annotated[PairFormat, typer.Option("--format", help="table or jsonl.")] = PairFormat.table,
+    tree: Annotated[bool, typer.Option("--tree", help="Draw who copied whom in each family.")] = False,
 ) -> None:
     """List families of related documents with their origin when known."""
     try:
         with store.connect(db) as con:
             families = store.read_families(con)
+            pairs = store.read_pairs(con) if tree else []
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
+    if tree:
+        _family_trees(families, pairs, fmt)
+        return
     if fmt is PairFormat.jsonl:
         for f in families:
             sys.stdout.write(json.dumps({"family": f.id, "origin": f.origin, "members": list(f.members)}) + "\n")
@@ -366,6 +389,70 @@ def families_command(
     for f in families:
         table.add_row(f.id, str(len(f.members)), Text(f.origin or ""), Text(", ".join(f.members)))
     out.print(table)
+
+
+def _grow(
+    node: RichTree,
+    doc: str,
+    children: dict[str, list[tuple[str, str]]],
+    parents: dict[str, list[str]],
+    placed: set[str],
+) -> None:
+    """Add the copies of `doc` under `node`, each document once (later mentions say so)."""
+    for child, relation in sorted(children.get(doc, [])):
+        label = Text(f"{child}  [{relation}]")
+        others = [q for q in parents.get(child, []) if q != doc]
+        if others:
+            label.append(f"  (also from {', '.join(others)})")
+        if child in placed:
+            node.add(Text(f"{child}  (above)"))
+            continue
+        placed.add(child)
+        _grow(node.add(label), child, children, parents, placed)
+
+
+def _family_trees(families: list[Family], pairs: list[Pair], fmt: PairFormat) -> None:
+    """Print each family's copy graph: a tree from its origin, or JSON lines."""
+    by_family: dict[str, list[Pair]] = {f.id: [] for f in families}
+    family_of = {m: f.id for f in families for m in f.members}
+    for p in pairs:
+        if p.doc_a in family_of:
+            by_family[family_of[p.doc_a]].append(p)
+    for f in families:
+        lin = lineage(f, by_family[f.id])
+        if fmt is PairFormat.jsonl:
+            row = {
+                "family": f.id,
+                "origin": f.origin,
+                "candidates": [{"doc": m, "score": v} for m, v in lin.candidates()],
+                "edges": [{"origin": o, "copy": c, "relation": r} for o, c, r in lin.edges],
+                "undirected": [{"doc_a": a, "doc_b": b, "relation": r} for a, b, r in lin.undirected],
+            }
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+            continue
+        children: dict[str, list[tuple[str, str]]] = {}
+        parents: dict[str, list[str]] = {}
+        for o, c, r in lin.edges:
+            children.setdefault(o, []).append((c, r))
+            parents.setdefault(c, []).append(o)
+        head = Text(f"{f.id} ({len(f.members)} documents)")
+        root = RichTree(head)
+        placed: set[str] = set()
+
+        starts = [m for m, _ in lin.candidates()] or ([f.origin] if f.origin else [])
+        starts += sorted(m for m in children if m not in parents and m not in starts)
+        for doc in starts:
+            if doc in placed:
+                continue
+            placed.add(doc)
+            label = Text(doc + ("  (origin)" if doc == f.origin else "  (no known source)"))
+            _grow(root.add(label), doc, children, parents, placed)
+        loose = [m for m in f.members if m not in placed]
+        if loose or lin.undirected:
+            branch = root.add(Text("direction unknown"))
+            for a, b, r in lin.undirected:
+                branch.add(Text(f"{a} ↔ {b}  [{r}]"))
+        out.print(root)
 
 
 def _read_pairs_file(pairs_file: Path, base: Path) -> list[PairTask]:

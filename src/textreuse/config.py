@@ -10,6 +10,7 @@ from textreuse.clean.encoding import EncodingConfig
 from textreuse.index.candidates import IndexConfig
 from textreuse.ingest.read import IngestConfig
 from textreuse.relate.pairs import RelateConfig
+from textreuse.relate.provenance import ProvenanceConfig
 
 
 @dataclass(frozen=True)
@@ -21,4 +22,5 @@ class Config:
     relate: RelateConfig = field(default_factory=RelateConfig)
     encoding: EncodingConfig = field(default_factory=EncodingConfig)
     boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
+    provenance: ProvenanceConfig = field(default_factory=ProvenanceConfig)
     ingest: IngestConfig = field(default_factory=IngestConfig)

@@ -46,6 +46,7 @@ import xxhash
 from textreuse.clean.encoding import Step
 from textreuse.index.tokenize import Tokens
 from textreuse.model import KINDS, Annotation, Kind
+from textreuse.relate.cluster import components
 
 __all__ = [
     "KINDS",
@@ -127,6 +128,13 @@ PATTERNS: tuple[tuple[str, Kind, Where, str], ...] = (
         r"(?:story|article|post|piece|report)\b.{0,120})",
     ),
     ("appeared-first", "continue-link", "tail", r"(?i:the post .{1,200} appeared first on .{1,100})"),
+    (
+        "first-published",
+        "continue-link",
+        "edge",
+        r"(?i:(?:this (?:article|story|post|piece) (?:was )?)?(?:first|originally) (?:appeared|published|ran)"
+        r"(?: (?:in|on|by|at))? .{1,100})",
+    ),
     (
         "share-buttons",
         "share-widget",
@@ -402,23 +410,9 @@ def content_groups(
             for e in r[0]:
                 if e.what != PATTERN:
                     holders.setdefault(e.key, []).append(k)
-    parent = list(range(len(read)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for members in holders.values():
-        if 1 < len(members) <= config.max_link_docs:
-            root = find(members[0])
-            for m in members[1:]:
-                other = find(m)
-                if other != root:
-                    parent[max(root, other)] = min(root, other)
-                    root = min(root, other)
-    return [find(k) for k in range(len(read))]
+    links = [(m, members[0]) for members in holders.values() if 1 < len(members) <= config.max_link_docs
+             for m in members[1:]]
+    return components(len(read), links)
 
 
 def merge_surveys(
@@ -520,6 +514,7 @@ def mark(
 # tried when they end in ":", hold "|" or "appeared first", or name parts twice.
 _TRIGGERS = frozenset(
     "by from via h/t hat source continue keep read see print share like click tweet email "
+    "this first originally "
     "facebook twitter pinterest linkedin whatsapp reddit subscribe sign sign-up join "
     "tomorrow coming next previous related more".split()
 )

@@ -14,7 +14,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -41,6 +41,7 @@ from textreuse.ingest.read import IngestConfig, read_inputs
 from textreuse.model import RELATIONS, Annotation, Document, Family, Pair, Reject
 from textreuse.relate.cluster import cluster, components
 from textreuse.relate.pairs import relate, whole
+from textreuse.relate.provenance import Evidence, direct, evidence
 from textreuse.store import arrow
 
 T = TypeVar("T")
@@ -76,6 +77,7 @@ class ScanResult:
     candidates: int = 0
     annotations: dict[str, tuple[Annotation, ...]] = field(default_factory=dict)
     repairs: dict[str, tuple[Step, ...]] = field(default_factory=dict)
+    evidence: dict[tuple[str, str], tuple[Evidence, ...]] = field(default_factory=dict)
 
     def tables(self, names: Iterable[str] | None = None) -> dict[str, pa.Table]:
         """Return the results as Arrow tables: documents, rejects, pairs, passages, families,
@@ -91,6 +93,7 @@ class ScanResult:
             "families": lambda: arrow.families_table(self.families),
             "annotations": lambda: arrow.annotations_table(self.annotations),
             "repairs": lambda: arrow.repairs_table(self.repairs),
+            "evidence": lambda: arrow.evidence_table(self.evidence),
         }
         return {name: build[name]() for name in (build if names is None else names)}
 
@@ -370,6 +373,11 @@ def scan_documents(
     seconds["repair"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
+    with reporter.stage("provenance", None):
+        pairs, found_evidence = provenance(docs, pairs, marks, config)
+    seconds["provenance"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
     with reporter.stage("families", None):
         families = cluster(pairs)
     seconds["families"] = time.perf_counter() - t0
@@ -383,7 +391,24 @@ def scan_documents(
         candidates=len(a),
         annotations={docs[k].id: v for k, v in marks.items()},
         repairs={docs[k].id: v for k, v in repairs.items()},
+        evidence=found_evidence,
     )
+
+
+def provenance(
+    docs: Sequence[Document], pairs: Sequence[Pair], marks: dict[int, tuple[Annotation, ...]], config: Config
+) -> tuple[list[Pair], dict[tuple[str, str], tuple[Evidence, ...]]]:
+    """Return the pairs with their origin decided by the evidence, and the evidence per pair."""
+    index = {d.id: k for k, d in enumerate(docs)}
+    out, found = [], {}
+    for p in pairs:
+        ka, kb = index[p.doc_a], index[p.doc_b]
+        seen = evidence(p, docs[ka], docs[kb], frames_a=marks.get(ka, ()), frames_b=marks.get(kb, ()),
+                        config=config.provenance)
+        if seen:
+            found[(p.doc_a, p.doc_b)] = tuple(seen)
+        out.append(replace(p, origin=direct(p, seen, config=config.provenance)))
+    return out, found
 
 
 def _witness_chunk(jobs: Sequence[tuple[int, int, list[tuple[int, int, int, int]]]]) -> list[tuple[Step, ...]]:
@@ -516,7 +541,7 @@ def scan(
             writer.add(first)
         t1 = time.perf_counter()
         del first
-        writer.add(result.tables(["pairs", "passages", "families", "annotations", "repairs"]))
+        writer.add(result.tables(["pairs", "passages", "families", "annotations", "repairs", "evidence"]))
         result.seconds = {"read": read_seconds, **result.seconds, "write": time.perf_counter() - t1}
         writer.commit(result.run_meta(meta))
     return result

@@ -33,12 +33,12 @@ from typing import Literal
 
 import numpy as np
 
-from textreuse.clean.boilerplate import mark, without
+from textreuse.clean.boilerplate import mark
 from textreuse.clean.encoding import Step, apply_steps, repair
 from textreuse.clean.matching import raw_offsets
-from textreuse.index.tokenize import Tokens, tokenize
+from textreuse.index.tokenize import Tokens
 from textreuse.model import Annotation, Document, Pair, Passage, Span
-from textreuse.report.highlight import Op, diff_tokens
+from textreuse.report.highlight import Op, diff_tokens, matching_view
 
 ChangeKind = Literal["number", "name", "quote", "sentence_removed", "sentence_inserted"]
 CHANGE_KINDS: tuple[ChangeKind, ...] = ("number", "name", "quote", "sentence_removed", "sentence_inserted")
@@ -226,14 +226,8 @@ def view(
         steps = repair(raw).steps
     steps = tuple(steps)
     text = apply_steps(raw, steps) if steps else raw
-    tokens = tokenize(text)
-    if steps:
-        tokens = Tokens(
-            tokens.hashes,
-            raw_offsets(steps, tokens.starts, ends=False),
-            raw_offsets(steps, tokens.ends, ends=True),
-        )
-    tokens = without(tokens, annotations)
+    # The same words `show` and the HTML report diff.
+    tokens = matching_view(raw, steps=steps, annotations=annotations)
 
     def to_raw(spans: list[Span]) -> tuple[Span, ...]:
         if not steps or not spans:

@@ -1,14 +1,23 @@
-"""Word-level differences inside an aligned passage, shared by the terminal and HTML views."""
+"""Word-level differences inside an aligned passage, shared by the terminal and HTML views.
+
+Both views diff the words matching read (:func:`matching_view`: encoding damage
+repaired, boilerplate left out, spans in the raw text), so "weâll" against "we’ll" is
+not shown as a changed word, and a share widget inside a passage is not a deletion.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from textreuse.clean.matching import prepare
-from textreuse.index.tokenize import Tokens
+from textreuse.clean.boilerplate import without
+from textreuse.clean.encoding import Step, apply_steps
+from textreuse.clean.matching import raw_offsets
+from textreuse.index.tokenize import Tokens, tokenize
+from textreuse.model import Annotation
 
 Op = Literal["equal", "replace", "delete", "insert"]
 
@@ -22,20 +31,17 @@ class Segment:
     b: tuple[int, int]
 
 
-def diff_words(text_a: str, text_b: str) -> list[Segment]:
+def diff_words(text_a: str, text_b: str, *, tokens: tuple[Tokens, Tokens] | None = None) -> list[Segment]:
     """Return the word-level edit script between two passages, spans relative to each text.
 
-    Differences only in case, quotes, dashes or white space count as equal, and so does
-    encoding damage: the words are read as matching reads them, repaired
-    (:func:`textreuse.clean.matching.prepare`), so ``textreuse diff``, ``show`` and the
-    report mark the same words.
+    Differences only in case, quotes, dashes or white space count as equal. `tokens`
+    gives the words of each passage to compare (:func:`passage_tokens`); by default
+    the passages are tokenised as they stand.
 
     >>> [s.op for s in diff_words("the quick brown fox", "The quick red fox")]
     ['equal', 'replace', 'equal']
-    >>> [s.op for s in diff_words("Weâll see, itâs late and weâre tired.", "We’ll see, it’s late and we’re tired.")]
-    ['equal']
     """
-    ta, tb = (prepare(text, annotations=()).tokens for text in (text_a, text_b))
+    ta, tb = tokens if tokens is not None else (tokenize(text_a), tokenize(text_b))
     return diff_tokens(ta, tb, end_a=len(text_a), end_b=len(text_b))
 
 
@@ -111,7 +117,9 @@ class Piece:
     end: int
 
 
-def split_sides(text_a: str, text_b: str) -> tuple[list[Piece], list[Piece]]:
+def split_sides(
+    text_a: str, text_b: str, *, tokens: tuple[Tokens, Tokens] | None = None
+) -> tuple[list[Piece], list[Piece]]:
     """Return each passage cut into consecutive pieces, marked equal or with its difference.
 
     The pieces of a side cover it whole and in order, so joining their text gives the
@@ -125,7 +133,7 @@ def split_sides(text_a: str, text_b: str) -> tuple[list[Piece], list[Piece]]:
     >>> [(p.op, "The quick red fox"[p.start:p.end]) for p in b]
     [('equal', 'The quick '), ('replace', 'red'), ('equal', ' fox')]
     """
-    return split_segments(diff_words(text_a, text_b), (0, len(text_a)), (0, len(text_b)))
+    return split_segments(diff_words(text_a, text_b, tokens=tokens), (0, len(text_a)), (0, len(text_b)))
 
 
 def split_segments(
@@ -164,3 +172,34 @@ def _span(starts: list[int], ends: list[int], lo: int, hi: int, length: int) -> 
         at = starts[lo] if lo < len(starts) else length
         return at, at
     return starts[lo], ends[hi - 1]
+
+
+def matching_view(text: str, *, steps: Sequence[Step] = (), annotations: Sequence[Annotation] = ()) -> Tokens:
+    """Return the words matching reads of `text`, given its stored repair steps and boilerplate.
+
+    The words are those of the repaired text, without the annotated lines, with spans
+    in `text` itself (as :func:`textreuse.clean.matching.prepare` makes them).
+
+    >>> raw = "Weâll see.\\nShare this:"
+    >>> view = matching_view(raw, steps=[Step(2, 3, "’", "lossy:apostrophe", 0.97)],
+    ...                      annotations=[Annotation(11, 22, "share-widget", "share-buttons")])
+    >>> [raw[s:e] for s, e in zip(view.starts.tolist(), view.ends.tolist())]
+    ['We', 'll', 'see']
+    """
+    if steps:
+        fixed = tokenize(apply_steps(text, steps))
+        tokens = Tokens(fixed.hashes, raw_offsets(steps, fixed.starts, ends=False), raw_offsets(steps, fixed.ends, ends=True))
+    else:
+        tokens = tokenize(text)
+    return without(tokens, sorted(annotations, key=lambda a: (a.start, a.end)))
+
+
+def passage_tokens(tokens: Tokens, start: int, end: int) -> Tokens:
+    """Return the words of `tokens` inside ``[start, end)``, spans relative to `start`.
+
+    >>> t = passage_tokens(tokenize("one two three"), 4, 13)
+    >>> t.starts.tolist(), t.ends.tolist()
+    ([0, 4], [3, 9])
+    """
+    inside = (tokens.starts >= start) & (tokens.ends <= end)
+    return Tokens(tokens.hashes[inside], tokens.starts[inside] - start, tokens.ends[inside] - start)

@@ -12,6 +12,16 @@ attributes alike; a document URL becomes a link only when it is plain http(s)
 :func:`family_file`), never ids; the search index is JSON with ``<``, ``>``, ``&``
 and the line separators escaped (:func:`js_json`).
 
+Cleaning is shown, not applied: the panes hold the raw text as read, so every offset
+and every highlighted passage is the raw text. Boilerplate lines (the ``annotations``
+table) are greyed, their kind and rule in the tooltip; each encoding repair step (the
+``repairs`` table) wraps its raw stretch, the damage as it was read, in a
+``<span class="fix">`` whose tooltip gives the repaired character beside the raw one,
+the rule and the confidence. Word differences inside passages are taken between the
+words matching read (:func:`~textreuse.report.highlight.matching_view`), so mojibake
+is not shown as changed words. Databases written before those tables get the report
+without them.
+
 Large corpora are streamed: families, their documents and their pairs come from three
 cursors ordered by family, so only one family's texts are held at a time, and the
 pair lists are written a page at a time. The report is written under a temporary
@@ -27,6 +37,7 @@ import math
 import os
 import re
 import shutil
+from bisect import bisect_left
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -40,10 +51,12 @@ from typing import Any
 import duckdb
 
 from textreuse import __version__
+from textreuse.clean.encoding import Step
 from textreuse.engines.local import Advance, Reporter
 from textreuse.errors import StoreError
-from textreuse.model import RELATIONS
-from textreuse.report.highlight import Piece, split_sides
+from textreuse.index.tokenize import Tokens
+from textreuse.model import RELATIONS, Annotation
+from textreuse.report.highlight import Piece, matching_view, passage_tokens, split_sides
 from textreuse.store import duckdb as store
 
 CSP = (
@@ -289,13 +302,41 @@ class _Groups:
         return rows
 
 
+def _cleaning_sql(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """Return the columns and joins that add each document's boilerplate and repair steps.
+
+    Databases written before the ``annotations`` and ``repairs`` tables get NULLs.
+    """
+    columns, joins = [], []
+    if store.has_table(con, "annotations"):
+        columns.append("an.marks AS boilerplate")
+        joins.append(
+            'LEFT JOIN (SELECT doc_id, list(struct_pack(start := start, "end" := "end", kind := kind, rule := rule) '
+            'ORDER BY start, "end") AS marks FROM annotations GROUP BY doc_id) an ON an.doc_id = d.doc_id'
+        )
+    else:
+        columns.append("NULL AS boilerplate")
+    if store.has_table(con, "repairs"):
+        columns.append("rp.steps AS repairs")
+        joins.append(
+            'LEFT JOIN (SELECT doc_id, list(struct_pack(start := start, "end" := "end", replacement := replacement, '
+            "rule := rule, confidence := confidence, witness := witness) ORDER BY step) AS steps "
+            "FROM repairs GROUP BY doc_id) rp ON rp.doc_id = d.doc_id"
+        )
+    else:
+        columns.append("NULL AS repairs")
+    return ", ".join(columns), " ".join(joins)
+
+
 def _families(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[Row, dict[str, Row], list[Row]]]:
     """Yield each family with its documents (by id) and its pairs with passages."""
+    cleaning, joins = _cleaning_sql(con)
     docs = _Groups(
         _stream(
             con,
-            "SELECT f.family_id, d.doc_id, d.url, d.date, d.title, d.source, d.encoding, d.n_chars, d.raw_text "
-            f"FROM {_FAMILY_DOCS} f JOIN documents d ON d.doc_id = f.doc_id ORDER BY f.family_id, d.doc_id",
+            "SELECT f.family_id, d.doc_id, d.url, d.date, d.title, d.source, d.encoding, d.n_chars, d.raw_text, "
+            f"{cleaning} FROM {_FAMILY_DOCS} f JOIN documents d ON d.doc_id = f.doc_id {joins} "
+            "ORDER BY f.family_id, d.doc_id",
         ),
         "family_id",
     )
@@ -504,16 +545,93 @@ def _timeline_svg(dated: Sequence[tuple[date, str, bool]]) -> str:
 # ---------------------------------------------------------------- pair page
 
 
-def render_side(text: str, marks: Sequence[tuple[int, int, int, list[Piece]]], side: str) -> str:
+def _fix_title(step: Step, raw: str) -> str:
+    """Return the tooltip of a repaired stretch: what it became, the raw damage, the rule."""
+    hidden = any(not c.isprintable() or c.isspace() for c in raw + step.replacement)
+    codes = (
+        f" [U+{' U+'.join(f'{ord(c):04X}' for c in step.replacement) or '—'} ← U+{' U+'.join(f'{ord(c):04X}' for c in raw) or '—'}]"
+        if hidden
+        else ""
+    )
+    return (
+        f"repaired: {step.replacement or '(removed)'} (raw: {raw or '(nothing)'}){codes} · {step.rule} · "
+        f"confidence {step.confidence:.2f}" + (f" · witness {step.witness}" if step.witness else "")
+    )
+
+
+class _Cleaning:
+    """A text's boilerplate lines and repaired stretches, drawn inside any stretch of it.
+
+    Boilerplate spans hold repair spans; either is cut where an outer element (a passage
+    or a word difference) begins or ends, each part keeping the whole tooltip.
+    """
+
+    def __init__(self, text: str, boilerplate: Sequence[Annotation], repairs: Sequence[Step]) -> None:
+        self.text = text
+        self.lines = sorted(boilerplate, key=lambda a: (a.start, a.end))
+        self.steps = sorted(repairs, key=lambda s: (s.start, s.end))
+        self.step_ends = [s.end for s in self.steps]  # sorted too: steps never overlap
+
+    def draw(self, lo: int, hi: int) -> str:
+        """Return ``text[lo:hi]`` escaped, boilerplate and repairs wrapped in their spans."""
+        if not self.lines and not self.steps:
+            return esc_text(self.text[lo:hi])
+        out = []
+        cursor = lo
+        for line in self.lines:
+            if line.start >= hi:
+                break
+            start, end = max(line.start, cursor), min(line.end, hi)
+            if end <= start:
+                continue
+            out.append(self._fixes(cursor, start))
+            title = f"boilerplate: {line.kind} ({line.rule})"
+            out.append(f'<span class="bp" data-kind="{esc(line.kind)}" title="{esc(title)}">{self._fixes(start, end)}</span>')
+            cursor = end
+        out.append(self._fixes(cursor, hi))
+        return "".join(out)
+
+    def _fixes(self, lo: int, hi: int) -> str:
+        if lo >= hi:
+            return ""
+        out = []
+        cursor = lo
+        for k in range(bisect_left(self.step_ends, lo), len(self.steps)):
+            step = self.steps[k]
+            if step.start >= hi:
+                break
+            if step.end <= lo and not step.start == step.end == lo:
+                continue
+            start, end = max(step.start, cursor), min(step.end, hi)
+            out.append(esc_text(self.text[cursor:start]))
+            title = _fix_title(step, self.text[step.start : step.end])
+            out.append(f'<span class="fix" title="{esc(title)}">{esc_text(self.text[start:end])}</span>')
+            cursor = max(cursor, end)
+        out.append(esc_text(self.text[cursor:hi]))
+        return "".join(out)
+
+
+def render_side(
+    text: str,
+    marks: Sequence[tuple[int, int, int, list[Piece]]],
+    side: str,
+    *,
+    boilerplate: Sequence[Annotation] = (),
+    repairs: Sequence[Step] = (),
+) -> str:
     """Return a document's text as HTML with its passages marked and their differences inside.
 
     `marks` holds ``(passage number, start, end, pieces)`` with raw offsets into `text`
     and the pieces of :func:`~textreuse.report.highlight.split_sides`; each passage
-    becomes a ``<mark>`` whose text is ``text[start:end]`` exactly.
+    becomes a ``<mark>`` whose text is ``text[start:end]`` exactly. `boilerplate` lines
+    are greyed and `repairs` steps marked, both without changing the text shown.
 
     >>> render_side("x <a> y", [(0, 2, 5, [Piece("equal", 0, 3)])], "a")
     'x <mark class="psg c0" id="a0" data-k="0" data-start="2" data-end="5">&lt;a&gt;</mark> y'
+    >>> render_side("Weâll", [], "a", repairs=[Step(2, 3, "’", "lossy:apostrophe", 0.97)])
+    'We<span class="fix" title="repaired: ’ (raw: â) · lossy:apostrophe · confidence 0.97">â</span>ll'
     """
+    layers = _Cleaning(text, boilerplate, repairs)
     out = []
     cursor = 0
     for k, start, end, pieces in sorted(marks, key=lambda m: (m[1], m[2])):
@@ -521,13 +639,13 @@ def render_side(text: str, marks: Sequence[tuple[int, int, int, list[Piece]]], s
         lo = max(start, cursor)
         if lo >= end:
             continue
-        out.append(esc_text(text[cursor:lo]))
+        out.append(layers.draw(cursor, lo))
         out.append(f'<mark class="psg c{k % COLOURS}" id="{side}{k}" data-k="{k}" data-start="{lo}" data-end="{end}">')
         for piece in pieces:
             p_lo, p_hi = max(start + piece.start, lo), start + piece.end
             if p_hi <= p_lo:
                 continue
-            chunk = esc_text(text[p_lo:p_hi])
+            chunk = layers.draw(p_lo, p_hi)
             if piece.op == "equal":
                 out.append(chunk)
             elif piece.op == "replace":
@@ -538,8 +656,27 @@ def render_side(text: str, marks: Sequence[tuple[int, int, int, list[Piece]]], s
                 out.append(f'<ins title="only in this document">{chunk}</ins>')
         out.append("</mark>")
         cursor = end
-    out.append(esc_text(text[cursor:]))
+    out.append(layers.draw(cursor, len(text)))
     return "".join(out)
+
+
+def _boilerplate(doc: Row) -> tuple[Annotation, ...]:
+    return tuple(Annotation(m["start"], m["end"], m["kind"], m["rule"]) for m in doc.get("boilerplate") or ())
+
+
+def _repairs(doc: Row) -> tuple[Step, ...]:
+    return tuple(
+        Step(s["start"], s["end"], s["replacement"], s["rule"], s["confidence"], s["witness"])
+        for s in doc.get("repairs") or ()
+    )
+
+
+def _view(doc: Row) -> Tokens:
+    """Return the words matching read of a document, kept on its row: a family's pages share it."""
+    if "_view" not in doc:
+        doc["_view"] = matching_view(doc["raw_text"], steps=_repairs(doc), annotations=_boilerplate(doc))
+    view: Tokens = doc["_view"]
+    return view
 
 
 def _meta_table(doc_a: Row, doc_b: Row) -> str:
@@ -550,6 +687,12 @@ def _meta_table(doc_a: Row, doc_b: Row) -> str:
         cell = link_url if key == "url" else esc  # the url is a link only if it is http(s)
         rows.append(f"<tr><th>{label}</th><td>{cell(doc_a.get(key))}</td><td>{cell(doc_b.get(key))}</td></tr>")
     rows.append(f'<tr><th>characters</th><td>{len(doc_a["raw_text"]):,}</td><td>{len(doc_b["raw_text"]):,}</td></tr>')
+    fixes = (len(doc_a.get("repairs") or ()), len(doc_b.get("repairs") or ()))
+    if any(fixes):
+        rows.append(f"<tr><th>repairs</th><td>{fixes[0]:,} steps</td><td>{fixes[1]:,} steps</td></tr>")
+    lines = (len(doc_a.get("boilerplate") or ()), len(doc_b.get("boilerplate") or ()))
+    if any(lines):
+        rows.append(f"<tr><th>boilerplate</th><td>{lines[0]:,} lines</td><td>{lines[1]:,} lines</td></tr>")
     return (
         '<table class="meta"><thead><tr><th></th>'
         f'<th><span class="side">a</span> <span class="id">{esc(doc_a["doc_id"])}</span></th>'
@@ -563,16 +706,22 @@ def render_pair_page(pair: Row, doc_a: Row, doc_b: Row, *, family: Row | None) -
     """Return the pair page: metadata, passage list and the two texts side by side."""
     root = "../"
     text_a, text_b = doc_a["raw_text"], doc_b["raw_text"]
+    view_a, view_b = _view(doc_a), _view(doc_b)
     marks_a, marks_b, items = [], [], []
     for k, p in enumerate(pair["passages"] or []):
         a0, a1, b0, b1 = p["a_start"], p["a_end"], p["b_start"], p["b_end"]
-        pieces_a, pieces_b = split_sides(text_a[a0:a1], text_b[b0:b1])
+        tokens = (passage_tokens(view_a, a0, a1), passage_tokens(view_b, b0, b1))
+        pieces_a, pieces_b = split_sides(text_a[a0:a1], text_b[b0:b1], tokens=tokens)
         marks_a.append((k, a0, a1, pieces_a))
         marks_b.append((k, b0, b1, pieces_b))
         items.append(
             f'<li><a class="jump c{k % COLOURS}" href="#a{k}" data-k="{k}">passage {k + 1}</a> '
             f'a[{a0}:{a1}] ↔ b[{b0}:{b1}], similarity {p["similarity"]:.2f}</li>'
         )
+    lines_a, lines_b, fixes_a, fixes_b = _boilerplate(doc_a), _boilerplate(doc_b), _repairs(doc_a), _repairs(doc_b)
+    cleaning_legend = ('<span class="bp">boilerplate</span> ' if lines_a or lines_b else "") + (
+        '<span class="fix">repaired (hover: repair and raw damage)</span> ' if fixes_a or fixes_b else ""
+    )
     origin = pair["origin"]
     origin_text = (
         f'{"a" if origin == pair["doc_a"] else "b"}, <span class="id">{esc(origin)}</span>' if origin else "unknown"
@@ -593,12 +742,13 @@ def render_pair_page(pair: Row, doc_a: Row, doc_b: Row, *, family: Row | None) -
         + "</ol>"
         '<p class="legend"><mark class="psg c0">shared passage</mark> '
         '<span class="chg">changed words</span> <del>only in a</del> <ins>only in b</ins> '
-        '<label><input type="checkbox" id="sync" checked> scroll together</label></p></div>\n'
+        + cleaning_legend
+        + '<label><input type="checkbox" id="sync" checked> scroll together</label></p></div>\n'
         '<div class="panes">'
         f'<section class="pane"><h2><span class="side">a</span> <span class="id">{esc(pair["doc_a"])}</span></h2>'
-        f'<div class="text" id="text-a" tabindex="0">{render_side(text_a, marks_a, "a")}</div></section>'
+        f'<div class="text" id="text-a" tabindex="0">{render_side(text_a, marks_a, "a", boilerplate=lines_a, repairs=fixes_a)}</div></section>'
         f'<section class="pane"><h2><span class="side">b</span> <span class="id">{esc(pair["doc_b"])}</span></h2>'
-        f'<div class="text" id="text-b" tabindex="0">{render_side(text_b, marks_b, "b")}</div></section>'
+        f'<div class="text" id="text-b" tabindex="0">{render_side(text_b, marks_b, "b", boilerplate=lines_b, repairs=fixes_b)}</div></section>'
         "</div>"
     )
     return _page(f"{pair['doc_a']} ↔ {pair['doc_b']}", body, root=root, crumbs=crumbs)
@@ -731,6 +881,45 @@ def _size_bucket(size: int) -> str:
     return "over 100"
 
 
+def _cleaning_overview(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """Return the cards and tables of repaired documents and of boilerplate, for the tables present."""
+    cards, tables = [], []
+    if store.has_table(con, "repairs"):
+        docs, steps = con.execute("SELECT count(DISTINCT doc_id), count(*) FROM repairs").fetchone()  # type: ignore[misc]
+        cards.append(
+            f'<div class="card" id="repaired"><span class="big">{docs:,}</span> damaged and repaired documents'
+            f'<br><span class="muted">{steps:,} repair steps</span></div>'
+        )
+        rules = con.execute(
+            "SELECT split_part(rule, ':', 1) AS kind, count(*), count(DISTINCT doc_id) FROM repairs "
+            "GROUP BY kind ORDER BY count(*) DESC, kind"
+        ).fetchall()
+        if rules:
+            tables.append(
+                '<section><h2>Repairs by rule</h2><table class="small"><thead><tr><th>rule</th><th>steps</th>'
+                "<th>documents</th></tr></thead><tbody>"
+                + "".join(f'<tr><td>{esc(k)}</td><td class="num">{n:,}</td><td class="num">{d:,}</td></tr>' for k, n, d in rules)
+                + "</tbody></table></section>"
+            )
+    if store.has_table(con, "annotations"):
+        docs, lines = con.execute("SELECT count(DISTINCT doc_id), count(*) FROM annotations").fetchone()  # type: ignore[misc]
+        cards.append(
+            f'<div class="card" id="boilerplate"><span class="big">{docs:,}</span> documents with boilerplate'
+            f'<br><span class="muted">{lines:,} lines greyed</span></div>'
+        )
+        kinds = con.execute(
+            "SELECT kind, count(*), count(DISTINCT doc_id) FROM annotations GROUP BY kind ORDER BY count(*) DESC, kind"
+        ).fetchall()
+        if kinds:
+            tables.append(
+                '<section><h2>Boilerplate by kind</h2><table class="small"><thead><tr><th>kind</th><th>lines</th>'
+                "<th>documents</th></tr></thead><tbody>"
+                + "".join(f'<tr><td>{esc(k)}</td><td class="num">{n:,}</td><td class="num">{d:,}</td></tr>' for k, n, d in kinds)
+                + "</tbody></table></section>"
+            )
+    return "".join(cards), "".join(tables)
+
+
 def render_overview(con: duckdb.DuckDBPyConnection) -> str:
     """Return the overview page: corpus size, pairs by relation, families, rejects, coverage."""
     one = con.execute
@@ -745,6 +934,7 @@ def render_overview(con: duckdb.DuckDBPyConnection) -> str:
     ).fetchall())
     encodings = one("SELECT encoding, count(*) FROM documents GROUP BY encoding ORDER BY count(*) DESC, encoding").fetchall()
     rejects = one(f"SELECT path, line, reason FROM rejects ORDER BY path, line LIMIT {REJECTS_SHOWN}").fetchall()
+    cleaning_cards, cleaning_tables = _cleaning_overview(con)
     runs: dict[str, Any] = {}
     try:
         for key, value in one("SELECT key, value FROM runs").fetchall():
@@ -791,14 +981,16 @@ def render_overview(con: duckdb.DuckDBPyConnection) -> str:
         f'<div class="card"><a href="{list_file("families", 1)}"><span class="big">{n_families:,}</span> families</a>'
         f'<br><span class="muted">{in_families:,} documents in them</span></div>'
         f'<div class="card"><span class="big">{n_rejects:,}</span> rejected inputs</div>'
-        "</div>\n"
+        + cleaning_cards
+        + "</div>\n"
         '<div class="columns">'
         '<section><h2>Pairs by relation</h2><table class="small"><tbody>' + rel_rows + "</tbody></table></section>"
         '<section><h2>Families by size</h2><table class="small"><thead><tr><th>documents</th><th>families</th></tr></thead><tbody>'
         + (size_rows or '<tr><td colspan="2" class="muted">none</td></tr>')
         + "</tbody></table></section>"
         '<section><h2>Encodings read</h2><table class="small"><tbody>' + enc_rows + "</tbody></table></section>"
-        "</div>\n"
+        + cleaning_tables
+        + "</div>\n"
         f'<h2>Coverage</h2>\n<div class="figure">{histogram}</div>\n'
         f'<h2>Rejected inputs <span class="muted">({n_rejects:,})</span></h2>\n'
         + (

@@ -8,6 +8,7 @@ import pyarrow as pa
 
 from textreuse.clean.encoding import Step
 from textreuse.model import Annotation, Document, Family, Pair, Reject
+from textreuse.relate.provenance import Evidence
 
 
 def documents_table(docs: list[Document]) -> pa.Table:
@@ -129,5 +130,20 @@ def repairs_table(repairs: dict[str, tuple[Step, ...]]) -> pa.Table:
             "rule": pa.array([s.rule for _, _, s in rows], pa.string()),
             "confidence": pa.array([s.confidence for _, _, s in rows], pa.float64()),
             "witness": pa.array([s.witness for _, _, s in rows], pa.string()),
+        }
+    )
+
+
+def evidence_table(found: dict[tuple[str, str], tuple[Evidence, ...]]) -> pa.Table:
+    """Return one row per piece of evidence about a pair's direction."""
+    rows = [(a, b, e) for (a, b), es in found.items() for e in es]
+    return pa.table(
+        {
+            "doc_a": pa.array([a for a, _, _ in rows], pa.string()),
+            "doc_b": pa.array([b for _, b, _ in rows], pa.string()),
+            "kind": pa.array([e.kind for _, _, e in rows], pa.string()),
+            "favours": pa.array([e.favours for _, _, e in rows], pa.string()),
+            "weight": pa.array([e.weight for _, _, e in rows], pa.float64()),
+            "detail": pa.array([e.detail for _, _, e in rows], pa.string()),
         }
     )

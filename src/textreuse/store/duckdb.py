@@ -185,30 +185,28 @@ def read_families(con: duckdb.DuckDBPyConnection) -> list[Family]:
     return [Family(f, tuple(m), o) for f, m, o in rows]
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Return whether the database has table `name` (older databases lack some)."""
     row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()
     return bool(row and row[0])
 
 
-def read_annotations(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[Annotation, ...] | None:
-    """Return a document's stored boilerplate lines in text order, or None if the database keeps none.
-
-    Databases written before boilerplate was marked have no ``annotations`` table.
-    """
-    if not _has_table(con, "annotations"):
-        return None
+def read_annotations(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[Annotation, ...]:
+    """Return a document's boilerplate lines in text order (none from a database without them)."""
+    if not has_table(con, "annotations"):
+        return ()
     rows = con.execute(
-        'SELECT start, "end", kind, rule FROM annotations WHERE doc_id = ? ORDER BY start', [doc_id]
+        'SELECT start, "end", kind, rule FROM annotations WHERE doc_id = ? ORDER BY start, "end"', [doc_id]
     ).fetchall()
-    return tuple(Annotation(s, e, k, r) for s, e, k, r in rows)
+    return tuple(Annotation(*row) for row in rows)
 
 
-def read_repairs(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[Step, ...] | None:
-    """Return a document's stored encoding repair steps in order, or None if the database keeps none."""
-    if not _has_table(con, "repairs"):
-        return None
+def read_repairs(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[Step, ...]:
+    """Return a document's encoding repair steps in order (none from a database without them)."""
+    if not has_table(con, "repairs"):
+        return ()
     rows = con.execute(
         'SELECT start, "end", replacement, rule, confidence, witness FROM repairs WHERE doc_id = ? ORDER BY step',
         [doc_id],
     ).fetchall()
-    return tuple(Step(s, e, rep, rule, conf, wit) for s, e, rep, rule, conf, wit in rows)
+    return tuple(Step(*row) for row in rows)
