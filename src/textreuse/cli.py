@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 import typer
 from rich.console import Console
@@ -38,7 +38,7 @@ from textreuse.engines.local import Advance, PairTask, align_pairs, scan
 from textreuse.errors import TextReuseError
 from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import IngestConfig, read_text_file
-from textreuse.model import Document, Family, Pair
+from textreuse.model import Annotation, Document, Family, Pair
 from textreuse.relate.cluster import lineage
 from textreuse.report.highlight import Piece, matching_view, passage_tokens, split_sides
 from textreuse.store import duckdb as store
@@ -288,6 +288,79 @@ def show_command(
             show_pair(pair, first, second, views=(view_a, view_b))
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
+
+
+class DiffStored(NamedTuple):
+    """What the database keeps of both documents' boilerplate lines and repairs (None: nothing)."""
+
+    annotations: tuple[tuple[Annotation, ...] | None, tuple[Annotation, ...] | None] = (None, None)
+    steps: tuple[tuple[Step, ...] | None, tuple[Step, ...] | None] = (None, None)
+
+
+def _diff_inputs(doc_a: str, doc_b: str, db: Path, files: bool) -> tuple[Pair | None, Document, Document, DiffStored]:
+    if files:
+        docs = []
+        for name in (doc_a, doc_b):
+            read = read_text_file(Path(name), name)
+            if not isinstance(read, Document):
+                raise _fail(f"{read.path}: {read.reason}")
+            docs.append(read)
+        return None, docs[0], docs[1], DiffStored()
+    with store.connect(db) as con:
+        da, dc = store.read_document(con, doc_a), store.read_document(con, doc_b)
+        pairs = [p for p in store.read_pairs(con, doc=doc_a) if {p.doc_a, p.doc_b} == {doc_a, doc_b}]
+        # A database from before boilerplate and repairs were stored: find them afresh.
+        marked, repaired = store.has_table(con, "annotations"), store.has_table(con, "repairs")
+        stored = DiffStored(
+            (store.read_annotations(con, doc_a), store.read_annotations(con, doc_b)) if marked else (None, None),
+            (store.read_repairs(con, doc_a), store.read_repairs(con, doc_b)) if repaired else (None, None),
+        )
+    return (pairs[0] if pairs else None), da, dc, stored
+
+
+@app.command("diff")
+def diff_command(
+    doc_a: Annotated[str, typer.Argument(help="The first document id (the one read as earlier).")],
+    doc_b: Annotated[str, typer.Argument(help="The other document id.")],
+    db: DbOption = DEFAULT_DB,
+    files: Annotated[bool, typer.Option("--files", help="DOC_A and DOC_B are text files; no database.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the diff as one JSON object.")] = False,
+    context: Annotated[
+        int | None, typer.Option(min=0, help="Cut unchanged stretches to this many words at each end.")
+    ] = None,
+) -> None:
+    """Show how DOC_B rewrote DOC_A: word changes in shared passages, sentences each adds, changed numbers, names, quotes.
+
+    Documents are compared as matching reads them (encoding repaired, boilerplate lines
+    listed apart as their frame). Two documents that are not a stored pair, or two
+    --files, are aligned now. --json prints one object whose spans are raw-text offsets
+    (schema in the README).
+    """
+    from textreuse.engines.local import relate_documents
+    from textreuse.relate.diff import diff_documents
+    from textreuse.report.terminal import render_diff
+
+    try:
+        pair, da, dc, stored = _diff_inputs(doc_a, doc_b, db, files)
+    except TextReuseError as exc:
+        raise _fail(str(exc)) from None
+    aligned_now = pair is None
+    if pair is None:
+        pair = relate_documents(da, dc, keep_order=True)
+        if pair is None:
+            raise _fail(f"{doc_a!r} and {doc_b!r} share no text")
+        if not files:
+            err.print(f"{doc_a} and {doc_b} are not a stored pair in {db}; aligned them now")
+    diff = diff_documents(pair, da, dc, annotations=stored.annotations, steps=stored.steps)
+    if as_json:
+        row = diff.to_dict(da.raw_text, dc.raw_text, aligned="now" if aligned_now else "stored")
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    marks = not out.is_terminal or out.no_color
+    for renderable in render_diff(
+        diff, da.raw_text, dc.raw_text, aligned_now=aligned_now, marks=marks, context=context
+    ):
+        out.print(renderable)
 
 
 @app.command("families")

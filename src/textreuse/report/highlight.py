@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from textreuse.clean.boilerplate import without
 from textreuse.clean.encoding import Step, apply_steps
@@ -42,13 +42,70 @@ def diff_words(text_a: str, text_b: str, *, tokens: tuple[Tokens, Tokens] | None
     ['equal', 'replace', 'equal']
     """
     ta, tb = tokens if tokens is not None else (tokenize(text_a), tokenize(text_b))
+    return diff_tokens(ta, tb, end_a=len(text_a), end_b=len(text_b))
+
+
+def diff_tokens(tokens_a: Tokens, tokens_b: Tokens, *, end_a: int, end_b: int) -> list[Segment]:
+    """Return the word-level edit script between two token runs, spans as the tokens give them.
+
+    The script keeps the longest common subsequence of words (as ``diff`` does) and calls a
+    deletion next to an insertion a replacement: a cheapest Levenshtein script would
+    rather pair unrelated words as replacements when a sentence is cut and another added.
+    The tokens may come from any view of the texts (such as the repaired, boilerplate-free
+    one matching reads), so spans stay wherever the tokens point; an empty span sits at the
+    start of the next word, or at `end_a` / `end_b` after the last one.
+
+    >>> from textreuse.index.tokenize import tokenize
+    >>> [(s.op, s.a, s.b) for s in diff_tokens(tokenize("a b c"), tokenize("a c"), end_a=5, end_b=3)]
+    [('equal', (0, 1), (0, 1)), ('delete', (2, 3), (2, 2)), ('equal', (4, 5), (2, 3))]
+    """
+    ta, tb = tokens_a, tokens_b
+    a_starts, a_ends, b_starts, b_ends = ta.starts.tolist(), ta.ends.tolist(), tb.starts.tolist(), tb.ends.tolist()
     segments = []
-    for op in Levenshtein.opcodes(ta.hashes.tolist(), tb.hashes.tolist()):
-        tag: Op = op.tag  # type: ignore[assignment]
-        a = _span(ta.starts.tolist(), ta.ends.tolist(), op.src_start, op.src_end, len(text_a))
-        b = _span(tb.starts.tolist(), tb.ends.tolist(), op.dest_start, op.dest_end, len(text_b))
+    for tag, a_lo, a_hi, b_lo, b_hi in _merged(_lcs_opcodes(ta.hashes.tolist(), tb.hashes.tolist())):
+        a = _span(a_starts, a_ends, a_lo, a_hi, end_a)
+        b = _span(b_starts, b_ends, b_lo, b_hi, end_b)
         segments.append(Segment(tag, a, b))
     return segments
+
+
+# Largest word-by-word table the longest-common-subsequence script is computed on in one go (it
+# keeps one bit per cell: 2**26 cells are 8 MB); larger passages are first aligned by a
+# Levenshtein script, whose memory stays linear, and only its changed stretches redone
+# (a changed stretch larger than that keeps the Levenshtein operations).
+_LCS_CELLS = 1 << 26
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def _lcs_opcodes(a: list[int], b: list[int]) -> list[Opcode]:
+    if len(a) * len(b) <= _LCS_CELLS:
+        return [(o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end) for o in Indel.opcodes(a, b)]
+    out: list[Opcode] = []
+    for tag, a_lo, a_hi, b_lo, b_hi in _merged(
+        [(o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end) for o in Levenshtein.opcodes(a, b)]
+    ):
+        if tag == "equal" or (a_hi - a_lo) * (b_hi - b_lo) > _LCS_CELLS:
+            out.append((tag, a_lo, a_hi, b_lo, b_hi))
+            continue
+        for o in Indel.opcodes(a[a_lo:a_hi], b[b_lo:b_hi]):
+            out.append((o.tag, a_lo + o.src_start, a_lo + o.src_end, b_lo + o.dest_start, b_lo + o.dest_end))
+    return out
+
+
+def _merged(opcodes: list[Opcode]) -> list[tuple[Op, int, int, int, int]]:
+    # Runs of deletions, insertions and replacements between two equal stretches become one.
+    out: list[tuple[Op, int, int, int, int]] = []
+    for tag, a_lo, a_hi, b_lo, b_hi in opcodes:
+        if a_lo == a_hi and b_lo == b_hi:
+            continue
+        if tag == "equal" or not out or out[-1][0] == "equal":
+            out.append((tag, a_lo, a_hi, b_lo, b_hi))  # type: ignore[arg-type]
+            continue
+        _, a_lo, _, b_lo, _ = out.pop()
+        merged: Op = "replace" if a_hi > a_lo and b_hi > b_lo else "delete" if a_hi > a_lo else "insert"
+        out.append((merged, a_lo, a_hi, b_lo, b_hi))
+    return out
 
 
 @dataclass(frozen=True)
@@ -76,15 +133,27 @@ def split_sides(
     >>> [(p.op, "The quick red fox"[p.start:p.end]) for p in b]
     [('equal', 'The quick '), ('replace', 'red'), ('equal', ' fox')]
     """
-    segments = [s for s in diff_words(text_a, text_b, tokens=tokens) if s.op != "equal"]
-    side_a = _pieces(len(text_a), [(s.op, s.a) for s in segments if s.op != "insert"])
-    side_b = _pieces(len(text_b), [(s.op, s.b) for s in segments if s.op != "delete"])
+    return split_segments(diff_words(text_a, text_b, tokens=tokens), (0, len(text_a)), (0, len(text_b)))
+
+
+def split_segments(
+    segments: list[Segment], span_a: tuple[int, int], span_b: tuple[int, int]
+) -> tuple[list[Piece], list[Piece]]:
+    """Return spans `span_a` and `span_b` cut into pieces by `segments`, as :func:`split_sides` does.
+
+    >>> a, b = split_segments(diff_words("x y", "x z"), (0, 3), (0, 3))
+    >>> [(p.op, p.start, p.end) for p in b]
+    [('equal', 0, 2), ('replace', 2, 3)]
+    """
+    changed = [s for s in segments if s.op != "equal"]
+    side_a = _pieces(span_a, [(s.op, s.a) for s in changed if s.op != "insert"])
+    side_b = _pieces(span_b, [(s.op, s.b) for s in changed if s.op != "delete"])
     return side_a, side_b
 
 
-def _pieces(length: int, marked: list[tuple[Op, tuple[int, int]]]) -> list[Piece]:
+def _pieces(span: tuple[int, int], marked: list[tuple[Op, tuple[int, int]]]) -> list[Piece]:
     out = []
-    cursor = 0
+    cursor, length = span
     for op, (lo, hi) in marked:
         lo = max(lo, cursor)
         if lo > cursor:
