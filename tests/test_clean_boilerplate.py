@@ -331,3 +331,9 @@ def test_scan_stores_annotations_and_repairs_and_can_turn_them_off(tmp_path: Pat
     assert con.execute("SELECT count(*) FROM annotations").fetchone() == (0,)
     assert con.execute("SELECT count(*) FROM repairs").fetchone() == (0,)
     con.close()
+
+
+def test_a_blog_head_with_site_name_and_post_line_still_finds_the_frame(gen) -> None:
+    head = "Brackenford Matters - local politics\nPosted on 13 March by Maria Keller | Filed under: Council | 4 comments\n\n"
+    text = head + "Maria Keller writes:\n\n" + article(gen)
+    assert kinds(text) == {"Maria Keller writes:": "byline"}

@@ -37,7 +37,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain
+from itertools import accumulate
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -474,21 +474,26 @@ def mark(
     hits: dict[int, Annotation] = {}
     seen: set[int] = set()
     found: _Lines | None = None
+    def more(zone: tuple[EdgeLine, ...]) -> Iterator[EdgeLine]:
+        # Read on past the survey's reach when a run of boilerplate goes further.
+        nonlocal found
+        found = found or _Lines(text)
+        name = "head" if zone is head else "tail"
+        last = zone[-1].line
+        start, stop = (last + 1, len(found)) if name == "head" else (last - 1, max(seen, default=-1))
+        return (_entry(found, k, name, config) for k in _inward(found, name, start, stop))
+
     for zone in (head, tail):
-        left = config.edge_lines
-        entries: Iterable[EdgeLine] = zone
-        if zone:
-            # Read on past the survey's reach when a run of boilerplate goes further.
-            if found is None:
-                found = _Lines(text)
-            name = "head" if zone is head else "tail"
-            last = zone[-1].line
-            start, stop = (last + 1, len(found)) if name == "head" else (last - 1, max(seen, default=-1))
-            more = (_entry(found, k, name, config) for k in _inward(found, name, start, stop))
-            entries = chain(zone, more)
-        for e in entries:
-            if left <= 0:
-                break
+        left = float(config.edge_lines)
+        entries: Iterator[EdgeLine] = iter(zone)
+        extended = False
+        while left > 0:
+            e = next(entries, None)
+            if e is None:
+                if extended or not zone:
+                    break
+                entries, extended = more(zone), True
+                continue
             seen.add(e.line)
             hit = e.hit
             if hit is None and e.what == SHORT:
@@ -497,7 +502,7 @@ def mark(
                 elif e.prefix and zone is tail and e.prefix in prefixes:
                     hit = ("recurring", "recurring-prefix")
             if hit is None:
-                left -= 1
+                left -= _COST[e.what]  # short lines count half, as in the survey
             else:
                 hits[e.line] = Annotation(e.start, e.end, *hit)
     if config.patterns and any(hint in text for hint in _BODY_HINTS):
