@@ -41,7 +41,7 @@ from textreuse.ingest.read import IngestConfig, read_inputs
 from textreuse.model import RELATIONS, Annotation, Document, Family, Pair, Reject
 from textreuse.relate.cluster import cluster, components
 from textreuse.relate.pairs import relate, whole
-from textreuse.store import arrow
+from textreuse.store import arrow, postings
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -76,6 +76,7 @@ class ScanResult:
     candidates: int = 0
     annotations: dict[str, tuple[Annotation, ...]] = field(default_factory=dict)
     repairs: dict[str, tuple[Step, ...]] = field(default_factory=dict)
+    index: ScanIndex | None = None
 
     def tables(self, names: Iterable[str] | None = None) -> dict[str, pa.Table]:
         """Return the results as Arrow tables: documents, rejects, pairs, passages, families,
@@ -91,8 +92,13 @@ class ScanResult:
             "families": lambda: arrow.families_table(self.families),
             "annotations": lambda: arrow.annotations_table(self.annotations),
             "repairs": lambda: arrow.repairs_table(self.repairs),
+            "postings": lambda: self._index().postings(),
+            "fingerprints": lambda: postings.fingerprints_table(self._index().prints),
         }
         return {name: build[name]() for name in (build if names is None else names)}
+
+    def _index(self) -> ScanIndex:
+        return self.index or ScanIndex([], [], {}, {})
 
     @property
     def pairs_table(self) -> pa.Table:
@@ -114,7 +120,8 @@ class ScanResult:
         """Return what the database's `runs` table records: version, summary and `meta`."""
         from textreuse import __version__
 
-        return {"version": __version__, "summary": self.counts(), **(meta or {})}
+        index = {postings.INDEX_KEY: self.index.meta} if self.index is not None else {}
+        return {"version": __version__, "summary": self.counts(), **index, **(meta or {})}
 
     def counts(self) -> dict[str, Any]:
         """Return the summary counts: documents, rejects, candidates, pairs by relation, families."""
@@ -133,6 +140,25 @@ class ScanResult:
             "with_boilerplate": len(self.annotations),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
+
+
+@dataclass
+class ScanIndex:
+    """The candidate index of a scan, kept in its database for ``textreuse trace``.
+
+    ``ids`` and ``sketches`` are the documents the candidate search compared (one per
+    set of exact duplicates), ``prints`` every document's fingerprint, ``meta`` the
+    options that shaped them (see :mod:`textreuse.store.postings`).
+    """
+
+    ids: list[str]
+    sketches: list[Sketch]
+    prints: dict[str, int]
+    meta: dict[str, Any]
+
+    def postings(self) -> pa.Table:
+        """Return the postings table: n-gram hash, document id, word position."""
+        return postings.postings_table(self.ids, self.sketches)
 
 
 # Set before worker processes fork; read-only in the workers.
@@ -329,6 +355,13 @@ def scan_documents(
     t0 = time.perf_counter()
     with reporter.stage("candidates", None):
         a, b, _shared = candidate_pairs([sketches[r] for r in reps], config=config.index)
+    # Kept for the database, so that `textreuse trace` needs no rescan.
+    index = ScanIndex(
+        [docs[r].id for r in reps],
+        [sketches[r] for r in reps],
+        {docs[k].id: fp for fp, members in by_print.items() for k in members},
+        postings.index_meta(config),
+    )
     del sketches
     rep_index = np.array(reps, dtype=np.int64)
     tasks = [(int(x), int(y)) for x, y in zip(rep_index[a], rep_index[b])]
@@ -383,6 +416,7 @@ def scan_documents(
         candidates=len(a),
         annotations={docs[k].id: v for k, v in marks.items()},
         repairs={docs[k].id: v for k, v in repairs.items()},
+        index=index,
     )
 
 
@@ -516,7 +550,7 @@ def scan(
             writer.add(first)
         t1 = time.perf_counter()
         del first
-        writer.add(result.tables(["pairs", "passages", "families", "annotations", "repairs"]))
+        writer.add(result.tables(["pairs", "passages", "families", "annotations", "repairs", "postings", "fingerprints"]))
         result.seconds = {"read": read_seconds, **result.seconds, "write": time.perf_counter() - t1}
         writer.commit(result.run_meta(meta))
     return result
