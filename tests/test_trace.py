@@ -80,14 +80,21 @@ def digest(path: Path) -> str:
 def test_scan_stores_one_sketch_per_set_of_duplicates(db: Path) -> None:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        indexed = {r[0] for r in con.execute("SELECT DISTINCT doc_id FROM postings").fetchall()}
-        prints = dict(con.execute("SELECT doc_id, fingerprint FROM fingerprints").fetchall())
+        indexed = {r[0] for r in con.execute(
+            "SELECT DISTINCT doc_id FROM postings JOIN index_documents USING (doc)"
+        ).fetchall()}
+        prints = dict(con.execute("SELECT doc_id, fingerprint FROM index_documents").fetchall())
+        entries = con.execute("SELECT count(*) FROM postings").fetchall()[0][0]
+        numbers = con.execute("SELECT count(*), count(DISTINCT doc), max(doc) FROM index_documents").fetchall()[0]
         meta = json.loads(con.execute("SELECT value FROM runs WHERE key = 'index'").fetchall()[0][0])
     finally:
         con.close()
     assert len(indexed & {"dup1", "dup2"}) == 1
     assert {"orig", "copy", "other0"} <= indexed
     assert prints["dup1"] == prints["dup2"] != prints["orig"]
+    assert numbers == (8, 8, 7)
+    # One entry per sampled n-gram: about a quarter of the indexed words.
+    assert 0.15 * 7 * 300 < entries < 0.35 * (600 + 500 + 6 * 300)
     assert meta["index"]["sample"] == IndexConfig().sample and meta["version"] == 1
     with store.connect(db) as con:
         kinds = con.execute("SELECT kind FROM annotations WHERE doc_id = 'copy' ORDER BY start").fetchall()

@@ -76,7 +76,7 @@ class ScanResult:
     candidates: int = 0
     annotations: dict[str, tuple[Annotation, ...]] = field(default_factory=dict)
     repairs: dict[str, tuple[Step, ...]] = field(default_factory=dict)
-    index: ScanIndex | None = None
+    index: postings.ScanIndex | None = None
 
     def tables(self, names: Iterable[str] | None = None) -> dict[str, pa.Table]:
         """Return the results as Arrow tables: documents, rejects, pairs, passages, families,
@@ -93,12 +93,12 @@ class ScanResult:
             "annotations": lambda: arrow.annotations_table(self.annotations),
             "repairs": lambda: arrow.repairs_table(self.repairs),
             "postings": lambda: self._index().postings(),
-            "fingerprints": lambda: postings.fingerprints_table(self._index().prints),
+            "index_documents": lambda: self._index().documents(),
         }
         return {name: build[name]() for name in (build if names is None else names)}
 
-    def _index(self) -> ScanIndex:
-        return self.index or ScanIndex([], [], {}, {})
+    def _index(self) -> postings.ScanIndex:
+        return self.index or postings.ScanIndex([], [], [], [], {})
 
     @property
     def pairs_table(self) -> pa.Table:
@@ -140,25 +140,6 @@ class ScanResult:
             "with_boilerplate": len(self.annotations),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
-
-
-@dataclass
-class ScanIndex:
-    """The candidate index of a scan, kept in its database for ``textreuse trace``.
-
-    ``ids`` and ``sketches`` are the documents the candidate search compared (one per
-    set of exact duplicates), ``prints`` every document's fingerprint, ``meta`` the
-    options that shaped them (see :mod:`textreuse.store.postings`).
-    """
-
-    ids: list[str]
-    sketches: list[Sketch]
-    prints: dict[str, int]
-    meta: dict[str, Any]
-
-    def postings(self) -> pa.Table:
-        """Return the postings table: n-gram hash, document id, word position."""
-        return postings.postings_table(self.ids, self.sketches)
 
 
 # Set before worker processes fork; read-only in the workers.
@@ -356,12 +337,7 @@ def scan_documents(
     with reporter.stage("candidates", None):
         a, b, _shared = candidate_pairs([sketches[r] for r in reps], config=config.index)
     # Kept for the database, so that `textreuse trace` needs no rescan.
-    index = ScanIndex(
-        [docs[r].id for r in reps],
-        [sketches[r] for r in reps],
-        {docs[k].id: fp for fp, members in by_print.items() for k in members},
-        postings.index_meta(config),
-    )
+    index = postings.ScanIndex.build([d.id for d in docs], by_print, reps, sketches, config)
     del sketches
     rep_index = np.array(reps, dtype=np.int64)
     tasks = [(int(x), int(y)) for x, y in zip(rep_index[a], rep_index[b])]
@@ -550,7 +526,7 @@ def scan(
             writer.add(first)
         t1 = time.perf_counter()
         del first
-        writer.add(result.tables(["pairs", "passages", "families", "annotations", "repairs", "postings", "fingerprints"]))
+        writer.add(result.tables(["pairs", "passages", "families", "annotations", "repairs", "postings", "index_documents"]))
         result.seconds = {"read": read_seconds, **result.seconds, "write": time.perf_counter() - t1}
         writer.commit(result.run_meta(meta))
     return result

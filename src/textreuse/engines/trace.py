@@ -17,7 +17,6 @@ from email.message import Message
 from pathlib import Path
 
 import duckdb
-import numpy as np
 
 from textreuse.align.local_align import align_indexed, seed_index
 from textreuse.clean.matching import Prepared, prepare, prepare_many
@@ -149,15 +148,12 @@ def trace_document(
     new = prepare(doc.raw_text, encoding=config.encoding, boilerplate=config.boilerplate)
     tokens = new.tokens
     query = sketch(tokens.hashes, config=config.index)
-    hashes, doc_ids, places, df = postings.query_postings(con, query.hashes, max_df=config.index.max_df - 1)
-    names = sorted(set(doc_ids))
-    number = {d: k for k, d in enumerate(names)}
-    docs = np.array([number[d] for d in doc_ids], dtype=np.int32)
+    hashes, docs, places, df = postings.query_postings(con, query.hashes, max_df=config.index.max_df - 1)
     found, _shared = query_candidates(query, hashes, docs, places, df, config=config.index)
-    reps = [names[k] for k in found.tolist()]
     # Exact duplicates are found by fingerprint, as a scan groups them, however short.
     same = postings.with_fingerprint(con, fingerprint(tokens.hashes)) if len(tokens) else []
-    groups = postings.duplicate_groups(con, [r for r in reps if r not in same])
+    groups = {rep: members for rep, members in postings.duplicate_groups(con, found.tolist()).items()
+              if rep not in same}
     stored = sorted(set(same) | {m for members in groups.values() for m in members})
     texts = {d: store.read_document(con, d) for d in stored}
     prepared = _stored_tokens(con, texts, config)
@@ -186,7 +182,7 @@ def trace_document(
         ).fetchall()
         if rows:
             family, family_origin = rows[0]
-    return TraceResult(doc, pairs, origin, reason, len(reps) + len(same), family, family_origin)
+    return TraceResult(doc, pairs, origin, reason, len(groups) + len(same), family, family_origin)
 
 
 def _stored_tokens(
