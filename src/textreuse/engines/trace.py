@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from textreuse.align.local_align import align_indexed, seed_index
+from textreuse.align.local_align import TokenPassage, align_indexed, seed_index
 from textreuse.clean.matching import Prepared, prepare, prepare_many
 from textreuse.config import Config
 from textreuse.errors import IngestError, StoreError
@@ -149,10 +149,10 @@ def trace_document(
     tokens = new.tokens
     query = sketch(tokens.hashes, config=config.index)
     hashes, docs, places, df = postings.query_postings(con, query.hashes, max_df=config.index.max_df - 1)
-    found, _shared = query_candidates(query, hashes, docs, places, df, config=config.index)
+    candidates, _shared = query_candidates(query, hashes, docs, places, df, config=config.index)
     # Exact duplicates are found by fingerprint, as a scan groups them, however short.
     same = postings.with_fingerprint(con, fingerprint(tokens.hashes)) if len(tokens) else []
-    groups = {rep: members for rep, members in postings.duplicate_groups(con, found.tolist()).items()
+    groups = {rep: members for rep, members in postings.duplicate_groups(con, candidates.tolist()).items()
               if rep not in same}
     stored = sorted(set(same) | {m for members in groups.values() for m in members})
     texts = {d: store.read_document(con, d) for d in stored}
@@ -165,10 +165,12 @@ def trace_document(
             pairs.append(p)
     index = seed_index(tokens.hashes, n=config.align.seed_n)
     for rep, members in groups.items():
-        aligned = align_indexed(index, seed_index(prepared[rep].tokens.hashes, n=config.align.seed_n),
-                                config=config.align)
-        if not aligned:
+        # The stored document is side a, as it would be in a scan with the new one added last.
+        found = align_indexed(seed_index(prepared[rep].tokens.hashes, n=config.align.seed_n), index,
+                              config=config.align)
+        if not found:
             continue
+        aligned = [TokenPassage(q.b0, q.b1, q.a0, q.a1, q.similarity) for q in found]
         for m in members:
             p = relate(doc, texts[m], tokens, prepared[m].tokens, aligned, keep_order=True, config=config.relate)
             if p is not None:
