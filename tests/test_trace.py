@@ -305,3 +305,20 @@ def test_trace_cli_outputs_pairs_and_origin(tmp_path: Path, db: Path, texts: dic
     assert row["origin"] == "orig" and row["pairs"] == rows
     table = runner.invoke(app, ["trace", str(excerpt), "--db", str(db)])
     assert table.exit_code == 0 and "likely origin: orig" in table.stdout
+
+
+def test_trace_reads_an_html_page_and_points_into_its_main_text(
+    tmp_path: Path, db: Path, texts: dict[str, str], norm_words
+) -> None:
+    words = texts["_original_words"].split()
+    body = " ".join(words[300:420])
+    page = write(
+        tmp_path, "page.html",
+        "<html><head><title>A story</title></head><body><nav>Home | News | Sport</nav>"
+        f"<article><h1>A story</h1><p>{body}</p></article><footer>Contact us</footer></body></html>",
+    )
+    result = trace(page, db)
+    assert [(p.doc_b, p.relation) for p in result.pairs] == [("orig", "excerpt")]
+    main_text = result.document.raw_text
+    for q in result.pairs[0].passages:
+        assert words_in(main_text, q.a, norm_words) == words_in(texts["orig"], q.b, norm_words)
