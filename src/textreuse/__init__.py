@@ -16,6 +16,7 @@ from textreuse.align.local_align import AlignConfig, align_texts
 from textreuse.align.summary import SummaryConfig
 from textreuse.config import Config
 from textreuse.engines.local import ScanResult, relate_documents, scan, scan_documents
+from textreuse.engines.trace import TraceResult, trace
 from textreuse.errors import AlignError, IngestError, PageError, StoreError, TextReuseError
 from textreuse.index.candidates import IndexConfig
 from textreuse.index.tokenize import Tokens, tokenize
@@ -47,10 +48,12 @@ __all__ = [
     "SummaryConfig",
     "TextReuseError",
     "Tokens",
+    "TraceResult",
     "__version__",
     "align_texts",
     "relate_documents",
     "scan",
     "scan_documents",
     "tokenize",
+    "trace",
 ]

@@ -679,3 +679,43 @@ def report_command(
         f"{summary.list_pages} list pages → {summary.out}"
     )
     out.print(str(summary.out / "index.html"))
+
+
+@app.command("trace")
+def trace_command(
+    source: Annotated[str, typer.Argument(help="The new document: a file (text, HTML, one-record JSONL...) or an http(s) URL.")],
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[PairFormat, typer.Option("--format", help="table for people, jsonl for programs.")] = PairFormat.table,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object: pairs, origin and why.")] = False,
+    doc_id: Annotated[str | None, typer.Option("--id", help="Id of the new document (default: its file name or URL).")] = None,
+    date: Annotated[str | None, typer.Option(help="Publication date of the new document (YYYY-MM-DD), for the origin.")] = None,
+) -> None:
+    """Find the stored documents a new document shares text with, the passages, and its likely origin.
+
+    The corpus is not rescanned: the index the scan kept in the database is queried,
+    with the scan's own options, and the database is only read. Pairs have the new
+    document as doc_a; passages are offsets into its raw text and the stored one's.
+    """
+    from textreuse.engines.trace import trace
+
+    try:
+        result = trace(source, db, doc_id=doc_id, date=date)
+    except TextReuseError as exc:
+        raise _fail(str(exc)) from None
+    origin = {"origin": result.origin, "reason": result.reason, "family": result.family,
+              "family_origin": result.family_origin}
+    if as_json:
+        row = {"doc_id": result.document.id, "candidates": result.candidates,
+               "pairs": [p.to_dict() for p in result.pairs], **origin}
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    if fmt is PairFormat.jsonl:
+        for p in result.pairs:
+            sys.stdout.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+        err.print(f"likely origin: {result.origin or 'unknown'} ({result.reason})")
+        return
+    out.print(_pairs_table(result.pairs))
+    line = Text.assemble("likely origin: ", (result.origin or "unknown", "bold"), f" ({result.reason})")
+    if result.family is not None:
+        line.append(f"; family {result.family}, origin {result.family_origin or 'unknown'}")
+    out.print(line)

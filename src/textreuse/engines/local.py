@@ -42,7 +42,7 @@ from textreuse.model import RELATIONS, Annotation, Document, Family, Pair, Rejec
 from textreuse.relate.cluster import cluster, components
 from textreuse.relate.pairs import relate, whole
 from textreuse.relate.provenance import Evidence, direct, evidence
-from textreuse.store import arrow
+from textreuse.store import arrow, postings
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -78,6 +78,7 @@ class ScanResult:
     annotations: dict[str, tuple[Annotation, ...]] = field(default_factory=dict)
     repairs: dict[str, tuple[Step, ...]] = field(default_factory=dict)
     evidence: dict[tuple[str, str], tuple[Evidence, ...]] = field(default_factory=dict)
+    index: postings.ScanIndex | None = None
 
     def tables(self, names: Iterable[str] | None = None) -> dict[str, pa.Table]:
         """Return the results as Arrow tables: documents, rejects, pairs, passages, families,
@@ -94,8 +95,13 @@ class ScanResult:
             "annotations": lambda: arrow.annotations_table(self.annotations),
             "repairs": lambda: arrow.repairs_table(self.repairs),
             "evidence": lambda: arrow.evidence_table(self.evidence),
+            "postings": lambda: self._index().postings(),
+            "index_documents": lambda: self._index().documents(),
         }
         return {name: build[name]() for name in (build if names is None else names)}
+
+    def _index(self) -> postings.ScanIndex:
+        return self.index or postings.ScanIndex([], [], [], [], {})
 
     @property
     def pairs_table(self) -> pa.Table:
@@ -117,7 +123,8 @@ class ScanResult:
         """Return what the database's `runs` table records: version, summary and `meta`."""
         from textreuse import __version__
 
-        return {"version": __version__, "summary": self.counts(), **(meta or {})}
+        index = {postings.INDEX_KEY: self.index.meta} if self.index is not None else {}
+        return {"version": __version__, "summary": self.counts(), **index, **(meta or {})}
 
     def counts(self) -> dict[str, Any]:
         """Return the summary counts: documents, rejects, candidates, pairs by relation, families."""
@@ -332,6 +339,8 @@ def scan_documents(
     t0 = time.perf_counter()
     with reporter.stage("candidates", None):
         a, b, _shared = candidate_pairs([sketches[r] for r in reps], config=config.index)
+    # Kept for the database, so that `textreuse trace` needs no rescan.
+    index = postings.ScanIndex.build([d.id for d in docs], by_print, reps, sketches, config)
     del sketches
     rep_index = np.array(reps, dtype=np.int64)
     tasks = [(int(x), int(y)) for x, y in zip(rep_index[a], rep_index[b])]
@@ -392,6 +401,7 @@ def scan_documents(
         annotations={docs[k].id: v for k, v in marks.items()},
         repairs={docs[k].id: v for k, v in repairs.items()},
         evidence=found_evidence,
+        index=index,
     )
 
 
@@ -541,7 +551,11 @@ def scan(
             writer.add(first)
         t1 = time.perf_counter()
         del first
-        writer.add(result.tables(["pairs", "passages", "families", "annotations", "repairs", "evidence"]))
+        writer.add(
+            result.tables(
+                ["pairs", "passages", "families", "annotations", "repairs", "evidence", "postings", "index_documents"]
+            )
+        )
         result.seconds = {"read": read_seconds, **result.seconds, "write": time.perf_counter() - t1}
         writer.commit(result.run_meta(meta))
     return result

@@ -225,3 +225,38 @@ def _linked_pairs(
     links = np.add.reduceat(link.astype(np.int64), heads) if heads.shape[0] else heads
     sel = (counts >= config.min_shared) & (links >= config.min_shared - 1)
     return a[heads][sel].astype(np.int64), b[heads][sel].astype(np.int64), counts[sel].astype(np.int64)
+
+
+def query_candidates(
+    query: Sketch,
+    hashes: U64,
+    docs: npt.NDArray[np.int32],
+    places: npt.NDArray[np.int32],
+    df: I64,
+    *,
+    config: IndexConfig = IndexConfig(),
+) -> tuple[I64, I64]:
+    """Return the indexed documents a new document pairs with, and the n-grams each shares.
+
+    The rows ``(hashes, docs, places)`` are the entries of a stored index whose hash is
+    in `query`'s sketch, and ``df`` the size of each hash's posting list there. The new
+    document is judged as one more document of the corpus, after all the others: the
+    same ``max_df`` cap (its own entry counted), ``min_shared`` and ``window`` rules as
+    :func:`candidate_pairs`, through the same code.
+
+    >>> q = Sketch(np.array([1, 2, 5], dtype=np.uint64), np.array([100, 108, 300], dtype=np.int32))
+    >>> rows = (np.array([1, 2, 1, 2], dtype=np.uint64), np.array([0, 0, 3, 3], dtype=np.int32),
+    ...         np.array([0, 9, 0, 900], dtype=np.int32), np.array([2, 2, 2, 2]))
+    >>> [x.tolist() for x in query_candidates(q, *rows)]
+    [[0], [2]]
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    keep = (df + 1 <= config.max_df) & np.isin(hashes, query.hashes)
+    if not keep.any():
+        return empty, empty
+    h, a, pa = hashes[keep], docs[keep].astype(np.int32), places[keep].astype(np.int32)
+    # The new document comes last, so it is side b of every pair, as in a scan.
+    b = np.full(h.shape[0], int(a.max()) + 1, dtype=np.int32)
+    pb = query.positions[np.searchsorted(query.hashes, h)].astype(np.int32)
+    found, _, shared = _linked_pairs(a, b, pa, pb, np.ones(h.shape[0], dtype=bool), config)
+    return found, shared

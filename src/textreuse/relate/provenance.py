@@ -60,7 +60,11 @@ class ProvenanceConfig:
     min_margin: float = 1.0
 
 
-_FRAMES = ("byline", "continue-link")
+# Boilerplate rules that frame a repost (an author's byline, "By Jane Doe", does not:
+# originals have bylines too).
+_REPOST_RULES = frozenset(
+    ["writes", "from-source", "via", "continue-reading", "read-full-story", "appeared-first", "first-published"]
+)
 
 
 def _host(url: str | None) -> str | None:
@@ -121,8 +125,8 @@ def evidence(
 ) -> list[Evidence]:
     """Return the evidence about which of the pair's documents is the origin.
 
-    `frames_a` / `frames_b` are the documents' boilerplate annotations (only bylines and
-    continue-links count).
+    `frames_a` / `frames_b` are the documents' boilerplate annotations (only the repost
+    frames count: "X writes:", "From the Y:", "via Y", continue-links and credits).
 
     >>> a = Document("blog", "Jo writes:\\n\\nThe story.\\n\\nRead the full story at courier.example", url="https://blog.example/1")
     >>> b = Document("news", "The story. More of it.", url="https://courier.example/story")
@@ -146,7 +150,7 @@ def evidence(
         link = _links_to(copy, other)
         if link:
             out.append(Evidence("link", other.id, config.link, f"{copy.id} links to {link}"))
-        framed = [a for a in frames if a.kind in _FRAMES]
+        framed = [a for a in frames if a.rule in _REPOST_RULES]
         named = None
         for a in framed:
             named = _mentions(copy.raw_text[a.start : a.end].casefold(), names[other.id])

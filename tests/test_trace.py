@@ -1,0 +1,324 @@
+"""Tests for the stored index (postings) and `textreuse trace` against it."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from textreuse.cli import app
+from textreuse.engines.local import scan
+from textreuse.engines.trace import trace
+from textreuse.errors import IngestError, StoreError
+from textreuse.index.candidates import IndexConfig, Sketch, candidate_pairs, query_candidates
+from textreuse.store import duckdb as store
+
+runner = CliRunner()
+
+
+def words_in(text: str, span: list[int] | tuple[int, int], norm_words) -> list[str]:
+    return norm_words(text[span[0] : span[1]])
+
+
+@pytest.fixture
+def texts(gen) -> dict[str, str]:
+    """An original, a later partial copy, exact duplicates and unrelated documents."""
+    original = gen.words(600)
+    dup = gen.prose(gen.words(300))
+    # The copy has a byline, and it and four other documents a tail line of their site:
+    # boilerplate a trace must set aside in stored documents as the scan did.
+    tail = "\n\nThe Lorem Gazette, all rights kept."
+    out = {
+        "orig": gen.prose(original),
+        "copy": "By Jane Doe\n\n" + gen.prose(original[:250] + gen.words(250)) + tail,
+        "dup1": dup,
+        "dup2": dup,
+    }
+    for k in range(4):
+        out[f"other{k}"] = gen.prose(gen.words(300)) + tail
+    out["_original_words"] = " ".join(original)
+    return out
+
+
+@pytest.fixture
+def db(tmp_path: Path, texts: dict[str, str]) -> Path:
+    """A scanned corpus: one JSONL feed with dates (orig before copy)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    dates = {"orig": "2024-05-01", "copy": "2024-05-03"}
+    with (corpus / "feed.jsonl").open("w", encoding="utf-8") as f:
+        for doc_id, text in texts.items():
+            if not doc_id.startswith("_"):
+                f.write(json.dumps({"id": doc_id, "text": text, "date": dates.get(doc_id)}) + "\n")
+    path = tmp_path / "corpus.duckdb"
+    scan([corpus], db=path, workers=1)
+    return path
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------- the stored index
+
+
+def test_scan_stores_one_sketch_per_set_of_duplicates(db: Path) -> None:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        indexed = {r[0] for r in con.execute(
+            "SELECT DISTINCT doc_id FROM postings JOIN index_documents USING (doc)"
+        ).fetchall()}
+        prints = dict(con.execute("SELECT doc_id, fingerprint FROM index_documents").fetchall())
+        entries = con.execute("SELECT count(*) FROM postings").fetchall()[0][0]
+        numbers = con.execute("SELECT count(*), count(DISTINCT doc), max(doc) FROM index_documents").fetchall()[0]
+        meta = json.loads(con.execute("SELECT value FROM runs WHERE key = 'index'").fetchall()[0][0])
+    finally:
+        con.close()
+    assert len(indexed & {"dup1", "dup2"}) == 1
+    assert {"orig", "copy", "other0"} <= indexed
+    assert prints["dup1"] == prints["dup2"] != prints["orig"]
+    assert numbers == (8, 8, 7)
+    # One entry per sampled n-gram: about a quarter of the indexed words.
+    assert 0.15 * 7 * 300 < entries < 0.35 * (600 + 500 + 6 * 300)
+    assert meta["index"]["sample"] == IndexConfig().sample and meta["version"] == 1
+    with store.connect(db) as con:
+        kinds = con.execute("SELECT kind FROM annotations WHERE doc_id = 'copy' ORDER BY start").fetchall()
+    assert [k for (k,) in kinds] == ["byline", "recurring"]
+
+
+def _entries(sketches: list[Sketch], query: Sketch) -> tuple[np.ndarray, ...]:
+    hashes = np.concatenate([s.hashes for s in sketches])
+    docs = np.repeat(np.arange(len(sketches), dtype=np.int32), [len(s) for s in sketches])
+    places = np.concatenate([s.positions for s in sketches]).astype(np.int32)
+    df = np.array([int((hashes == h).sum()) for h in hashes], dtype=np.int64)
+    hit = np.isin(hashes, query.hashes)
+    return hashes[hit], docs[hit], places[hit], df[hit]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_query_candidates_agrees_with_the_candidate_search(seed: int) -> None:
+    """A query finds exactly the pairs a scan would make with the document added last."""
+    rng = np.random.default_rng(seed)
+    pool = rng.choice(np.arange(1, 400, dtype=np.uint64), size=300, replace=False)
+    config = IndexConfig(max_df=4)
+
+    def make() -> Sketch:
+        hashes = np.unique(rng.choice(pool, size=int(rng.integers(2, 60)), replace=False))
+        return Sketch(hashes, rng.permutation(np.arange(0, 5 * len(hashes), 5, dtype=np.int32))[: len(hashes)])
+
+    sketches = [make() for _ in range(12)]
+    query = make()
+    a, b, shared = candidate_pairs(sketches + [query], config=config)
+    last = b == len(sketches)
+    found, counts = query_candidates(query, *_entries(sketches, query), config=config)
+    assert found.tolist() == a[last].tolist()
+    assert counts.tolist() == shared[last].tolist()
+
+
+def test_query_candidates_applies_the_df_cap() -> None:
+    query = Sketch(np.array([1, 2], dtype=np.uint64), np.array([0, 10], dtype=np.int32))
+    rows = (np.array([1, 2], dtype=np.uint64), np.array([0, 0], dtype=np.int32),
+            np.array([0, 10], dtype=np.int32))
+    found, _ = query_candidates(query, *rows, np.array([1, 1]), config=IndexConfig(max_df=2))
+    assert found.tolist() == [0]
+    # With the new document, each list holds 3 documents: over the cap of 2.
+    found, _ = query_candidates(query, *rows, np.array([2, 2]), config=IndexConfig(max_df=2))
+    assert found.tolist() == []
+
+
+# ---------------------------------------------------------------- trace
+
+
+def test_trace_finds_the_source_of_an_excerpt(tmp_path: Path, db: Path, texts: dict[str, str], norm_words) -> None:
+    words = texts["_original_words"].split()
+    excerpt = write(tmp_path, "excerpt.txt", " ".join(words[300:420]) + "\n")
+    before = digest(db)
+    result = trace(excerpt, db)
+    by_doc = {p.doc_b: p for p in result.pairs}
+    assert set(by_doc) == {"orig"}  # the copy holds words 0-250 only
+    pair = by_doc["orig"]
+    assert (pair.doc_a, pair.relation, pair.origin) == ("excerpt.txt", "excerpt", "orig")
+    assert pair.coverage_a == pytest.approx(1.0)
+    assert result.origin == "orig"
+    new_text = excerpt.read_text(encoding="utf-8")
+    for q in pair.passages:
+        assert words_in(new_text, q.a, norm_words) == words_in(texts["orig"], q.b, norm_words)
+    covered = [w for q in pair.passages for w in words_in(new_text, q.a, norm_words)]
+    assert covered == norm_words(new_text)
+    assert digest(db) == before  # nothing written
+
+
+def test_trace_gives_the_pairs_a_rescan_would(tmp_path: Path, db: Path, texts: dict[str, str]) -> None:
+    words = texts["_original_words"].split()
+    excerpt = write(tmp_path, "excerpt.txt", " ".join(words[150:420]) + "\n")
+    traced = {p.doc_b: p for p in trace(excerpt, db).pairs}
+    corpus = tmp_path / "corpus"
+    rescanned = scan([corpus, excerpt], workers=1)
+    expected = {}
+    for p in rescanned.pairs:
+        if "excerpt.txt" in (p.doc_a, p.doc_b):
+            other = p.doc_b if p.doc_a == "excerpt.txt" else p.doc_a
+            expected[other] = p
+    assert set(traced) == set(expected) == {"orig", "copy"}
+    for other, p in expected.items():
+        t = traced[other]
+        flip = p.doc_a != "excerpt.txt"
+        assert t.relation == p.relation and t.origin == p.origin
+        assert (t.coverage_a, t.coverage_b) == pytest.approx((p.coverage_b, p.coverage_a) if flip else (p.coverage_a, p.coverage_b))
+        sides = [(q.b, q.a) if flip else (q.a, q.b) for q in p.passages]
+        assert sorted((q.a, q.b) for q in t.passages) == sorted(sides)
+
+
+def test_trace_of_an_unrelated_document_finds_nothing(tmp_path: Path, db: Path, gen) -> None:
+    lonely = write(tmp_path, "lonely.txt", gen.prose(gen.words(400)))
+    result = trace(lonely, db)
+    assert result.pairs == [] and result.origin is None
+    assert "no stored document" in result.reason
+
+
+def test_trace_of_a_near_duplicate_dates_its_origin(tmp_path: Path, db: Path, texts: dict[str, str], gen, norm_words) -> None:
+    words = texts["_original_words"].split()
+    near = write(tmp_path, "near.txt", gen.prose(gen.edit(words, 0.04)))
+    result = trace(near, db, date="2024-06-01")
+    by_doc = {p.doc_b: p for p in result.pairs}
+    assert by_doc["orig"].relation == "near_duplicate"
+    assert by_doc["orig"].origin == "orig"
+    assert result.origin == "orig" and "2024-05-01" in result.reason
+    # Without a date a near duplicate has no direction.
+    undated = trace(near, db)
+    assert {p.doc_b: p.origin for p in undated.pairs}["orig"] is None
+    text = near.read_text(encoding="utf-8")
+    q = max(by_doc["orig"].passages, key=lambda q: q.a[1] - q.a[0])
+    got, want = words_in(text, q.a, norm_words), words_in(texts["orig"], q.b, norm_words)
+    assert len(set(got) & set(want)) >= 0.9 * len(set(want))
+
+
+def test_trace_of_an_exact_duplicate_pairs_with_every_copy(tmp_path: Path, db: Path, texts: dict[str, str]) -> None:
+    again = write(tmp_path, "again.txt", texts["dup1"].upper())
+    result = trace(again, db)
+    assert {(p.doc_b, p.relation) for p in result.pairs} == {("dup1", "duplicate"), ("dup2", "duplicate")}
+
+
+def test_trace_of_an_excerpt_of_duplicates_pairs_with_every_copy(
+    tmp_path: Path, db: Path, texts: dict[str, str]
+) -> None:
+    part = write(tmp_path, "part.txt", texts["dup1"][200:1200])
+    result = trace(part, db)
+    assert {(p.doc_b, p.relation) for p in result.pairs} == {("dup1", "excerpt"), ("dup2", "excerpt")}
+
+
+def test_trace_on_a_database_without_postings_asks_for_a_rescan(tmp_path: Path, texts: dict[str, str]) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for name in ("orig", "copy"):
+        write(corpus, f"{name}.txt", texts[name])
+    result = scan([corpus], workers=1)
+    old = tmp_path / "old.duckdb"
+    names = ["documents", "rejects", "pairs", "passages", "families", "annotations", "repairs"]
+    store.write(old, result.tables(names), {"version": "0.1.0"})
+    excerpt = write(tmp_path, "x.txt", texts["orig"][:400])
+    with pytest.raises(StoreError, match=r"no stored index.*textreuse scan CORPUS --db"):
+        trace(excerpt, old)
+    cli = runner.invoke(app, ["trace", str(excerpt), "--db", str(old)])
+    assert cli.exit_code == 1 and "rescan" in cli.stderr
+
+
+def test_trace_of_a_missing_file_says_so(tmp_path: Path, db: Path) -> None:
+    with pytest.raises(IngestError, match="no such file"):
+        trace(tmp_path / "nope.txt", db)
+    cli = runner.invoke(app, ["trace", str(tmp_path / "nope.txt"), "--db", str(db)])
+    assert cli.exit_code == 1 and "no such file" in cli.stderr and "Traceback" not in cli.stderr
+
+
+def test_trace_refuses_an_id_the_database_holds(tmp_path: Path, db: Path, texts: dict[str, str]) -> None:
+    doc = write(tmp_path, "orig", texts["orig"])
+    with pytest.raises(StoreError, match="--id"):
+        trace(doc, db)
+    assert trace(doc, db, doc_id="orig-again").pairs
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """A local web server over tmp_path/www (no network)."""
+    root = tmp_path / "www"
+    root.mkdir()
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, directory=str(root), **kwargs)  # type: ignore[arg-type]
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_trace_reads_a_url(tmp_path: Path, db: Path, texts: dict[str, str], server: str) -> None:
+    words = texts["_original_words"].split()
+    write(tmp_path / "www", "story.txt", " ".join(words[300:420]) + "\n")
+    result = trace(f"{server}/story.txt", db)
+    assert result.document.id == f"{server}/story.txt"
+    assert [(p.doc_b, p.relation) for p in result.pairs] == [("orig", "excerpt")]
+
+
+def test_trace_of_an_unreachable_url_says_so(db: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(IngestError, match=rf"cannot fetch http://127.0.0.1:{port}/x"):
+        trace(f"http://127.0.0.1:{port}/x", db)
+
+
+def test_trace_cli_outputs_pairs_and_origin(tmp_path: Path, db: Path, texts: dict[str, str]) -> None:
+    words = texts["_original_words"].split()
+    excerpt = write(tmp_path, "excerpt.txt", " ".join(words[300:420]) + "\n")
+    lines = runner.invoke(app, ["trace", str(excerpt), "--db", str(db), "--format", "jsonl"])
+    assert lines.exit_code == 0, lines.stderr
+    rows = [json.loads(line) for line in lines.stdout.splitlines()]
+    assert [(r["doc_a"], r["doc_b"], r["relation"]) for r in rows] == [("excerpt.txt", "orig", "excerpt")]
+    assert set(rows[0]) == {"doc_a", "doc_b", "relation", "origin", "coverage_a", "coverage_b", "passages"}
+    assert "likely origin: orig" in lines.stderr
+    summary = runner.invoke(app, ["trace", str(excerpt), "--db", str(db), "--json"])
+    row = json.loads(summary.stdout)
+    assert row["origin"] == "orig" and row["pairs"] == rows
+    table = runner.invoke(app, ["trace", str(excerpt), "--db", str(db)])
+    assert table.exit_code == 0 and "likely origin: orig" in table.stdout
+
+
+def test_trace_reads_an_html_page_and_points_into_its_main_text(
+    tmp_path: Path, db: Path, texts: dict[str, str], norm_words
+) -> None:
+    words = texts["_original_words"].split()
+    body = " ".join(words[300:420])
+    page = write(
+        tmp_path, "page.html",
+        "<html><head><title>A story</title></head><body><nav>Home | News | Sport</nav>"
+        f"<article><h1>A story</h1><p>{body}</p></article><footer>Contact us</footer></body></html>",
+    )
+    result = trace(page, db)
+    assert [(p.doc_b, p.relation) for p in result.pairs] == [("orig", "excerpt")]
+    main_text = result.document.raw_text
+    for q in result.pairs[0].passages:
+        assert words_in(main_text, q.a, norm_words) == words_in(texts["orig"], q.b, norm_words)
