@@ -10,6 +10,8 @@ so a passage is reported once, as long as the shared text runs.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
@@ -75,6 +77,18 @@ class SeedIndex:
     rare_positions: I64
 
 
+@lru_cache(maxsize=1)
+def _compiled() -> ModuleType | None:
+    """Return the compiled kernels of this module, or None to use numpy (see textreuse.jit)."""
+    from textreuse import jit
+
+    if not jit.enabled():
+        return None
+    from textreuse.align import kernels
+
+    return kernels
+
+
 def seed_index(hashes: U64, *, n: int) -> SeedIndex:
     """Return the seed n-grams of a token-hash sequence, with their sort order.
 
@@ -82,6 +96,9 @@ def seed_index(hashes: U64, *, n: int) -> SeedIndex:
     >>> seed_index(tokenize("a b a c").hashes, n=2).rare_positions.tolist() in ([1, 3], [3, 1])
     True
     """
+    kernels = _compiled()
+    if kernels is not None:
+        return SeedIndex(*kernels.seed_arrays(np.ascontiguousarray(hashes, dtype=np.uint64), n))
     grams = ngrams(hashes, n)
     order = np.argsort(grams, kind="stable")
     words, first, counts = np.unique(hashes, return_index=True, return_counts=True)
@@ -256,6 +273,18 @@ def align_indexed(a: SeedIndex, b: SeedIndex, *, config: AlignConfig = AlignConf
 
 def _align_once(a: SeedIndex, b: SeedIndex, config: AlignConfig) -> list[TokenPassage]:
     n = config.seed_n
+    kernels = _compiled()
+    if kernels is not None:
+        rows = kernels.align_seeds(
+            a.sorted_grams, a.order, b.sorted_grams, b.order, a.rare, a.rare_positions, b.rare, b.rare_positions,
+            n, config.max_seed_occurrences, config.rare_word_seeds, config.neighbour_radius,
+            config.max_gap, min(config.min_words, 1 + config.max_gap),
+        )
+        clusters = [
+            TokenPassage(a0, a1, b0, b1, covered / (a1 - a0 + b1 - b0))
+            for a0, a1, b0, b1, covered in rows.tolist()
+        ]
+        return _passages(clusters, config)
     i, j = match_seeds(a, b, max_occurrences=config.max_seed_occurrences)
     w = np.full(i.shape[0], n, dtype=np.int64)
     if config.rare_word_seeds:
@@ -274,6 +303,11 @@ def _align_once(a: SeedIndex, b: SeedIndex, config: AlignConfig) -> list[TokenPa
             continue
         covered = _covered(gi, gw) + _covered(gj, gw)
         found.append(TokenPassage(a0, a1, b0, b1, covered / (a1 - a0 + b1 - b0)))
+    return _passages(found, config)
+
+
+def _passages(found: list[TokenPassage], config: AlignConfig) -> list[TokenPassage]:
+    """Return the passages of a pair's seed clusters: merged, long enough, one to one."""
     merged = _merge(found, config.max_gap)
     kept = [p for p in merged if min(p.a1 - p.a0, p.b1 - p.b0) >= config.min_words]
     return _one_to_one(kept) if config.one_to_one else kept
