@@ -254,3 +254,10 @@ def align_seeds(
         out[found, 4] = _union(gi, gw) + _union(gj, gw)
         found += 1
     return out[:found]
+
+
+def warm_up() -> None:
+    """Load (or compile) the kernels for the argument types alignment passes them."""
+    index = seed_arrays(np.arange(1, 9, dtype=np.uint64), 3)
+    grams, order, sorted_grams, rare, where = index
+    align_seeds(sorted_grams, order, sorted_grams, order, rare, where, rare, where, 3, 4, True, 10, 30, 25)

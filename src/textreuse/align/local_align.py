@@ -89,6 +89,13 @@ def _compiled() -> ModuleType | None:
     return kernels
 
 
+def load_kernels() -> None:
+    """Return once the compiled kernels are loaded (or compiled), so no pair waits for them."""
+    kernels = _compiled()
+    if kernels is not None:
+        kernels.warm_up()
+
+
 def seed_index(hashes: U64, *, n: int) -> SeedIndex:
     """Return the seed n-grams of a token-hash sequence, with their sort order.
 

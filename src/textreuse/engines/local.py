@@ -21,7 +21,13 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 import pyarrow as pa
 
-from textreuse.align.local_align import SeedIndex, align_hashes, align_indexed, seed_index
+from textreuse.align.local_align import (
+    SeedIndex,
+    align_hashes,
+    align_indexed,
+    load_kernels,
+    seed_index,
+)
 from textreuse.clean.matching import matching_tokens, matching_tokens_many
 from textreuse.config import Config
 from textreuse.index.candidates import Sketch, candidate_pairs, fingerprint, sketch_many
@@ -248,6 +254,12 @@ def scan_documents(
     _STATE.clear()
     keep = workers == 1 and sum(len(d.raw_text) for d in docs) * TOKEN_BYTES_PER_CHAR <= token_memory
     _STATE.update(docs=docs, config=config, keep_tokens=keep)
+    # One process loads the compiled alignment code on a thread while it indexes (numba's
+    # import and LLVM work overlap the numpy work); worker processes are forked, and
+    # forking while a thread imports is unsafe, so there it is loaded before aligning.
+    loading = threading.Thread(target=load_kernels, daemon=True) if workers == 1 else None
+    if loading is not None:
+        loading.start()
 
     t0 = time.perf_counter()
     sketches: list[Sketch] = []
@@ -281,6 +293,10 @@ def scan_documents(
     seconds["candidates"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
+    if loading is not None:
+        loading.join()
+    elif tasks:
+        load_kernels()
     pairs: list[Pair] = []
     _STATE["groups"] = groups
     with reporter.stage("align", len(tasks)) as advance:
@@ -337,7 +353,11 @@ def scan(
         return result
     workers = workers or default_workers()
     with store.Writer(db) as writer:
-        first = {"documents": arrow.documents_tables(docs), "rejects": arrow.rejects_table(rejects)}
+        # Built lazily, on the writing thread: Arrow's first table imports pandas (~0.5 s).
+        first: dict[str, pa.Table | Iterable[pa.Table]] = {
+            "documents": arrow.documents_tables(docs),
+            "rejects": (arrow.rejects_table(rejects) for _ in range(1)),
+        }
         # Forking worker processes while a thread writes is unsafe, so only one worker overlaps.
         background = None
         if workers == 1:
