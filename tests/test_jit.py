@@ -139,3 +139,54 @@ def test_kernel_without_a_writable_cache_compiles_in_process(monkeypatch: pytest
     monkeypatch.setattr(numba, "njit", njit)
     twice = jit.kernel(lambda x: x * 2)
     assert twice(21) == 42
+
+
+class _Off:
+    def get(self, *, wait: bool = True) -> None:
+        return None
+
+
+ALPHABET = st.sampled_from(
+    list("abcXYZ09 .,\n\t-'") + ["é", "É", "ß", "ﬁ", "Ⅻ", "ǅ", "̈", "“", "—", "\u00a0", "😀", "𝐀", "漢", "\ufdfa", "İ"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(ALPHABET, max_size=12) | st.just("x" * 70) | st.just("Ab" * 40), max_size=30))
+def test_compiled_tokenize_matches_numpy(parts: list[str]) -> None:
+    from textreuse.index import tokenize as tk
+
+    text = " ".join(parts)
+    got = tk.tokenize(text)
+    assert jit.TOKENIZE.get() is None or jit.enabled()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(jit, "TOKENIZE", _Off())
+        expected = tk.tokenize(text)
+    for x, y in zip((got.hashes, got.starts, got.ends), (expected.hashes, expected.starts, expected.ends)):
+        assert x.dtype == y.dtype and x.tolist() == y.tolist()
+
+
+def test_tokenize_kernel_runs_as_plain_python() -> None:
+    from textreuse.index import kernels as tok_kernels
+    from textreuse.index.tokenize import _bmp_word_table, _codepoints
+
+    cps = _codepoints("The  “Quick” fox's 2nd Über-test")
+    plain = getattr(tok_kernels.word_hashes, "py_func", tok_kernels.word_hashes)
+    old = tok_kernels._mix
+    try:
+        tok_kernels._mix = getattr(old, "py_func", old)
+        with np.errstate(over="ignore"):
+            slow = plain(cps, _bmp_word_table(), False)
+    finally:
+        tok_kernels._mix = old
+    fast = tok_kernels.word_hashes(cps, _bmp_word_table(), False)
+    assert slow[3] is False and fast[3] is False  # Ü is a word character beyond ASCII
+    cps = _codepoints("The  “Quick” fox's 2nd test")
+    with np.errstate(over="ignore"):
+        tok_kernels._mix = getattr(old, "py_func", old)
+        try:
+            slow = plain(cps, _bmp_word_table(), False)
+        finally:
+            tok_kernels._mix = old
+    fast = tok_kernels.word_hashes(cps, _bmp_word_table(), False)
+    assert [x.tolist() for x in slow[:3]] == [x.tolist() for x in fast[:3]] and fast[3]

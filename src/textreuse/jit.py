@@ -6,6 +6,9 @@ a fraction of the time. Kernels are plain Python functions over numpy arrays, so
 also run (slowly) without numba, which is how tests check them against the numpy
 code. ``TEXTREUSE_JIT=0`` turns them off: every stage then takes its numpy path.
 
+A scan loads the kernels on a thread while it reads (see :func:`load_all`); until
+they are ready, tokenising takes the numpy path, which gives the same tokens.
+
 Compiled code is cached on disk next to the module (or in numba's user cache when
 that folder is read-only), so only the first run after an install or an edit pays
 the compilation; with no writable place at all, each process compiles again.
@@ -16,9 +19,12 @@ the compilation; with no writable place at all, each process compiles again.
 
 from __future__ import annotations
 
+import importlib
 import os
+import threading
 from collections.abc import Callable
 from functools import lru_cache
+from types import ModuleType
 from typing import Any, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,3 +52,42 @@ def kernel(fn: F) -> F:
         return cast(F, numba.njit(cache=True, nogil=True)(fn))
     except RuntimeError:  # no writable cache folder: compile in each process instead
         return cast(F, numba.njit(nogil=True)(fn))
+
+
+class Loader:
+    """A module of kernels, imported and warmed up once, by whichever thread asks first."""
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+        self._lock = threading.Lock()
+        self._done = False
+        self._kernels: ModuleType | None = None
+
+    def get(self, *, wait: bool = True) -> ModuleType | None:
+        """Return the kernels module, or None when turned off.
+
+        Without `wait`, also None while another thread is still loading it (the caller
+        takes its numpy path meanwhile).
+        """
+        if self._done:
+            return self._kernels
+        if not wait and self._lock.locked():
+            return None
+        with self._lock:
+            if not self._done:
+                if enabled():
+                    kernels = importlib.import_module(self.module)
+                    kernels.warm_up()
+                    self._kernels = kernels
+                self._done = True
+        return self._kernels
+
+
+TOKENIZE = Loader("textreuse.index.kernels")
+ALIGN = Loader("textreuse.align.kernels")
+
+
+def load_all() -> None:
+    """Load every kernel module: tokenising's first, as a scan needs it first."""
+    TOKENIZE.get()
+    ALIGN.get()

@@ -10,12 +10,12 @@ so a passage is reported once, as long as the shared text runs.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
 
+from textreuse import jit
 from textreuse.index.tokenize import Tokens, ngrams
 from textreuse.model import Passage
 
@@ -77,23 +77,9 @@ class SeedIndex:
     rare_positions: I64
 
 
-@lru_cache(maxsize=1)
 def _compiled() -> ModuleType | None:
     """Return the compiled kernels of this module, or None to use numpy (see textreuse.jit)."""
-    from textreuse import jit
-
-    if not jit.enabled():
-        return None
-    from textreuse.align import kernels
-
-    return kernels
-
-
-def load_kernels() -> None:
-    """Return once the compiled kernels are loaded (or compiled), so no pair waits for them."""
-    kernels = _compiled()
-    if kernels is not None:
-        kernels.warm_up()
+    return jit.ALIGN.get()
 
 
 def seed_index(hashes: U64, *, n: int) -> SeedIndex:

@@ -21,11 +21,11 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 import pyarrow as pa
 
+from textreuse import jit
 from textreuse.align.local_align import (
     SeedIndex,
     align_hashes,
     align_indexed,
-    load_kernels,
     seed_index,
 )
 from textreuse.clean.matching import matching_tokens, matching_tokens_many
@@ -254,12 +254,10 @@ def scan_documents(
     _STATE.clear()
     keep = workers == 1 and sum(len(d.raw_text) for d in docs) * TOKEN_BYTES_PER_CHAR <= token_memory
     _STATE.update(docs=docs, config=config, keep_tokens=keep)
-    # One process loads the compiled alignment code on a thread while it indexes (numba's
-    # import and LLVM work overlap the numpy work); worker processes are forked, and
-    # forking while a thread imports is unsafe, so there it is loaded before aligning.
-    loading = threading.Thread(target=load_kernels, daemon=True) if workers == 1 else None
-    if loading is not None:
-        loading.start()
+    if workers > 1:
+        # Loaded before forking, so the workers inherit the compiled code (and no
+        # thread is loading it while they fork).
+        jit.load_all()
 
     t0 = time.perf_counter()
     sketches: list[Sketch] = []
@@ -293,10 +291,6 @@ def scan_documents(
     seconds["candidates"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    if loading is not None:
-        loading.join()
-    elif tasks:
-        load_kernels()
     pairs: list[Pair] = []
     _STATE["groups"] = groups
     with reporter.stage("align", len(tasks)) as advance:
@@ -344,6 +338,11 @@ def scan(
 
     if db is not None:
         store.check_target(Path(db))
+    workers = workers or default_workers()
+    if workers == 1:
+        # numba's import and LLVM work (~0.9 s) overlap reading; tokenising takes the
+        # numpy path until the kernels are ready.
+        threading.Thread(target=jit.load_all, daemon=True).start()
     t0 = time.perf_counter()
     docs, rejects = read_all(paths, reporter)
     read_seconds = time.perf_counter() - t0
@@ -351,7 +350,6 @@ def scan(
         result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter)
         result.seconds = {"read": read_seconds, **result.seconds}
         return result
-    workers = workers or default_workers()
     with store.Writer(db) as writer:
         # Built lazily, on the writing thread: Arrow's first table imports pandas (~0.5 s).
         first: dict[str, pa.Table | Iterable[pa.Table]] = {
@@ -444,11 +442,14 @@ def align_pairs(
 ) -> Iterator[PairOutcome]:
     """Yield the outcome of aligning each given pair of files, in order (no candidate search)."""
     reporter = reporter or _Silent()
+    workers = workers or default_workers()
+    if workers > 1:
+        jit.load_all()  # before forking: the workers inherit the compiled code
     _STATE.clear()
     _STATE.update(config=config)
     with reporter.stage("align", len(tasks)) as advance:
         for chunk in run_parallel(
-            _align_chunk, tasks, workers=workers or default_workers(), advance=advance, chunk=16
+            _align_chunk, tasks, workers=workers, advance=advance, chunk=16
         ):
             yield from chunk
     _STATE.clear()
