@@ -190,3 +190,21 @@ def test_tokenize_kernel_runs_as_plain_python() -> None:
             tok_kernels._mix = old
     fast = tok_kernels.word_hashes(cps, _bmp_word_table(), False)
     assert [x.tolist() for x in slow[:3]] == [x.tolist() for x in fast[:3]] and fast[3]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.lists(st.integers(0, 400), min_size=1, max_size=12))
+def test_compiled_sketches_match_numpy(seed: int, sizes: list[int]) -> None:
+    from textreuse.index.candidates import IndexConfig, sketch_many
+
+    rng = np.random.default_rng(seed)
+    words = rng.integers(1, 2**63, size=60, dtype=np.int64).astype(U64)  # repeats n-grams
+    docs = [words[rng.integers(0, 60, size=k)] for k in sizes]
+    for config in (IndexConfig(), IndexConfig(shingle_n=2, sample=1)):
+        got = sketch_many(docs, config=config)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(jit, "TOKENIZE", _Off())
+            expected = sketch_many(docs, config=config)
+        assert [(s.hashes.tolist(), s.positions.tolist(), s.positions.dtype) for s in got] == [
+            (s.hashes.tolist(), s.positions.tolist(), s.positions.dtype) for s in expected
+        ]

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
+from textreuse import jit
 from textreuse.index.tokenize import ngrams
 
 U64 = npt.NDArray[np.uint64]
@@ -87,6 +88,11 @@ def sketch_many(hashes: list[U64], *, config: IndexConfig = IndexConfig()) -> li
     lengths = np.fromiter((h.shape[0] for h in hashes), dtype=np.int64, count=len(hashes))
     if not hashes or lengths.sum() < n:
         return [sketch(h, config=config) for h in hashes]
+    kernels = jit.TOKENIZE.get(wait=False)
+    if kernels is not None:
+        g, at, sizes = kernels.sketch_arrays(np.concatenate(hashes), lengths, n, config.sample)
+        ends = np.cumsum(sizes).tolist()
+        return [Sketch(g[e - k : e], at[e - k : e]) for e, k in zip(ends, sizes.tolist())]
     doc = np.repeat(np.arange(len(hashes), dtype=np.int64), lengths)
     pos = np.arange(doc.shape[0], dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     grams = ngrams(np.concatenate(hashes), n)

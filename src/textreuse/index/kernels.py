@@ -90,8 +90,61 @@ def word_hashes(
     return starts[:count].copy(), ends[:count].copy(), hashes[:count].copy(), True
 
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+@kernel
+def sketch_arrays(
+    hashes: U64, lengths: I64, n: int, sample: int
+) -> tuple[U64, npt.NDArray[np.int32], I64]:
+    """Return every document's sketch, concatenated: hashes, positions and sizes.
+
+    The hashes and the sampling are those of ``ngrams`` and ``sketch``: each document's
+    distinct sampled n-grams in ascending order, each at its first position.
+    """
+    total = hashes.shape[0]
+    out_g = np.empty(total, dtype=np.uint64)
+    out_p = np.empty(total, dtype=np.int32)
+    sizes = np.zeros(lengths.shape[0], dtype=np.int64)
+    every = np.uint64(sample)
+    found = 0
+    begin = 0
+    for d in range(lengths.shape[0]):
+        m = lengths[d] - n + 1
+        g_doc = np.empty(max(m, 0), dtype=np.uint64)
+        p_doc = np.empty(max(m, 0), dtype=np.int64)
+        kept = 0
+        for k in range(m):
+            g = hashes[begin + k]
+            for t in range(1, n):
+                g = (g * _GOLDEN) ^ hashes[begin + k + t]
+            g = g ^ (g >> _S30)
+            g = g * _MIX1
+            g = g ^ (g >> _S27)
+            g = g * _MIX2
+            g = g ^ (g >> _S31)
+            if g % every == 0:
+                g_doc[kept] = g
+                p_doc[kept] = k
+                kept += 1
+        order = np.argsort(g_doc[:kept])
+        start = found
+        for r in range(kept):
+            x = order[r]
+            if found > start and out_g[found - 1] == g_doc[x]:
+                out_p[found - 1] = min(out_p[found - 1], p_doc[x])
+            else:
+                out_g[found] = g_doc[x]
+                out_p[found] = p_doc[x]
+                found += 1
+        sizes[d] = found - start
+        begin += lengths[d]
+    return out_g[:found].copy(), out_p[:found].copy(), sizes
+
+
 def warm_up() -> None:
     """Load (or compile) the kernel for the argument types tokenising passes it."""
     table = np.zeros(65536, dtype=np.bool_)
     word_hashes(np.zeros(2, dtype=np.uint32), table, False)
     word_hashes(np.zeros(2, dtype=np.uint32), table, True)
+    sketch_arrays(np.arange(9, dtype=np.uint64), np.array([4, 5], dtype=np.int64), 5, 4)
