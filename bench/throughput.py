@@ -191,9 +191,12 @@ def corpus_dir(docs: int, seed: int, damage: float) -> Path:
 
 
 def _textreuse_cmd() -> list[str]:
-    """Return the command prefix that runs the textreuse CLI."""
-    exe = shutil.which("textreuse")
-    return [exe] if exe else [sys.executable, "-c", "from textreuse.cli import app; app()"]
+    """Return the command prefix that runs the textreuse CLI, under this interpreter.
+
+    Not the first ``textreuse`` on PATH: that may belong to another environment (here a
+    pyenv shim's interpreter without numba, which silently measured the numpy path).
+    """
+    return [sys.executable, "-c", "from textreuse.cli import app; app()"]
 
 
 def _text_bytes(corpus: Path) -> tuple[int, int]:
