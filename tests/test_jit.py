@@ -7,6 +7,7 @@ numpy path is checked end to end by turning the kernels off.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -78,23 +79,72 @@ def test_compiled_alignment_matches_numpy(seed: int, vocab: int, edit: float, wh
     assert got == expected
 
 
-def test_kernels_run_as_plain_python() -> None:
-    # The source of the compiled kernels, run by the interpreter, agrees with them too.
-    a, b = related(3, 300, 0.05)
-    run = {k: getattr(f, "py_func", f) for k, f in vars(kernels).items() if callable(f)}
-    sa, sb = kernels.seed_arrays(a, 3), kernels.seed_arrays(b, 3)
-    with np.errstate(over="ignore"):  # uint64 arithmetic wraps, as compiled
-        plain = run["seed_arrays"](a, 3)
-    assert [x.tolist() for x in plain] == [x.tolist() for x in sa]
+PLAIN = """
+import json, sys
+import numpy as np
+from textreuse.align import kernels as ak
+from textreuse.index import kernels as ik
+from textreuse.index.tokenize import _bmp_word_table, _codepoints
+a, b = (np.array(x, dtype=np.uint64) for x in json.loads(sys.stdin.read()))
+out = {}
+with np.errstate(over="ignore"):
+    sa, sb = ak.seed_arrays(a, 3), ak.seed_arrays(b, 3)
+    out["seed_arrays"] = [x.tolist() for x in sa]
     args = (sa[2], sa[1], sb[2], sb[1], sa[3], sa[4], sb[3], sb[4], 3, 4, True, 10, 30, 25)
-    expected = kernels.align_seeds(*args).tolist()
-    assert expected
-    old = kernels._union
-    try:
-        kernels._union = run["_union"]  # the plain function calls its helper by name
-        assert run["align_seeds"](*args).tolist() == expected
-    finally:
-        kernels._union = old
+    out["align_seeds"] = ak.align_seeds(*args).tolist()
+    out["align_pair"] = ak.align_pair(a, b, 3, 4, True, 10, 30, 25).tolist()
+    cps = _codepoints("The  \u201cQuick\u201d fox's 2nd test " + "Ab" * 40)
+    out["word_hashes"] = [x.tolist() for x in ik.word_hashes(cps, _bmp_word_table(), False)[:3]]
+    g, p, k = ik.sketch_arrays(np.concatenate([a, b]), np.array([len(a), len(b)]), 5, 4)
+    out["sketch_arrays"] = [g.tolist(), p.tolist(), k.tolist()]
+print(json.dumps(out))
+"""
+
+
+def test_kernels_run_as_plain_python() -> None:
+    # With TEXTREUSE_JIT=0 the kernels are plain Python functions: the same results.
+    from textreuse.align import kernels as ak
+    from textreuse.index import kernels as ik
+    from textreuse.index.tokenize import _bmp_word_table, _codepoints
+
+    a, b = related(3, 300, 0.05)
+    sa, sb = ak.seed_arrays(a, 3), ak.seed_arrays(b, 3)
+    args = (sa[2], sa[1], sb[2], sb[1], sa[3], sa[4], sb[3], sb[4], 3, 4, True, 10, 30, 25)
+    cps = _codepoints("The  \u201cQuick\u201d fox's 2nd test " + "Ab" * 40)
+    g, p, k = ik.sketch_arrays(np.concatenate([a, b]), np.array([len(a), len(b)]), 5, 4)
+    expected = {
+        "seed_arrays": [x.tolist() for x in sa],
+        "align_seeds": ak.align_seeds(*args).tolist(),
+        "align_pair": ak.align_pair(a, b, 3, 4, True, 10, 30, 25).tolist(),
+        "word_hashes": [x.tolist() for x in ik.word_hashes(cps, _bmp_word_table(), False)[:3]],
+        "sketch_arrays": [g.tolist(), p.tolist(), k.tolist()],
+    }
+    assert expected["align_pair"] == expected["align_seeds"] != []
+    out = subprocess.run(
+        [sys.executable, "-c", PLAIN], input=json.dumps([a.tolist(), b.tolist()]),
+        env={**os.environ, "TEXTREUSE_JIT": "0"}, capture_output=True, text=True, check=True,
+    )
+    assert json.loads(out.stdout) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([20, 300, 20000]),
+    st.sampled_from([0.0, 0.05, 0.3]),
+    st.sampled_from(range(len(CONFIGS))),
+)
+def test_compiled_alignment_of_seed_indexes_matches_numpy(
+    seed: int, vocab: int, edit: float, which: int
+) -> None:
+    a, b = related(seed, vocab, edit)
+    config = CONFIGS[which]
+    n = config.seed_n
+    got = local_align.align_indexed(seed_index(a, n=n), seed_index(b, n=n), config=config)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(local_align, "_compiled", lambda: None)
+        expected = local_align.align_indexed(seed_index(a, n=n), seed_index(b, n=n), config=config)
+    assert got == expected
 
 
 def test_scan_is_the_same_on_both_paths(tmp_path: Path, gen) -> None:
@@ -164,32 +214,6 @@ def test_compiled_tokenize_matches_numpy(parts: list[str]) -> None:
         expected = tk.tokenize(text)
     for x, y in zip((got.hashes, got.starts, got.ends), (expected.hashes, expected.starts, expected.ends)):
         assert x.dtype == y.dtype and x.tolist() == y.tolist()
-
-
-def test_tokenize_kernel_runs_as_plain_python() -> None:
-    from textreuse.index import kernels as tok_kernels
-    from textreuse.index.tokenize import _bmp_word_table, _codepoints
-
-    cps = _codepoints("The  “Quick” fox's 2nd Über-test")
-    plain = getattr(tok_kernels.word_hashes, "py_func", tok_kernels.word_hashes)
-    old = tok_kernels._mix
-    try:
-        tok_kernels._mix = getattr(old, "py_func", old)
-        with np.errstate(over="ignore"):
-            slow = plain(cps, _bmp_word_table(), False)
-    finally:
-        tok_kernels._mix = old
-    fast = tok_kernels.word_hashes(cps, _bmp_word_table(), False)
-    assert slow[3] is False and fast[3] is False  # Ü is a word character beyond ASCII
-    cps = _codepoints("The  “Quick” fox's 2nd test")
-    with np.errstate(over="ignore"):
-        tok_kernels._mix = getattr(old, "py_func", old)
-        try:
-            slow = plain(cps, _bmp_word_table(), False)
-        finally:
-            tok_kernels._mix = old
-    fast = tok_kernels.word_hashes(cps, _bmp_word_table(), False)
-    assert [x.tolist() for x in slow[:3]] == [x.tolist() for x in fast[:3]] and fast[3]
 
 
 @settings(max_examples=100, deadline=None)

@@ -27,8 +27,8 @@ _S31 = np.uint64(31)
 
 
 @kernel
-def seed_arrays(hashes: U64, n: int) -> tuple[U64, I64, U64, U64, I64]:
-    """Return the fields of a :class:`SeedIndex`: grams, order, sorted grams, rare words and positions."""
+def _grams(hashes: U64, n: int) -> U64:
+    """Return ``ngrams(hashes, n)``."""
     m = hashes.shape[0] - n + 1
     grams = np.zeros(max(m, 0), dtype=np.uint64)
     for k in range(m):
@@ -40,6 +40,14 @@ def seed_arrays(hashes: U64, n: int) -> tuple[U64, I64, U64, U64, I64]:
         g = g ^ (g >> _S27)
         g = g * _MIX2
         grams[k] = g ^ (g >> _S31)
+    return grams
+
+
+@kernel
+def seed_arrays(hashes: U64, n: int) -> tuple[U64, I64, U64, U64, I64]:
+    """Return the fields of a :class:`SeedIndex`: grams, order, sorted grams, rare words and positions."""
+    grams = _grams(hashes, n)
+    m = grams.shape[0]
     # Quicksort, then positions ascending among equal n-grams: numpy's stable order
     # (numba's own stable sort is several times slower).
     order = np.argsort(grams)
@@ -132,12 +140,9 @@ def align_seeds(
     max_gap: int,
     min_span: int,
 ) -> I64:
-    """Return the seed clusters of one pair as rows ``(a0, a1, b0, b1, covered)``.
+    """Return the seed clusters of one pair as :func:`_clusters` rows, from seed indexes.
 
-    Does ``match_seeds``, ``match_rare``, ``has_neighbour`` and ``cluster_seeds`` in
-    turn, with clusters in the order ``cluster_seeds`` returns them; clusters spanning
-    fewer than `min_span` words in either text are left out. ``covered`` is the number
-    of words of a and of b that the cluster's seeds cover, summed.
+    Does ``match_seeds`` and ``match_rare``, then :func:`_clusters`.
     """
     # Seeds: every occurrence in a of each n-gram of b (unless too common in a), then
     # words that occur once in each text; both by walking the two sorted lists. Seeds
@@ -185,8 +190,19 @@ def align_seeds(
                 m += 1
                 pa += 1
                 pb += 1
-    i, j, w = i[:m], j[:m], w[:m]
+    return _clusters(i[:m], j[:m], w[:m], n, radius, max_gap, min_span)
 
+
+@kernel
+def _clusters(i: I64, j: I64, w: I64, n: int, radius: int, max_gap: int, min_span: int) -> I64:
+    """Return the clusters of seeds ``(i, j)`` of widths `w` as rows ``(a0, a1, b0, b1, covered)``.
+
+    Does ``has_neighbour`` then ``cluster_seeds``, with clusters in the order
+    ``cluster_seeds`` returns them; clusters spanning fewer than `min_span` words in
+    either text are left out. ``covered`` is the number of words of a and of b that
+    the cluster's seeds cover, summed.
+    """
+    m = i.shape[0]
     # Density: keep seeds with another seed within `radius` words in both texts.
     if radius:
         near = np.zeros(m, dtype=np.bool_)
@@ -256,8 +272,102 @@ def align_seeds(
     return out[:found]
 
 
+@kernel
+def _table(keys: U64) -> tuple[U64, npt.NDArray[np.bool_], I64, I64, I64]:
+    """Return an open-addressing table of `keys`: slots, used, count, head, next.
+
+    ``head[slot]`` is the first position of the slot's key and ``next[position]`` the
+    following one (ascending), -1 at the end.
+    """
+    size = 16
+    while size < 2 * keys.shape[0]:
+        size *= 2
+    mask = np.uint64(size - 1)
+    last = size - 1
+    slots = np.zeros(size, dtype=np.uint64)
+    used = np.zeros(size, dtype=np.bool_)
+    count = np.zeros(size, dtype=np.int64)
+    head = np.full(size, -1, dtype=np.int64)
+    nxt = np.full(keys.shape[0], -1, dtype=np.int64)
+    for k in range(keys.shape[0] - 1, -1, -1):
+        key = keys[k]
+        s = np.int64((key ^ (key >> _S31)) & mask)
+        while used[s] and slots[s] != key:
+            s = (s + 1) & last
+        if not used[s]:
+            used[s] = True
+            slots[s] = key
+        nxt[k] = head[s]
+        head[s] = k
+        count[s] += 1
+    return slots, used, count, head, nxt
+
+
+@kernel
+def _find(slots: U64, used: npt.NDArray[np.bool_], key: np.uint64) -> np.int64:
+    """Return the slot of `key` in a :func:`_table`, or -1."""
+    last = slots.shape[0] - 1
+    s = np.int64((key ^ (key >> _S31)) & np.uint64(last))
+    while used[s]:
+        if slots[s] == key:
+            return s
+        s = (s + 1) & last
+    return np.int64(-1)
+
+
+@kernel
+def align_pair(
+    ha: U64,
+    hb: U64,
+    n: int,
+    max_occurrences: int,
+    rare_words: bool,
+    radius: int,
+    max_gap: int,
+    min_span: int,
+) -> I64:
+    """Return the seed clusters of one pair as :func:`_clusters` rows, from token hashes.
+
+    The same seeds as :func:`align_seeds` finds from two seed indexes, found through
+    hash tables built for the pair: cheaper than sorting each text's n-grams and words
+    once (a text takes part in one or two pairs on average).
+    """
+    ga, gb = _grams(ha, n), _grams(hb, n)
+    nb = gb.shape[0]
+    cap = nb * max(max_occurrences, 0) + (hb.shape[0] if rare_words else 0)
+    i = np.empty(cap, dtype=np.int64)
+    j = np.empty_like(i)
+    w = np.empty_like(i)
+    m = 0
+    if ga.shape[0] and nb:
+        slots, used, count, head, nxt = _table(ga)
+        for q in range(nb):
+            s = _find(slots, used, gb[q])
+            if s >= 0 and count[s] <= max_occurrences:
+                t = head[s]
+                while t >= 0:
+                    i[m] = t
+                    j[m] = q
+                    w[m] = n
+                    m += 1
+                    t = nxt[t]
+    if rare_words and ha.shape[0] and hb.shape[0]:
+        a_slots, a_used, a_count, a_head, _ = _table(ha)
+        b_slots, b_used, b_count, _, _ = _table(hb)
+        for q in range(hb.shape[0]):
+            if b_count[_find(b_slots, b_used, hb[q])] == 1:
+                s = _find(a_slots, a_used, hb[q])
+                if s >= 0 and a_count[s] == 1:
+                    i[m] = a_head[s]
+                    j[m] = q
+                    w[m] = 1
+                    m += 1
+    return _clusters(i[:m], j[:m], w[:m], n, radius, max_gap, min_span)
+
+
 def warm_up() -> None:
     """Load (or compile) the kernels for the argument types alignment passes them."""
     index = seed_arrays(np.arange(1, 9, dtype=np.uint64), 3)
     grams, order, sorted_grams, rare, where = index
     align_seeds(sorted_grams, order, sorted_grams, order, rare, where, rare, where, 3, 4, True, 10, 30, 25)
+    align_pair(grams, grams, 3, 4, True, 10, 30, 25)

@@ -9,6 +9,7 @@ so a passage is reported once, as long as the shared text runs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import ModuleType
 
@@ -245,13 +246,33 @@ def align_hashes(ha: U64, hb: U64, *, config: AlignConfig = AlignConfig()) -> li
     >>> [(p.a0, p.a1, p.b0, p.b1) for p in align_hashes(a.hashes, b.hashes)]
     [(0, 40, 3, 42)]
     """
+    kernels = _compiled()
+    if kernels is not None:
+        return _two_passes(lambda c: _rows(kernels.align_pair(
+            np.ascontiguousarray(ha, dtype=np.uint64), np.ascontiguousarray(hb, dtype=np.uint64),
+            *_kernel_options(c),
+        ), c), config)
     n = config.seed_n
     return align_indexed(seed_index(ha, n=n), seed_index(hb, n=n), config=config)
 
 
+def uses_seed_index() -> bool:
+    """Return whether :func:`align_indexed` on cached seed indexes beats :func:`align_hashes`.
+
+    True on the numpy path; compiled alignment builds what it needs per pair for less
+    than sorting each text's n-grams once.
+    """
+    return _compiled() is None
+
+
 def align_indexed(a: SeedIndex, b: SeedIndex, *, config: AlignConfig = AlignConfig()) -> list[TokenPassage]:
     """Return :func:`align_hashes` of two texts whose seed indexes are already built."""
-    found = _align_once(a, b, config)
+    return _two_passes(lambda c: _align_once(a, b, c), config)
+
+
+def _two_passes(once: Callable[[AlignConfig], list[TokenPassage]], config: AlignConfig) -> list[TokenPassage]:
+    """Return ``once(config)``, or ``once`` of the looser settings for reworded text."""
+    found = once(config)
     if not found or min(p.similarity for p in found) < config.reworded_similarity:
         loose = replace(
             config,
@@ -260,8 +281,24 @@ def align_indexed(a: SeedIndex, b: SeedIndex, *, config: AlignConfig = AlignConf
             reworded_similarity=0.0,
         )
         if loose != replace(config, reworded_similarity=0.0):
-            found = _align_once(a, b, loose)
+            found = once(loose)
     return found
+
+
+def _kernel_options(config: AlignConfig) -> tuple[int, int, bool, int, int, int]:
+    return (
+        config.seed_n, config.max_seed_occurrences, config.rare_word_seeds,
+        config.neighbour_radius, config.max_gap, min(config.min_words, 1 + config.max_gap),
+    )
+
+
+def _rows(rows: I64, config: AlignConfig) -> list[TokenPassage]:
+    """Return the passages of the cluster rows ``(a0, a1, b0, b1, covered)`` a kernel found."""
+    clusters = [
+        TokenPassage(a0, a1, b0, b1, covered / (a1 - a0 + b1 - b0))
+        for a0, a1, b0, b1, covered in rows.tolist()
+    ]
+    return _passages(clusters, config)
 
 
 def _align_once(a: SeedIndex, b: SeedIndex, config: AlignConfig) -> list[TokenPassage]:
@@ -269,15 +306,10 @@ def _align_once(a: SeedIndex, b: SeedIndex, config: AlignConfig) -> list[TokenPa
     kernels = _compiled()
     if kernels is not None:
         rows = kernels.align_seeds(
-            a.sorted_grams, a.order, b.sorted_grams, b.order, a.rare, a.rare_positions, b.rare, b.rare_positions,
-            n, config.max_seed_occurrences, config.rare_word_seeds, config.neighbour_radius,
-            config.max_gap, min(config.min_words, 1 + config.max_gap),
+            a.sorted_grams, a.order, b.sorted_grams, b.order, a.rare, a.rare_positions, b.rare,
+            b.rare_positions, *_kernel_options(config),
         )
-        clusters = [
-            TokenPassage(a0, a1, b0, b1, covered / (a1 - a0 + b1 - b0))
-            for a0, a1, b0, b1, covered in rows.tolist()
-        ]
-        return _passages(clusters, config)
+        return _rows(rows, config)
     i, j = match_seeds(a, b, max_occurrences=config.max_seed_occurrences)
     w = np.full(i.shape[0], n, dtype=np.int64)
     if config.rare_word_seeds:

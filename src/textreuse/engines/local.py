@@ -27,6 +27,7 @@ from textreuse.align.local_align import (
     align_hashes,
     align_indexed,
     seed_index,
+    uses_seed_index,
 )
 from textreuse.clean.matching import matching_tokens, matching_tokens_many
 from textreuse.config import Config
@@ -211,6 +212,7 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
         m for ra, rb in tasks for r in (ra, rb) if r >= 0 for m in groups.get(r, [r])
     )
     out: list[Pair] = []
+    indexed = uses_seed_index()
     for ra, rb in tasks:
         if rb < 0:
             members = groups[ra]
@@ -222,7 +224,10 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
                     if p is not None:
                         out.append(p)
             continue
-        found = align_indexed(tokens.seed_index(ra), tokens.seed_index(rb), config=config.align)
+        if indexed:
+            found = align_indexed(tokens.seed_index(ra), tokens.seed_index(rb), config=config.align)
+        else:
+            found = align_hashes(tokens(ra).hashes, tokens(rb).hashes, config=config.align)
         if not found:
             continue
         for dx in groups.get(ra, [ra]):
