@@ -344,16 +344,19 @@ def scan(
     if db is not None:
         store.check_target(Path(db))
     workers = workers or default_workers()
+    loading = None
     if workers == 1:
         # numba's import and LLVM work (~0.9 s) overlap reading; tokenising takes the
         # numpy path until the kernels are ready.
-        threading.Thread(target=jit.load_all, daemon=True).start()
+        loading = threading.Thread(target=jit.load_all, daemon=True)
+        loading.start()
     t0 = time.perf_counter()
     docs, rejects = read_all(paths, reporter)
     read_seconds = time.perf_counter() - t0
     if db is None or not docs:
         result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter)
         result.seconds = {"read": read_seconds, **result.seconds}
+        _finish_loading(loading)
         return result
     with store.Writer(db) as writer:
         # Built lazily, on the writing thread: Arrow's first table imports pandas (~0.5 s).
@@ -378,7 +381,15 @@ def scan(
         writer.add(result.tables(["pairs", "passages", "families"]))
         result.seconds = {"read": read_seconds, **result.seconds, "write": time.perf_counter() - t1}
         writer.commit(result.run_meta(meta))
+    _finish_loading(loading)
     return result
+
+
+def _finish_loading(loading: threading.Thread | None) -> None:
+    # A small corpus may be done before a first run has compiled every kernel: wait, so
+    # the compiled code is cached whole and the process never exits mid-compilation.
+    if loading is not None:
+        loading.join()
 
 
 @dataclass(frozen=True)
