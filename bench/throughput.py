@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/throughput.py --docs 20000 --seed 1 [--workers-all] [--json]
+    python bench/throughput.py --docs 20000 --seed 1 [--workers-all] [--repeat 3] [--json]
 
 Generates (or reuses, cached under ``bench/out/synth-<docs>-s<seed>[-d<damage>]/``) a synthetic
 corpus with :mod:`synth`, then runs, one after the other and each in its own measured child
@@ -193,9 +193,12 @@ def corpus_dir(docs: int, seed: int, damage: float) -> Path:
 
 
 def _textreuse_cmd() -> list[str]:
-    """Return the command prefix that runs the textreuse CLI."""
-    exe = shutil.which("textreuse")
-    return [exe] if exe else [sys.executable, "-c", "from textreuse.cli import app; app()"]
+    """Return the command prefix that runs the textreuse CLI, under this interpreter.
+
+    Not the first ``textreuse`` on PATH: that may belong to another environment (here a
+    pyenv shim's interpreter without numba, which silently measured the numpy path).
+    """
+    return [sys.executable, "-c", "from textreuse.cli import app; app()"]
 
 
 def _text_bytes(corpus: Path) -> tuple[int, int]:
@@ -257,18 +260,18 @@ def to_markdown(report: dict[str, Any]) -> str:
     c = report["corpus"]
     lines = [(f"## Throughput: {c['docs']:,} docs, {c['mb']:.1f} MB of text "
               f"(seed {c['seed']}, damage {c['damage_share']:g}, {report['cores']} cores)"), "",
-             ("| system | wall s | docs/s | MB/s | peak RSS tree MB | max proc RSS MB | pairs | "
+             ("| system | wall s | CPU s | docs/s | MB/s | peak RSS tree MB | max proc RSS MB | pairs | "
               "pair precision | recall dup | near | excerpt | overlap | all direct | "
               "all incl. implied |"),
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in report["runs"]:
         if "error" in r:
-            lines.append(f"| {r['system']} | failed (exit {r['returncode']}) |" + " |" * 12)
+            lines.append(f"| {r['system']} | failed (exit {r['returncode']}) |" + " |" * 13)
             continue
         s = r.get("scores", {})
         rd, ra = s.get("recall_direct", {}), s.get("recall_all", {})
         lines.append(
-            f"| {r['system']} | {_f(r['wall_s'])} | {_f(r['docs_per_s'], 0)} | {_f(r['mb_per_s'])} | "
+            f"| {r['system']} | {_f(r['wall_s'])} | {_f(r.get('cpu_s'))} | {_f(r['docs_per_s'], 0)} | {_f(r['mb_per_s'])} | "
             f"{_f(r['tree_peak_rss_mb'], 0)} | {_f(r['max_process_rss_mb'], 0)} | "
             f"{s.get('counts', {}).get('pred', '–')} | {_f(s.get('pair_precision'), 3)} | "
             f"{_f(rd.get('duplicate'), 3)} | {_f(rd.get('near_duplicate'), 3)} | "
@@ -277,6 +280,16 @@ def to_markdown(report: dict[str, Any]) -> str:
     lines.append("")
     for k, v in report.get("ratios", {}).items():
         lines.append(f"- MB/s ratio {k}: **{v:.2f}**")
+        per_round = report.get("round_ratios", {}).get(k, [])
+        if len(per_round) > 1:
+            lines.append(f"  (each round: {', '.join(f'{x:.2f}' for x in per_round)})")
+        cpu = report.get("cpu_ratios", {}).get(k)
+        if cpu is not None:
+            lines.append(f"  (CPU time ratio, user + system of all threads: {cpu:.2f})")
+    if len(report.get("rounds", [])) > 1:
+        lines.append("- rounds (wall s / CPU s): " + "; ".join(
+            ", ".join(f"{r['system'].split(' ')[0]} {_f(r['wall_s'])}/{_f(r['cpu_s'])}" for r in b)
+            for b in report["rounds"]))
     for r in report["runs"]:
         if "error" in r:
             lines += ["", f"{r['system']} failed:", "```", r["error"].strip()[-1500:], "```"]
@@ -316,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also run textreuse with --workers = all cores")
     ap.add_argument("--skip-datasketch", action="store_true")
     ap.add_argument("--timeout", type=float, default=None, help="seconds per system")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="rounds of runs, the systems interleaved; the table shows median runs")
     ap.add_argument("--json", action="store_true", help="print JSON instead of markdown")
     args = ap.parse_args(argv)
 
@@ -325,27 +340,47 @@ def main(argv: list[str] | None = None) -> int:
     short = accuracy.load_jsonl(cdir / "short.jsonl")
     n_docs, n_bytes = _text_bytes(corpus)
     cores = os.cpu_count() or 1
-    runs: list[dict[str, Any]] = []
+    rounds: list[list[dict[str, Any]]] = []
     with tempfile.TemporaryDirectory(prefix="tr-bench-") as tmp:
         work = Path(tmp)
-        runs.append(run_textreuse(corpus, 1, work, truth, short, args.timeout))
-        if not args.skip_datasketch:
-            runs.append(run_datasketch(corpus, work, truth, short, args.timeout))
-        if args.workers_all:
-            runs.append(run_textreuse(corpus, cores, work, truth, short, args.timeout))
-    for r in runs:
-        r["docs_per_s"] = n_docs / r["wall_s"]
-        r["mb_per_s"] = n_bytes / 1e6 / r["wall_s"]
+        # Rounds interleave the systems, so a change in the machine's load (it is shared)
+        # falls on all of them; each round's ratio compares runs made side by side.
+        for _ in range(max(1, args.repeat)):
+            batch = [run_textreuse(corpus, 1, work, truth, short, args.timeout)]
+            if not args.skip_datasketch:
+                batch.append(run_datasketch(corpus, work, truth, short, args.timeout))
+            if args.workers_all:
+                batch.append(run_textreuse(corpus, cores, work, truth, short, args.timeout))
+            rounds.append(batch)
+    for batch in rounds:
+        for r in batch:
+            r["docs_per_s"] = n_docs / r["wall_s"]
+            r["mb_per_s"] = n_bytes / 1e6 / r["wall_s"]
+            r["cpu_s"] = r.get("user_s", 0.0) + r.get("sys_s", 0.0)
+    # The table shows each system's median run (by wall time).
+    runs = []
+    for k in range(len(rounds[0])):
+        ok = sorted((b[k] for b in rounds if "error" not in b[k]), key=lambda r: r["wall_s"])
+        runs.append(ok[len(ok) // 2] if ok else rounds[0][k])
     ratios: dict[str, float] = {}
+    round_ratios: dict[str, list[float]] = {}
+    cpu_ratios: dict[str, float] = {}
     ds = next((r for r in runs if r["system"].startswith("datasketch") and "error" not in r), None)
     if ds:
-        for r in runs:
+        for k, r in enumerate(runs):
             if r["system"].startswith("textreuse") and "error" not in r:
-                ratios[f"{r['system']} / datasketch"] = r["mb_per_s"] / ds["mb_per_s"]
+                name = f"{r['system']} / datasketch"
+                ratios[name] = r["mb_per_s"] / ds["mb_per_s"]
+                cpu_ratios[name] = ds["cpu_s"] / r["cpu_s"] if r["cpu_s"] else float("nan")
+                d = next(j for j, x in enumerate(runs) if x is ds)
+                round_ratios[name] = [b[d]["wall_s"] / b[k]["wall_s"] for b in rounds
+                                      if "error" not in b[k] and "error" not in b[d]]
     report = {"corpus": {"dir": str(cdir), "docs": n_docs, "bytes": n_bytes, "mb": n_bytes / 1e6,
                          "seed": args.seed, "damage_share": args.damage_share,
                          "truth_pairs": len(truth)},
-              "cores": cores, "runs": runs, "ratios": ratios}
+              "cores": cores, "runs": runs, "ratios": ratios, "round_ratios": round_ratios,
+              "cpu_ratios": cpu_ratios,
+              "rounds": [[{k: r.get(k) for k in ("system", "wall_s", "cpu_s")} for r in b] for b in rounds]}
     if args.json:
         print(json.dumps(report, indent=2))
     else:

@@ -9,11 +9,14 @@ so a passage is reported once, as long as the shared text runs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
 
+from textreuse import jit
 from textreuse.align.summary import SummaryConfig, summary_spans
 from textreuse.index.tokenize import Tokens, ngrams
 from textreuse.model import Passage
@@ -83,6 +86,11 @@ class SeedIndex:
     """The token hashes themselves, for the summary mode."""
 
 
+def _compiled() -> ModuleType | None:
+    """Return the compiled kernels of this module, or None to use numpy (see textreuse.jit)."""
+    return jit.ALIGN.get()
+
+
 def seed_index(hashes: U64, *, n: int) -> SeedIndex:
     """Return the seed n-grams of a token-hash sequence, with their sort order.
 
@@ -90,6 +98,10 @@ def seed_index(hashes: U64, *, n: int) -> SeedIndex:
     >>> seed_index(tokenize("a b a c").hashes, n=2).rare_positions.tolist() in ([1, 3], [3, 1])
     True
     """
+    kernels = _compiled()
+    if kernels is not None:
+        grams, order, ordered, rare, positions = kernels.seed_arrays(np.ascontiguousarray(hashes, dtype=np.uint64), n)
+        return SeedIndex(grams, order, ordered, rare, positions, hashes)
     grams = ngrams(hashes, n)
     order = np.argsort(grams, kind="stable")
     words, first, counts = np.unique(hashes, return_index=True, return_counts=True)
@@ -243,13 +255,39 @@ def align_hashes(ha: U64, hb: U64, *, config: AlignConfig = AlignConfig()) -> li
     >>> [(p.a0, p.a1, p.b0, p.b1) for p in align_hashes(a.hashes, b.hashes)]
     [(0, 40, 3, 42)]
     """
+    kernels = _compiled()
+    if kernels is not None:
+        return _two_passes(lambda c: _rows(kernels.align_pair(
+            np.ascontiguousarray(ha, dtype=np.uint64), np.ascontiguousarray(hb, dtype=np.uint64),
+            *_kernel_options(c),
+        ), c), config, ha, hb)
     n = config.seed_n
     return align_indexed(seed_index(ha, n=n), seed_index(hb, n=n), config=config)
 
 
+def uses_seed_index() -> bool:
+    """Return whether :func:`align_indexed` on cached seed indexes beats :func:`align_hashes`.
+
+    True on the numpy path; compiled alignment builds what it needs per pair for less
+    than sorting each text's n-grams once.
+    """
+    return _compiled() is None
+
+
 def align_indexed(a: SeedIndex, b: SeedIndex, *, config: AlignConfig = AlignConfig()) -> list[TokenPassage]:
     """Return :func:`align_hashes` of two texts whose seed indexes are already built."""
-    found = _align_once(a, b, config)
+    return _two_passes(lambda c: _align_once(a, b, c), config, a.hashes, b.hashes)
+
+
+def _two_passes(
+    once: Callable[[AlignConfig], list[TokenPassage]],
+    config: AlignConfig,
+    ha: U64 | None = None,
+    hb: U64 | None = None,
+) -> list[TokenPassage]:
+    """Return ``once(config)``, or ``once`` of the looser settings for reworded text,
+    with summaries of the second text in the first when the hashes are given."""
+    found = once(config)
     reworded = not found or min(p.similarity for p in found) < config.reworded_similarity
     if reworded:
         loose = replace(
@@ -259,12 +297,12 @@ def align_indexed(a: SeedIndex, b: SeedIndex, *, config: AlignConfig = AlignConf
             reworded_similarity=0.0,
         )
         if loose != replace(config, reworded_similarity=0.0):
-            found = _align_once(a, b, loose)
+            found = once(loose)
     # A summary shows up as nothing, as reworded passages, or as short copied fragments:
     # only then is the summary mode worth its cost.
     fragment = any(p.a1 - p.a0 < 2 * config.min_words for p in found)
-    if (reworded or fragment) and config.summary is not None and a.hashes is not None and b.hashes is not None:
-        spans = summary_spans(a.hashes, b.hashes, config=config.summary)
+    if (reworded or fragment) and config.summary is not None and ha is not None and hb is not None:
+        spans = summary_spans(ha, hb, config=config.summary)
         copies = [
             p for p in found
             if p.similarity >= config.summary.copy_similarity and p.a1 - p.a0 >= 2 * config.min_words
@@ -300,8 +338,31 @@ def with_summaries(found: list[TokenPassage], spans: list[tuple[int, int, int, i
     return sorted(out, key=lambda p: (p.a0, p.b0))
 
 
+def _kernel_options(config: AlignConfig) -> tuple[int, int, bool, int, int, int]:
+    return (
+        config.seed_n, config.max_seed_occurrences, config.rare_word_seeds,
+        config.neighbour_radius, config.max_gap, min(config.min_words, 1 + config.max_gap),
+    )
+
+
+def _rows(rows: I64, config: AlignConfig) -> list[TokenPassage]:
+    """Return the passages of the cluster rows ``(a0, a1, b0, b1, covered)`` a kernel found."""
+    clusters = [
+        TokenPassage(a0, a1, b0, b1, covered / (a1 - a0 + b1 - b0))
+        for a0, a1, b0, b1, covered in rows.tolist()
+    ]
+    return _passages(clusters, config)
+
+
 def _align_once(a: SeedIndex, b: SeedIndex, config: AlignConfig) -> list[TokenPassage]:
     n = config.seed_n
+    kernels = _compiled()
+    if kernels is not None:
+        rows = kernels.align_seeds(
+            a.sorted_grams, a.order, b.sorted_grams, b.order, a.rare, a.rare_positions, b.rare,
+            b.rare_positions, *_kernel_options(config),
+        )
+        return _rows(rows, config)
     i, j = match_seeds(a, b, max_occurrences=config.max_seed_occurrences)
     w = np.full(i.shape[0], n, dtype=np.int64)
     if config.rare_word_seeds:
@@ -320,6 +381,11 @@ def _align_once(a: SeedIndex, b: SeedIndex, config: AlignConfig) -> list[TokenPa
             continue
         covered = _covered(gi, gw) + _covered(gj, gw)
         found.append(TokenPassage(a0, a1, b0, b1, covered / (a1 - a0 + b1 - b0)))
+    return _passages(found, config)
+
+
+def _passages(found: list[TokenPassage], config: AlignConfig) -> list[TokenPassage]:
+    """Return the passages of a pair's seed clusters: merged, long enough, one to one."""
     merged = _merge(found, config.max_gap)
     kept = [p for p in merged if min(p.a1 - p.a0, p.b1 - p.b0) >= config.min_words]
     return _one_to_one(kept) if config.one_to_one else kept

@@ -21,7 +21,14 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 import pyarrow as pa
 
-from textreuse.align.local_align import SeedIndex, align_hashes, align_indexed, seed_index
+from textreuse import jit
+from textreuse.align.local_align import (
+    SeedIndex,
+    align_hashes,
+    align_indexed,
+    seed_index,
+    uses_seed_index,
+)
 from textreuse.clean.boilerplate import (
     Edges,
     content_groups,
@@ -265,6 +272,7 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
         m for ra, rb in tasks for r in (ra, rb) if r >= 0 for m in groups.get(r, [r])
     )
     out: list[Pair] = []
+    indexed = uses_seed_index()
     for ra, rb in tasks:
         if rb < 0:
             members = groups[ra]
@@ -276,7 +284,10 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
                     if p is not None:
                         out.append(p)
             continue
-        found = align_indexed(tokens.seed_index(ra), tokens.seed_index(rb), config=config.align)
+        if indexed:
+            found = align_indexed(tokens.seed_index(ra), tokens.seed_index(rb), config=config.align)
+        else:
+            found = align_hashes(tokens(ra).hashes, tokens(rb).hashes, config=config.align)
         if not found:
             continue
         for dx in groups.get(ra, [ra]):
@@ -308,6 +319,10 @@ def scan_documents(
     _STATE.clear()
     keep = workers == 1 and sum(len(d.raw_text) for d in docs) * TOKEN_BYTES_PER_CHAR <= token_memory
     _STATE.update(docs=docs, config=config, keep_tokens=keep)
+    if workers > 1:
+        # Loaded before forking, so the workers inherit the compiled code (and no
+        # thread is loading it while they fork).
+        jit.load_all()
 
     t0 = time.perf_counter()
     sketches: list[Sketch] = []
@@ -527,16 +542,27 @@ def scan(
 
     if db is not None:
         store.check_target(Path(db))
+    workers = workers or default_workers()
+    loading = None
+    if workers == 1:
+        # numba's import and LLVM work (~0.9 s) overlap reading; tokenising takes the
+        # numpy path until the kernels are ready.
+        loading = threading.Thread(target=jit.load_all, daemon=True)
+        loading.start()
     t0 = time.perf_counter()
     docs, rejects = read_all(paths, reporter, config=config.ingest, workers=workers or default_workers())
     read_seconds = time.perf_counter() - t0
     if db is None or not docs:
         result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter)
         result.seconds = {"read": read_seconds, **result.seconds}
+        _finish_loading(loading)
         return result
-    workers = workers or default_workers()
     with store.Writer(db) as writer:
-        first = {"documents": arrow.documents_tables(docs), "rejects": arrow.rejects_table(rejects)}
+        # Built lazily, on the writing thread: Arrow's first table imports pandas (~0.5 s).
+        first: dict[str, pa.Table | Iterable[pa.Table]] = {
+            "documents": arrow.documents_tables(docs),
+            "rejects": (arrow.rejects_table(rejects) for _ in range(1)),
+        }
         # Forking worker processes while a thread writes is unsafe, so only one worker overlaps.
         background = None
         if workers == 1:
@@ -558,7 +584,15 @@ def scan(
         )
         result.seconds = {"read": read_seconds, **result.seconds, "write": time.perf_counter() - t1}
         writer.commit(result.run_meta(meta))
+    _finish_loading(loading)
     return result
+
+
+def _finish_loading(loading: threading.Thread | None) -> None:
+    # A small corpus may be done before a first run has compiled every kernel: wait, so
+    # the compiled code is cached whole and the process never exits mid-compilation.
+    if loading is not None:
+        loading.join()
 
 
 @dataclass(frozen=True)
@@ -631,11 +665,14 @@ def align_pairs(
 ) -> Iterator[PairOutcome]:
     """Yield the outcome of aligning each given pair of files, in order (no candidate search)."""
     reporter = reporter or _Silent()
+    workers = workers or default_workers()
+    if workers > 1:
+        jit.load_all()  # before forking: the workers inherit the compiled code
     _STATE.clear()
     _STATE.update(config=config)
     with reporter.stage("align", len(tasks)) as advance:
         for chunk in run_parallel(
-            _align_chunk, tasks, workers=workers or default_workers(), advance=advance, chunk=16
+            _align_chunk, tasks, workers=workers, advance=advance, chunk=16
         ):
             yield from chunk
     _STATE.clear()

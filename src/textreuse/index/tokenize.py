@@ -16,6 +16,8 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
+from textreuse import jit
+
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
@@ -123,6 +125,16 @@ def _hash_words(cps: npt.NDArray[np.uint32], starts: I64, ends: I64) -> U64:
     return h
 
 
+def _rehash_long(hashes: U64, cps: npt.NDArray[np.uint32], starts: I64, ends: I64, *, lower: bool) -> U64:
+    """Return `hashes` with those of words longer than ``_LONG`` replaced as _hash_words does."""
+    for i in np.flatnonzero(ends - starts > _LONG):
+        word = cps[starts[i] : ends[i]]
+        if lower:
+            word = np.where((word >= 65) & (word <= 90), word + 32, word).astype(np.uint32)
+        hashes[i] = xxhash.xxh3_64_intdigest(word.tobytes())
+    return hashes
+
+
 def normalize_words(words: list[str]) -> list[str]:
     """Return each word in the form used for matching: NFKC, casefolded.
 
@@ -147,6 +159,11 @@ def tokenize(text: str) -> Tokens:
     True
     """
     cps = _codepoints(text)
+    kernels = jit.TOKENIZE.get(wait=False)
+    if kernels is not None:
+        starts, ends, hashes, ok = kernels.word_hashes(cps, _bmp_word_table(), False)
+        if ok:
+            return Tokens(_rehash_long(hashes, cps, starts, ends, lower=True), starts, ends)
     mask = _word_mask(cps)
     starts, ends = _runs(mask)
     if starts.shape[0] == 0:
@@ -159,6 +176,10 @@ def tokenize(text: str) -> Tokens:
         return Tokens(_hash_words(low, starts, ends), starts, ends)
     masked = words.tobytes().decode("utf-32-le", "surrogatepass")
     ncps = _codepoints(unicodedata.normalize("NFKC", masked).casefold())
+    if kernels is not None:
+        nstarts, nends, hashes, _ = kernels.word_hashes(ncps, _bmp_word_table(), True)
+        if nstarts.shape[0] == starts.shape[0]:
+            return Tokens(_rehash_long(hashes, ncps, nstarts, nends, lower=False), starts, ends)
     nstarts, nends = _runs(ncps != 32)
     if nstarts.shape[0] != starts.shape[0]:
         # A compatibility form split or joined words: normalise word by word instead.

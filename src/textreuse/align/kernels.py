@@ -1,0 +1,373 @@
+"""The per-pair seed loop of :mod:`textreuse.align.local_align`, as compiled kernels.
+
+Each kernel does what a chain of numpy functions in ``local_align`` does, in one pass
+over the seeds: those functions are the reference (tests compare the two) and the
+fallback when numba is missing. Results are the same to the bit: the same hashes,
+the same seeds, the same groups in the same order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from textreuse.jit import kernel
+
+I64 = npt.NDArray[np.int64]
+U64 = npt.NDArray[np.uint64]
+
+# The constants of textreuse.index.tokenize.ngrams and mix64, as unsigned scalars so
+# that compiled arithmetic stays in uint64 (mixing in a signed integer makes floats).
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_S27 = np.uint64(27)
+_S30 = np.uint64(30)
+_S31 = np.uint64(31)
+
+
+@kernel
+def _grams(hashes: U64, n: int) -> U64:
+    """Return ``ngrams(hashes, n)``."""
+    m = hashes.shape[0] - n + 1
+    grams = np.zeros(max(m, 0), dtype=np.uint64)
+    for k in range(m):
+        g = hashes[k]
+        for t in range(1, n):
+            g = (g * _GOLDEN) ^ hashes[k + t]
+        g = g ^ (g >> _S30)
+        g = g * _MIX1
+        g = g ^ (g >> _S27)
+        g = g * _MIX2
+        grams[k] = g ^ (g >> _S31)
+    return grams
+
+
+@kernel
+def seed_arrays(hashes: U64, n: int) -> tuple[U64, I64, U64, U64, I64]:
+    """Return the fields of a :class:`SeedIndex`: grams, order, sorted grams, rare words and positions."""
+    grams = _grams(hashes, n)
+    m = grams.shape[0]
+    # Quicksort, then positions ascending among equal n-grams: numpy's stable order
+    # (numba's own stable sort is several times slower).
+    order = np.argsort(grams)
+    sorted_grams = grams[order]
+    k = 0
+    while k < m:
+        e = k + 1
+        while e < m and sorted_grams[e] == sorted_grams[k]:
+            e += 1
+        if e - k > 1:
+            order[k:e] = np.sort(order[k:e])
+        k = e
+    by_word = np.argsort(hashes)
+    size = hashes.shape[0]
+    rare = np.zeros(size, dtype=np.uint64)
+    where = np.zeros(size, dtype=np.int64)
+    count = 0
+    k = 0
+    while k < size:
+        e = k + 1
+        while e < size and hashes[by_word[e]] == hashes[by_word[k]]:
+            e += 1
+        if e == k + 1:
+            rare[count] = hashes[by_word[k]]
+            where[count] = by_word[k]
+            count += 1
+        k = e
+    return grams, order.astype(np.int64), sorted_grams, rare[:count].copy(), where[:count].copy()
+
+
+@kernel
+def _by_coord(members: I64, coord: I64) -> I64:
+    """Return `members` ordered by `coord`, by counting when the coordinates span little."""
+    size = members.shape[0]
+    if size == 0:
+        return members.copy()
+    lo = coord[members[0]]
+    hi = lo
+    for x in members:
+        lo = min(lo, coord[x])
+        hi = max(hi, coord[x])
+    span = hi - lo + 1
+    if span > 4 * size + 256:
+        return members[np.argsort(coord[members])]
+    start = np.zeros(span + 1, dtype=np.int64)
+    for x in members:
+        start[coord[x] - lo + 1] += 1
+    for c in range(span):
+        start[c + 1] += start[c]
+    out = np.empty(size, dtype=np.int64)
+    for x in members:
+        c = coord[x] - lo
+        out[start[c]] = x
+        start[c] += 1
+    return out
+
+
+@kernel
+def _union(starts: I64, widths: I64) -> int:
+    """Return how many positions the ranges ``[starts, starts + widths)`` cover together."""
+    order = _by_coord(np.arange(starts.shape[0]), starts)
+    total = 0
+    lo = starts[order[0]]
+    hi = lo + widths[order[0]]
+    for k in range(1, order.shape[0]):
+        s = starts[order[k]]
+        e = s + widths[order[k]]
+        if s > hi:
+            total += hi - lo
+            lo, hi = s, e
+        elif e > hi:
+            hi = e
+    return int(total + hi - lo)
+
+
+@kernel
+def align_seeds(
+    a_sorted: U64,
+    a_order: I64,
+    b_sorted: U64,
+    b_order: I64,
+    a_rare: U64,
+    a_rare_positions: I64,
+    b_rare: U64,
+    b_rare_positions: I64,
+    n: int,
+    max_occurrences: int,
+    rare_words: bool,
+    radius: int,
+    max_gap: int,
+    min_span: int,
+) -> I64:
+    """Return the seed clusters of one pair as :func:`_clusters` rows, from seed indexes.
+
+    Does ``match_seeds`` and ``match_rare``, then :func:`_clusters`.
+    """
+    # Seeds: every occurrence in a of each n-gram of b (unless too common in a), then
+    # words that occur once in each text; both by walking the two sorted lists. Seeds
+    # come in another order than match_seeds gives them, which changes nothing below:
+    # density and clusters depend on the set of seeds only.
+    na, nb = a_sorted.shape[0], b_sorted.shape[0]
+    n_rare = min(a_rare.shape[0], b_rare.shape[0]) if rare_words else 0
+    i = np.empty(nb * max(max_occurrences, 0) + n_rare, dtype=np.int64)
+    j = np.empty_like(i)
+    w = np.empty_like(i)
+    m = 0
+    pa = pb = 0
+    while pa < na and pb < nb:
+        x, y = a_sorted[pa], b_sorted[pb]
+        if x < y:
+            pa += 1
+        elif y < x:
+            pb += 1
+        else:
+            ea, eb = pa + 1, pb + 1
+            while ea < na and a_sorted[ea] == x:
+                ea += 1
+            while eb < nb and b_sorted[eb] == x:
+                eb += 1
+            if ea - pa <= max_occurrences:
+                for tb in range(pb, eb):
+                    for ta in range(pa, ea):
+                        i[m] = a_order[ta]
+                        j[m] = b_order[tb]
+                        w[m] = n
+                        m += 1
+            pa, pb = ea, eb
+    if n_rare:
+        pa = pb = 0
+        while pa < a_rare.shape[0] and pb < b_rare.shape[0]:
+            x, y = a_rare[pa], b_rare[pb]
+            if x < y:
+                pa += 1
+            elif y < x:
+                pb += 1
+            else:
+                i[m] = a_rare_positions[pa]
+                j[m] = b_rare_positions[pb]
+                w[m] = 1
+                m += 1
+                pa += 1
+                pb += 1
+    return _clusters(i[:m], j[:m], w[:m], n, radius, max_gap, min_span)
+
+
+@kernel
+def _clusters(i: I64, j: I64, w: I64, n: int, radius: int, max_gap: int, min_span: int) -> I64:
+    """Return the clusters of seeds ``(i, j)`` of widths `w` as rows ``(a0, a1, b0, b1, covered)``.
+
+    Does ``has_neighbour`` then ``cluster_seeds``, with clusters in the order
+    ``cluster_seeds`` returns them; clusters spanning fewer than `min_span` words in
+    either text are left out. ``covered`` is the number of words of a and of b that
+    the cluster's seeds cover, summed.
+    """
+    m = i.shape[0]
+    # Density: keep seeds with another seed within `radius` words in both texts.
+    if radius:
+        near = np.zeros(m, dtype=np.bool_)
+        if m >= 2:
+            by_i = _by_coord(np.arange(m), i)
+            for p in range(m):
+                x = by_i[p]
+                for r in range(p + 1, m):
+                    y = by_i[r]
+                    if i[y] - i[x] > radius:
+                        break
+                    if abs(j[y] - j[x]) <= radius:
+                        near[x] = True
+                        near[y] = True
+        i, j, w = i[near], j[near], w[near]
+        m = i.shape[0]
+
+    # Clusters: split by gaps along a, else along b, until nothing splits (a stack of
+    # groups, last part first, as cluster_seeds works through its list).
+    out = np.zeros((m, 5), dtype=np.int64)
+    found = 0
+    if m == 0:
+        return out[:0]
+    limit = max_gap + n
+    members = np.arange(m)
+    stack_lo = np.zeros(m + 1, dtype=np.int64)
+    stack_hi = np.zeros(m + 1, dtype=np.int64)
+    stack_lo[0], stack_hi[0] = 0, m
+    depth = 1
+    while depth:
+        depth -= 1
+        lo, hi = stack_lo[depth], stack_hi[depth]
+        split = False
+        for coord in (i, j):
+            group = members[lo:hi]
+            ordered = _by_coord(group, coord)
+            cuts = 0
+            for k in range(1, ordered.shape[0]):
+                if coord[ordered[k]] - coord[ordered[k - 1]] > limit:
+                    cuts += 1
+            if cuts:
+                members[lo:hi] = ordered
+                start = lo
+                for k in range(1, ordered.shape[0]):
+                    if coord[ordered[k]] - coord[ordered[k - 1]] > limit:
+                        stack_lo[depth], stack_hi[depth] = start, lo + k
+                        depth += 1
+                        start = lo + k
+                stack_lo[depth], stack_hi[depth] = start, hi
+                depth += 1
+                split = True
+                break
+        if split:
+            continue
+        group = members[lo:hi]
+        gi, gj, gw = i[group], j[group], w[group]
+        a0, a1 = gi.min(), (gi + gw).max()
+        b0, b1 = gj.min(), (gj + gw).max()
+        if min(a1 - a0, b1 - b0) < min_span:
+            continue
+        out[found, 0] = a0
+        out[found, 1] = a1
+        out[found, 2] = b0
+        out[found, 3] = b1
+        out[found, 4] = _union(gi, gw) + _union(gj, gw)
+        found += 1
+    return out[:found]
+
+
+@kernel
+def _table(keys: U64) -> tuple[U64, npt.NDArray[np.bool_], I64, I64, I64]:
+    """Return an open-addressing table of `keys`: slots, used, count, head, next.
+
+    ``head[slot]`` is the first position of the slot's key and ``next[position]`` the
+    following one (ascending), -1 at the end.
+    """
+    size = 16
+    while size < 2 * keys.shape[0]:
+        size *= 2
+    mask = np.uint64(size - 1)
+    last = size - 1
+    slots = np.zeros(size, dtype=np.uint64)
+    used = np.zeros(size, dtype=np.bool_)
+    count = np.zeros(size, dtype=np.int64)
+    head = np.full(size, -1, dtype=np.int64)
+    nxt = np.full(keys.shape[0], -1, dtype=np.int64)
+    for k in range(keys.shape[0] - 1, -1, -1):
+        key = keys[k]
+        s = np.int64((key ^ (key >> _S31)) & mask)
+        while used[s] and slots[s] != key:
+            s = (s + 1) & last
+        if not used[s]:
+            used[s] = True
+            slots[s] = key
+        nxt[k] = head[s]
+        head[s] = k
+        count[s] += 1
+    return slots, used, count, head, nxt
+
+
+@kernel
+def _find(slots: U64, used: npt.NDArray[np.bool_], key: np.uint64) -> np.int64:
+    """Return the slot of `key` in a :func:`_table`, or -1."""
+    last = slots.shape[0] - 1
+    s = np.int64((key ^ (key >> _S31)) & np.uint64(last))
+    while used[s]:
+        if slots[s] == key:
+            return s
+        s = (s + 1) & last
+    return np.int64(-1)
+
+
+@kernel
+def align_pair(
+    ha: U64,
+    hb: U64,
+    n: int,
+    max_occurrences: int,
+    rare_words: bool,
+    radius: int,
+    max_gap: int,
+    min_span: int,
+) -> I64:
+    """Return the seed clusters of one pair as :func:`_clusters` rows, from token hashes.
+
+    The same seeds as :func:`align_seeds` finds from two seed indexes, found through
+    hash tables built for the pair: cheaper than sorting each text's n-grams and words
+    once (a text takes part in one or two pairs on average).
+    """
+    ga, gb = _grams(ha, n), _grams(hb, n)
+    nb = gb.shape[0]
+    cap = nb * max(max_occurrences, 0) + (hb.shape[0] if rare_words else 0)
+    i = np.empty(cap, dtype=np.int64)
+    j = np.empty_like(i)
+    w = np.empty_like(i)
+    m = 0
+    if ga.shape[0] and nb:
+        slots, used, count, head, nxt = _table(ga)
+        for q in range(nb):
+            s = _find(slots, used, gb[q])
+            if s >= 0 and count[s] <= max_occurrences:
+                t = head[s]
+                while t >= 0:
+                    i[m] = t
+                    j[m] = q
+                    w[m] = n
+                    m += 1
+                    t = nxt[t]
+    if rare_words and ha.shape[0] and hb.shape[0]:
+        a_slots, a_used, a_count, a_head, _ = _table(ha)
+        b_slots, b_used, b_count, _, _ = _table(hb)
+        for q in range(hb.shape[0]):
+            if b_count[_find(b_slots, b_used, hb[q])] == 1:
+                s = _find(a_slots, a_used, hb[q])
+                if s >= 0 and a_count[s] == 1:
+                    i[m] = a_head[s]
+                    j[m] = q
+                    w[m] = 1
+                    m += 1
+    return _clusters(i[:m], j[:m], w[:m], n, radius, max_gap, min_span)
+
+
+def warm_up() -> None:
+    """Load (or compile) the kernels for the argument types alignment passes them."""
+    index = seed_arrays(np.arange(1, 9, dtype=np.uint64), 3)
+    grams, order, sorted_grams, rare, where = index
+    align_seeds(sorted_grams, order, sorted_grams, order, rare, where, rare, where, 3, 4, True, 10, 30, 25)
+    align_pair(grams, grams, 3, 4, True, 10, 30, 25)

@@ -1,0 +1,93 @@
+"""Compiled kernels: numba when it is installed, the numpy reference code otherwise.
+
+Per-pair alignment works on arrays of a few hundred seeds, where each numpy call
+costs more in overhead than in work; a compiled loop over the seeds does the same in
+a fraction of the time. Kernels are plain Python functions over numpy arrays, so they
+also run (slowly) without numba, which is how tests check them against the numpy
+code. ``TEXTREUSE_JIT=0`` turns them off: every stage then takes its numpy path.
+
+A scan loads the kernels on a thread while it reads (see :func:`load_all`); until
+they are ready, tokenising takes the numpy path, which gives the same tokens.
+
+Compiled code is cached on disk next to the module (or in numba's user cache when
+that folder is read-only), so only the first run after an install or an edit pays
+the compilation; with no writable place at all, each process compiles again.
+
+>>> kernel(lambda x: x + 1)(1)
+2
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from collections.abc import Callable
+from functools import lru_cache
+from types import ModuleType
+from typing import Any, TypeVar, cast
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@lru_cache(maxsize=1)
+def enabled() -> bool:
+    """Return whether compiled kernels are used: numba is installed and not turned off."""
+    if os.environ.get("TEXTREUSE_JIT", "1").strip().lower() in ("0", "false", "no", "off"):
+        return False
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def kernel(fn: F) -> F:
+    """Return `fn` compiled with numba's ``njit`` when :func:`enabled`, else `fn` itself."""
+    if not enabled():
+        return fn
+    import numba
+
+    try:
+        return cast(F, numba.njit(cache=True, nogil=True)(fn))
+    except RuntimeError:  # no writable cache folder: compile in each process instead
+        return cast(F, numba.njit(nogil=True)(fn))
+
+
+class Loader:
+    """A module of kernels, imported and warmed up once, by whichever thread asks first."""
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+        self._lock = threading.Lock()
+        self._done = False
+        self._kernels: ModuleType | None = None
+
+    def get(self, *, wait: bool = True) -> ModuleType | None:
+        """Return the kernels module, or None when turned off.
+
+        Without `wait`, also None while another thread is still loading it (the caller
+        takes its numpy path meanwhile).
+        """
+        if self._done:
+            return self._kernels
+        if not wait and self._lock.locked():
+            return None
+        with self._lock:
+            if not self._done:
+                if enabled():
+                    kernels = importlib.import_module(self.module)
+                    kernels.warm_up()
+                    self._kernels = kernels
+                self._done = True
+        return self._kernels
+
+
+TOKENIZE = Loader("textreuse.index.kernels")
+ALIGN = Loader("textreuse.align.kernels")
+
+
+def load_all() -> None:
+    """Load every kernel module: tokenising's first, as a scan needs it first."""
+    TOKENIZE.get()
+    ALIGN.get()
