@@ -359,8 +359,8 @@ def _inward(found: _Lines, zone: str, start: int, stop: int) -> Iterator[int]:
 def edges(text: str, *, config: BoilerplateConfig = BoilerplateConfig()) -> Edges:
     """Return the head and tail lines of `text`, read once for the survey and the marking.
 
-    From each end, lines are read inward until ``2 * edge_lines`` content lines have been
-    passed (a short line counts half, a line a pattern finds not at all): twice as far as
+    From each end, lines are read inward until ``1.5 * edge_lines`` content lines have been
+    passed (a short line counts half, a line a pattern finds not at all): further than
     marking reaches, since recurring lines are not known yet. The head ends half way
     through the text. A short line is a candidate for recurring boilerplate unless it
     continues a sentence (it, or the line after it, starts with a lower-case letter).
@@ -370,7 +370,7 @@ def edges(text: str, *, config: BoilerplateConfig = BoilerplateConfig()) -> Edge
     head_end = -1
     for zone, start, stop in (("head", 0, len(found)), ("tail", len(found) - 1, -1)):
         zone_lines: list[EdgeLine] = []
-        left = 2.0 * config.edge_lines
+        left = 1.5 * config.edge_lines
         for k in _inward(found, zone, start, stop if zone == "head" else head_end):
             e = _entry(found, k, zone, config)
             zone_lines.append(e)

@@ -426,10 +426,11 @@ def provenance(
     """Return the pairs with their origin decided by the evidence, and the evidence per pair."""
     index = {d.id: k for k, d in enumerate(docs)}
     out, found = [], {}
+    cache: dict[str, tuple[list[str], str]] = {}
     for p in pairs:
         ka, kb = index[p.doc_a], index[p.doc_b]
         seen = evidence(p, docs[ka], docs[kb], frames_a=marks.get(ka, ()), frames_b=marks.get(kb, ()),
-                        config=config.provenance)
+                        config=config.provenance, cache=cache)
         if seen:
             found[(p.doc_a, p.doc_b)] = tuple(seen)
         out.append(replace(p, origin=direct(p, seen, config=config.provenance)))

@@ -122,11 +122,13 @@ def evidence(
     frames_a: Sequence[Annotation] = (),
     frames_b: Sequence[Annotation] = (),
     config: ProvenanceConfig = ProvenanceConfig(),
+    cache: dict[str, tuple[list[str], str]] | None = None,
 ) -> list[Evidence]:
     """Return the evidence about which of the pair's documents is the origin.
 
     `frames_a` / `frames_b` are the documents' boilerplate annotations (only the repost
     frames count: "X writes:", "From the Y:", "via Y", continue-links and credits).
+    `cache` keeps each document's names and case-folded text across the pairs of a run.
 
     >>> a = Document("blog", "Jo writes:\\n\\nThe story.\\n\\nRead the full story at courier.example", url="https://blog.example/1")
     >>> b = Document("news", "The story. More of it.", url="https://courier.example/story")
@@ -144,8 +146,12 @@ def evidence(
     if pair.relation == "excerpt":
         out.append(Evidence("excerpt", doc_b.id, config.excerpt, f"{doc_a.id} is an excerpt of it"))
     sides = ((doc_a, doc_b, frames_a), (doc_b, doc_a, frames_b))
-    names = {doc_a.id: _names(doc_a), doc_b.id: _names(doc_b)}
-    low = {doc_a.id: doc_a.raw_text.casefold(), doc_b.id: doc_b.raw_text.casefold()}
+    cache = {} if cache is None else cache
+    for doc in (doc_a, doc_b):
+        if doc.id not in cache:
+            cache[doc.id] = (_names(doc), doc.raw_text.casefold())
+    names = {d: cache[d][0] for d in (doc_a.id, doc_b.id)}
+    low = {d: cache[d][1] for d in (doc_a.id, doc_b.id)}
     for copy, other, frames in sides:
         link = _links_to(copy, other)
         if link:
