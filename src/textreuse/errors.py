@@ -5,7 +5,8 @@ Every error says what failed, for which file or record, and what to try.
     TextReuseError
     ├── IngestError        a file or record could not be read
     ├── StoreError         a database or output path is unusable
-    └── AlignError         a pair could not be aligned
+    ├── AlignError         a pair could not be aligned
+    └── EngineError        an engine cannot run (a missing extra, no Java, no cluster)
 """
 
 from __future__ import annotations
@@ -25,3 +26,7 @@ class StoreError(TextReuseError):
 
 class AlignError(TextReuseError):
     """A pair of documents could not be aligned."""
+
+
+class EngineError(TextReuseError):
+    """An engine cannot run: a missing extra, no Java, or a cluster that cannot be reached."""
