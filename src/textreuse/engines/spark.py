@@ -413,28 +413,32 @@ def components(edges: DataFrame) -> DataFrame:
     """Return ``(doc, label)``: each document of `edges` (src, dst) and the least id of its component.
 
     An iterative join: every round a document takes the least label among its own,
-    its neighbours' and its label's label (pointer jumping), until no label changes.
+    its neighbours' and its label's label (pointer jumping, so a chain of n pairs takes
+    about log2(n) rounds, not n), until no label changes. Each round is two joins and
+    one aggregation, checkpointed so the plan does not grow.
     """
     from pyspark.sql import functions as F
 
     both = edges.select("src", "dst").union(edges.select(F.col("dst").alias("src"), F.col("src").alias("dst")))
     both = both.distinct().persist()
     labels = both.groupBy("src").agg(F.min("dst").alias("m"))
-    labels = labels.select(F.col("src").alias("doc"), F.least("m", "src").alias("label"))
+    labels = labels.select(F.col("src").alias("doc"), F.least("m", "src").alias("label")).localCheckpoint()
     while True:
-        heard = (
-            both.join(labels.select(F.col("doc").alias("src"), F.col("label").alias("heard")), "src")
-            .groupBy(F.col("dst").alias("doc"))
-            .agg(F.min("heard").alias("heard"))
+        heard = both.join(labels.withColumnRenamed("doc", "src"), "src").select(F.col("dst").alias("doc"), "label")
+        jumped = (
+            labels.alias("x")
+            .join(labels.alias("y"), F.col("x.label") == F.col("y.doc"))
+            .select(F.col("x.doc").alias("doc"), F.col("y.label").alias("label"))
         )
-        jump = labels.select(F.col("doc").alias("label"), F.col("label").alias("jump"))
+        offers = heard.union(jumped).withColumn("own", F.lit(False))
+        offers = offers.union(labels.withColumn("own", F.lit(True)))
         new = (
-            labels.join(heard, "doc")
-            .join(jump, "label")
-            .select("doc", "label", F.least("label", "heard", "jump").alias("new"))
-        ).localCheckpoint()
-        changed = new.where(F.col("new") != F.col("label")).count()
-        labels = new.select("doc", F.col("new").alias("label"))
+            offers.groupBy("doc")
+            .agg(F.min("label").alias("label"), F.max(F.when(F.col("own"), F.col("label"))).alias("old"))
+            .localCheckpoint()
+        )
+        changed = new.where(F.col("label") != F.col("old")).count()
+        labels = new.select("doc", "label")
         if not changed:
             both.unpersist()
             return labels
@@ -456,8 +460,8 @@ def scan(
     Writes ``documents``, ``rejects``, ``pairs``, ``passages`` and ``families`` (and
     ``runs``) as Parquet folders ``out/NAME.parquet``, each under a temporary name
     renamed when complete; the rows equal the local engine's, in its order.
-    `partitions` sets every shuffle's partition count (default: Spark's
-    ``spark.sql.shuffle.partitions``); it never changes the results.
+    `partitions` sets every shuffle's partition count (default: two per core of the
+    cluster); it never changes the results.
     """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
@@ -466,7 +470,10 @@ def scan(
 
     reporter = reporter or _Silent()
     spark = spark or session(master, partitions=partitions)
-    parts = partitions or int(spark.conf.get("spark.sql.shuffle.partitions") or 200)
+    # Every shuffle gets this many partitions: by default two per core Spark has (its
+    # own default of 200 costs a Python task each, which dwarfs a small corpus).
+    parts = partitions or 2 * spark.sparkContext.defaultParallelism
+    spark.conf.set("spark.sql.shuffle.partitions", str(parts))
     target = _Target(spark, str(out))
     target.check(TABLES + ("runs",))
     seconds: dict[str, float] = {}
