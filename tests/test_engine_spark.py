@@ -164,6 +164,26 @@ def test_engines_agree_on_generated_corpus(spark, tmp_path: Path, gen) -> None:
 
 
 @pytest.mark.spark
+def test_a_uri_input_is_read_by_spark_with_the_same_results(spark, tmp_path: Path) -> None:
+    from textreuse.engines import spark as engine
+
+    db, out = tmp_path / "local.duckdb", tmp_path / "out"
+    scan([DEMO], db=db, workers=1)
+    engine.scan([DEMO.as_uri()], out=out, spark=spark, partitions=3)
+    con = duckdb.connect(str(db), read_only=True)
+    with parquet.connect(out) as pcon:
+        for table in ("pairs", "passages", "families"):
+            assert pcon.execute(f"SELECT * FROM {table}").fetchall() == con.execute(f"SELECT * FROM {table}").fetchall()
+        # Same documents and reasons; paths are the URIs Spark read.
+        columns = "doc_id, encoding, n_chars, raw_text, regexp_replace(source_path, '^file:', '')"
+        assert pcon.execute(f"SELECT {columns} FROM documents").fetchall() == con.execute(
+            f"SELECT {columns} FROM documents"
+        ).fetchall()
+        rejects = "SELECT regexp_replace(path, '^file:', ''), line, reason FROM rejects"
+        assert pcon.execute(rejects).fetchall() == con.execute(rejects).fetchall()
+
+
+@pytest.mark.spark
 def test_cli_scan_with_spark_then_read_commands_from_the_folder(spark, tmp_path: Path) -> None:
     runner = CliRunner()
     db, out = tmp_path / "local.duckdb", tmp_path / "out"

@@ -33,6 +33,7 @@ sorted as the local engine sorts it.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import os
 import shutil
@@ -40,7 +41,7 @@ import sys
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -161,14 +162,22 @@ def _read_batches(batches: Iterable[pa.RecordBatch], *, rows_per_batch: int = 10
     rows: list[tuple[int, Document | Reject]] = []
     for batch in batches:
         listing = batch.to_pydict()
-        for index, path, doc_id, kind in zip(listing["index"], listing["path"], listing["doc_id"], listing["kind"]):
+        contents = listing.get("content") or [None] * batch.num_rows
+        for index, path, doc_id, kind, content in zip(
+            listing["index"], listing["path"], listing["doc_id"], listing["kind"], contents
+        ):
             items: Iterable[Document | Reject]
+            # A file from a Hadoop URI arrives as bytes; the readers see it as a file.
+            # Spark's binary source leaves out files of zero bytes: those are empty.
+            if content is None and _is_uri(path):
+                content = b""
+            source: Any = Path(path) if content is None else _Blob(path, content)
             if kind == "missing":
                 items = [Reject(path, "no such file or folder")]
             elif kind == "jsonl":
-                items = read_jsonl(Path(path))
+                items = read_jsonl(source)
             else:
-                items = [read_text_file(Path(path), doc_id)]
+                items = [read_text_file(source, doc_id)]
             for k, item in enumerate(items):
                 rows.append(((index << _ITEM_BITS) | k, item))
                 if len(rows) >= rows_per_batch:
@@ -176,6 +185,22 @@ def _read_batches(batches: Iterable[pa.RecordBatch], *, rows_per_batch: int = 10
                     rows = []
     if rows:
         yield _read_rows(rows, schema)
+
+
+class _Blob:
+    """A file's bytes read by Spark, with the two methods the local readers call on a path."""
+
+    def __init__(self, uri: str, data: bytes) -> None:
+        self.uri, self.data = uri, data
+
+    def read_bytes(self) -> bytes:
+        return self.data
+
+    def open(self, mode: str = "rb") -> io.BytesIO:
+        return io.BytesIO(self.data)
+
+    def __str__(self) -> str:
+        return self.uri
 
 
 def _read_rows(rows: list[tuple[int, Document | Reject]], schema: pa.Schema) -> pa.RecordBatch:
@@ -386,15 +411,27 @@ def _arrow_schema(ddl: str) -> pa.Schema:
 # ---------------------------------------------------------------- driver
 
 
-def list_inputs(paths: Iterable[str | Path]) -> list[tuple[int, str, str, str]]:
+def list_inputs(
+    paths: Iterable[str | Path], *, list_uri: Callable[[str], list[tuple[str, str]] | None] | None = None
+) -> list[tuple[int, str, str, str]]:
     """Return ``(index, path, doc_id, kind)`` per input file, in the local engine's order.
 
     `kind` is ``text``, ``jsonl`` or ``missing`` (a given path that does not exist).
+    A given URI (``hdfs://...``, ``s3a://...``) is listed by `list_uri`, which returns
+    its files' URIs and ids, or None when there is nothing there.
     """
     from textreuse.ingest.read import JSONL_SUFFIXES, _walk
 
     out: list[tuple[int, str, str, str]] = []
     for given in paths:
+        if list_uri is not None and _is_uri(str(given)):
+            found = list_uri(str(given))
+            if found is None:
+                out.append((len(out), str(given), "", "missing"))
+            for uri, doc_id in found or []:
+                kind = "jsonl" if uri.lower().endswith(JSONL_SUFFIXES) else "text"
+                out.append((len(out), uri, doc_id, kind))
+            continue
         root = Path(given)
         if root.is_dir():
             files = [(p, p.relative_to(root).as_posix()) for p in _walk(root)]
@@ -407,6 +444,41 @@ def list_inputs(paths: Iterable[str | Path]) -> list[tuple[int, str, str, str]]:
             kind = "jsonl" if path.suffix.lower() in JSONL_SUFFIXES else "text"
             out.append((len(out), str(path), doc_id, kind))
     return out
+
+
+def _is_uri(path: str) -> bool:
+    return "://" in path or path.startswith("file:")
+
+
+def _hadoop_lister(spark: SparkSession) -> Callable[[str], list[tuple[str, str]] | None]:
+    """Return a function listing a URI's files as the local engine walks a folder.
+
+    Hidden names (starting with a dot) are skipped; a folder's files come before its
+    subfolders', each in name order, and ids are paths relative to the given folder.
+    """
+    jvm: Any = spark.sparkContext._jvm
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+
+    def walk(fs: Any, folder: Any, prefix: str) -> list[tuple[str, str]]:
+        statuses = sorted(fs.listStatus(folder), key=lambda st: st.getPath().getName())
+        visible = [st for st in statuses if not st.getPath().getName().startswith(".")]
+        files = [(st.getPath().toString(), prefix + st.getPath().getName()) for st in visible if st.isFile()]
+        for st in visible:
+            if st.isDirectory():
+                files += walk(fs, st.getPath(), prefix + st.getPath().getName() + "/")
+        return files
+
+    def list_uri(uri: str) -> list[tuple[str, str]] | None:
+        path = jvm.org.apache.hadoop.fs.Path(uri)
+        fs = path.getFileSystem(conf)
+        if not fs.exists(path):
+            return None
+        status = fs.getFileStatus(path)
+        if status.isFile():
+            return [(fs.makeQualified(path).toString(), path.getName())]
+        return walk(fs, fs.makeQualified(path), "")
+
+    return list_uri
 
 
 def components(edges: DataFrame) -> DataFrame:
@@ -487,8 +559,13 @@ def scan(
     try:
         t0 = time.perf_counter()
         with reporter.stage("read", None):
-            listing = list_inputs(paths)
+            listing = list_inputs(paths, list_uri=_hadoop_lister(spark))
             files = spark.createDataFrame(listing, "index long, path string, doc_id string, kind string", verifySchema=False)
+            uris = [path for _, path, _, kind in listing if kind != "missing" and _is_uri(path)]
+            if uris:
+                # Files behind URIs are read by Spark; their bytes join their place in the listing.
+                blobs = spark.read.format("binaryFile").load(uris).select("path", "content")
+                files = files.join(blobs, "path", "left")
             files = files.repartition(max(1, min(parts, len(listing))), "index")
             read = persist(files.mapInArrow(_read_batches, _READ_SCHEMA))
             ranked = persist(_ranked(read))
