@@ -32,15 +32,17 @@ sorted as the local engine sorts it.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import json
 import os
+import pickle
 import shutil
 import sys
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,9 +51,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
+from textreuse.clean.encoding import Step
 from textreuse.config import Config
 from textreuse.errors import EngineError, StoreError
-from textreuse.model import RELATIONS, Document, Pair, Reject
+from textreuse.model import RELATIONS, Annotation, Document, Pair, Passage, Reject
+from textreuse.relate.provenance import Evidence
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -59,7 +63,7 @@ if TYPE_CHECKING:
     from textreuse.engines.local import Reporter
 
 INSTALL_HINT = "pip install 'textreuse[spark]'"
-TABLES = ("documents", "rejects", "pairs", "passages", "families")
+TABLES = ("documents", "rejects", "pairs", "passages", "families", "annotations", "repairs", "evidence")
 
 # An item's ordinal: the file's place in the listing, then the item's place in its file.
 _ITEM_BITS = 32
@@ -67,19 +71,35 @@ _ITEM_BITS = 32
 _READ_SCHEMA = (
     "ord long, doc_id string, raw_text string, source_path string, url string, date string, "
     "title string, source string, encoding string, n_chars long, reject_path string, line long, "
-    "reason string"
+    "reason string, kind string, author string, site_name string, canonical_url string, capture_date string, "
+    "links array<string>, html string"
 )
-_INDEX_SCHEMA = "ord long, fp long, hashes array<long>, positions array<int>"
+_STEP_TYPE = (
+    "struct<`start`:long, `end`:long, replacement:string, rule:string, confidence:double, witness:string>"
+)
+_ANNOTATION_TYPE = "struct<`start`:long, `end`:long, kind:string, rule:string>"
+_EVIDENCE_TYPE = "struct<kind:string, favours:string, weight:double, detail:string>"
+_INDEX_SCHEMA = (
+    f"ord long, fp long, hashes array<long>, positions array<int>, steps array<{_STEP_TYPE}>, "
+    f"marks array<{_ANNOTATION_TYPE}>, edges binary"
+)
+_MARK_SCHEMA = f"ord long, found array<{_ANNOTATION_TYPE}>"
 _SHARED_SCHEMA = "a long, b long, pa int, pb int"
 _CANDIDATE_SCHEMA = "a long, b long, shared long"
 _PASSAGE_TYPE = "struct<a_start:long, a_end:long, b_start:long, b_end:long, similarity:double>"
 _PAIR_SCHEMA = (
     "doc_a string, doc_b string, relation string, origin string, coverage_a double, "
-    f"coverage_b double, passages array<{_PASSAGE_TYPE}>"
+    f"coverage_b double, passages array<{_PASSAGE_TYPE}>, evidence array<{_EVIDENCE_TYPE}>"
 )
 _FAMILY_SCHEMA = "family_id string, size int, origin string, members array<string>"
 _DOCUMENT_COLUMNS = (
     "doc_id", "source_path", "url", "date", "title", "source", "encoding", "n_chars", "raw_text",
+    "author", "site_name", "canonical_url", "capture_date", "links", "html",
+)  # fmt: skip
+# What a Document holds besides its id and text (all the documents table has).
+_DOCUMENT_FIELDS = (
+    "source_path", "url", "date", "title", "source", "encoding",
+    "author", "site_name", "canonical_url", "capture_date", "links", "html",
 )  # fmt: skip
 
 
@@ -93,6 +113,8 @@ class SparkScanResult:
     candidates: int
     pairs_by_relation: dict[str, int]
     families: int
+    repaired: int = 0
+    with_boilerplate: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     tables: dict[str, str] = field(default_factory=dict)
 
@@ -101,10 +123,13 @@ class SparkScanResult:
         return {
             "documents": self.documents,
             "rejected": len(self.rejects),
+            "rejected_by_kind": dict(Counter(r.kind or "other" for r in self.rejects).most_common()),
             "candidates": self.candidates,
             "pairs": sum(self.pairs_by_relation.values()),
             "pairs_by_relation": dict(self.pairs_by_relation),
             "families": self.families,
+            "repaired": self.repaired,
+            "with_boilerplate": self.with_boilerplate,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
 
@@ -155,7 +180,9 @@ def session(
 # Each takes Arrow record batches and yields record batches; all call stage functions.
 
 
-def _read_batches(batches: Iterable[pa.RecordBatch], *, rows_per_batch: int = 1000) -> Iterator[pa.RecordBatch]:
+def _read_batches(
+    batches: Iterable[pa.RecordBatch], *, config: Config, rows_per_batch: int = 1000
+) -> Iterator[pa.RecordBatch]:
     from textreuse.ingest.read import read_jsonl, read_text_file
 
     schema = _arrow_schema(_READ_SCHEMA)
@@ -175,7 +202,7 @@ def _read_batches(batches: Iterable[pa.RecordBatch], *, rows_per_batch: int = 10
             if kind == "missing":
                 items = [Reject(path, "no such file or folder")]
             elif kind == "jsonl":
-                items = read_jsonl(source)
+                items = read_jsonl(source, config=config.ingest)
             else:
                 items = [read_text_file(source, doc_id)]
             for k, item in enumerate(items):
@@ -221,19 +248,30 @@ def _read_rows(rows: list[tuple[int, Document | Reject]], schema: pa.Schema) -> 
         "reject_path": [None] * len(docs) + [r.path for _, r in rejects],
         "line": [None] * len(docs) + [r.line for _, r in rejects],
         "reason": [None] * len(docs) + [r.reason for _, r in rejects],
+        "kind": [None] * len(docs) + [r.kind for _, r in rejects],
+        **{name: [getattr(d, name) for _, d in docs] + none for name in _DOCUMENT_FIELDS[6:]},
     }
+    columns["links"] = [list(d.links) for _, d in docs] + none
     return pa.RecordBatch.from_pydict(columns, schema=schema)
 
 
 def _index_batches(batches: Iterable[pa.RecordBatch], *, config: Config, chunk: int = 256) -> Iterator[pa.RecordBatch]:
-    from textreuse.clean.matching import matching_tokens_many
+    from textreuse.clean.boilerplate import edges, mark
+    from textreuse.clean.matching import prepare_many
     from textreuse.index.candidates import fingerprint, sketch_many
 
+    survey_on = config.boilerplate.recurring
     for batch in batches:
         ords = batch.column("ord").to_pylist()
         texts = batch.column("raw_text").to_pylist()
         for start in range(0, len(texts), chunk):
-            tokens = matching_tokens_many(texts[start : start + chunk])
+            # The local engine's index stage (`_sketch_chunk`): head and tail lines read
+            # once, pattern boilerplate set aside, tokens repaired and sketched.
+            part = texts[start : start + chunk]
+            read = [edges(t, config=config.boilerplate) if survey_on else None for t in part]
+            marks = [mark(t, config=config.boilerplate, read=r) for t, r in zip(part, read)]
+            prepared = prepare_many(part, annotations=marks, encoding=config.encoding)
+            tokens = [p.tokens for p in prepared]
             sketches = sketch_many([t.hashes for t in tokens], config=config.index)
             prints = np.array([fingerprint(t.hashes) if len(t) else 0 for t in tokens], dtype=np.uint64)
             sizes = np.array([len(s) for s in sketches], dtype=np.int32)
@@ -242,15 +280,52 @@ def _index_batches(batches: Iterable[pa.RecordBatch], *, config: Config, chunk: 
             empty_i = np.zeros(0, dtype=np.int32)
             hashes = np.concatenate([s.hashes for s in sketches] or [empty_u]).view(np.int64)
             places = np.concatenate([s.positions for s in sketches] or [empty_i]).astype(np.int32)
+            schema = _arrow_schema(_INDEX_SCHEMA)
             yield pa.RecordBatch.from_arrays(
                 [
                     pa.array(ords[start : start + chunk], pa.int64()),
                     pa.array(prints.view(np.int64)),
                     pa.ListArray.from_arrays(offsets, pa.array(hashes)),
                     pa.ListArray.from_arrays(offsets, pa.array(places)),
+                    pa.array([_step_rows(p.steps) for p in prepared], schema.field("steps").type),
+                    pa.array([_annotation_rows(p.annotations) for p in prepared], schema.field("marks").type),
+                    # Only the driver's survey reads them back (same interpreter, same classes).
+                    pa.array([None if r is None else pickle.dumps(r) for r in read], pa.binary()),
                 ],
-                schema=_arrow_schema(_INDEX_SCHEMA),
+                schema=schema,
             )
+
+
+def _step_rows(steps: Iterable[Step]) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(step) for step in steps]
+
+
+def _annotation_rows(annotations: Iterable[Annotation]) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(a) for a in annotations]
+
+
+def _annotations(rows: Iterable[dict[str, Any]] | None) -> tuple[Annotation, ...]:
+    return tuple(Annotation(**row) for row in rows or ())
+
+
+def _recurring_batches(
+    batches: Iterable[pa.RecordBatch], *, corpus: Any, config: Config
+) -> Iterator[pa.RecordBatch]:
+    """Yield the boilerplate lines of the documents whose recurring lines change them."""
+    from textreuse.engines.local import recurring_mark
+
+    survey = corpus.value  # a broadcast: sent to each executor once
+    schema = _arrow_schema(_MARK_SCHEMA)
+    for batch in batches:
+        rows = batch.to_pydict()
+        out: dict[str, list[Any]] = {"ord": [], "found": []}
+        for k, text, read, marks in zip(rows["ord"], rows["raw_text"], rows["edges"], rows["marks"]):
+            found = recurring_mark(text, None if read is None else pickle.loads(read), survey, config)
+            if found is not None and found != _annotations(marks):
+                out["ord"].append(k)
+                out["found"].append(_annotation_rows(found))
+        if out["ord"]:
+            yield pa.RecordBatch.from_pydict(out, schema=schema)
 
 
 def _columns(batches: Iterable[pa.RecordBatch]) -> pa.Table | None:
@@ -307,34 +382,51 @@ def _align_batches(batches: Iterable[pa.RecordBatch], *, config: Config, chunk: 
         return
     rows = table.to_pydict()
     docs: dict[int, Document] = {}
+    marks: dict[int, tuple[Annotation, ...]] = {}
     groups: dict[int, list[int]] = {}
     tasks: list[tuple[int, int]] = []
-    for k, doc_id, text, date, ra, rb, ma, mb in zip(
-        rows["k"], rows["doc_id"], rows["raw_text"], rows["date"],
-        rows["ra"], rows["rb"], rows["members_a"], rows["members_b"],
-    ):  # fmt: skip
+    for i, (k, ra, rb, ma, mb) in enumerate(
+        zip(rows["k"], rows["ra"], rows["rb"], rows["members_a"], rows["members_b"])
+    ):
         if k is not None:
-            docs[k] = Document(doc_id, text, date=date)
+            docs[k] = _document(rows, i)
+            if rows["marks"][i]:
+                marks[k] = _annotations(rows["marks"][i])
             continue
         tasks.append((ra, rb))
         for rep, members in ((ra, ma), (rb, mb)):
             if members is not None and len(members) > 1:
                 groups[rep] = members
     tasks.sort()
+    by_id = {d.id: k for k, d in docs.items()}
     # The local engine's alignment step, over the texts this bucket was sent: its
     # state is what the local engine sets before forking (documents by number).
     local._STATE.clear()
-    local._STATE.update(docs=docs, groups=groups, config=config, kept={})
+    local._STATE.update(docs=docs, groups=groups, config=config, kept={}, marks=marks)
     try:
         for start in range(0, len(tasks), chunk):
             pairs = local._relate_chunk(tasks[start : start + chunk])
-            if pairs:
-                yield _pairs_batch(pairs)
+            # Provenance needs both documents and their boilerplate, which this bucket
+            # holds already (it does not depend on the witness repairs that follow).
+            directed = []
+            for p in pairs:
+                ka, kb = by_id[p.doc_a], by_id[p.doc_b]
+                directed.append(local.direct_pair(p, docs[ka], docs[kb], marks.get(ka, ()), marks.get(kb, ()), config))
+            if directed:
+                yield _pairs_batch(directed)
     finally:
         local._STATE.clear()
 
 
-def _pairs_batch(pairs: list[Pair]) -> pa.RecordBatch:
+def _document(rows: dict[str, list[Any]], i: int) -> Document:
+    """Return the document in row `i` of columns `rows` (doc_id, raw_text and _DOCUMENT_FIELDS)."""
+    fields = {name: rows[name][i] for name in _DOCUMENT_FIELDS}
+    fields["links"] = tuple(fields["links"] or ())
+    return Document(rows["doc_id"][i], rows["raw_text"][i], **fields)
+
+
+def _pairs_batch(directed: list[tuple[Pair, tuple[Evidence, ...]]]) -> pa.RecordBatch:
+    pairs = [p for p, _ in directed]
     return pa.RecordBatch.from_pydict(
         {
             "doc_a": [p.doc_a for p in pairs],
@@ -350,6 +442,7 @@ def _pairs_batch(pairs: list[Pair]) -> pa.RecordBatch:
                 ]
                 for p in pairs
             ],
+            "evidence": [[dataclasses.asdict(e) for e in seen] for _, seen in directed],
         },
         schema=_arrow_schema(_PAIR_SCHEMA),
     )
@@ -382,20 +475,34 @@ def _family_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatc
 _PASSAGE_ARROW = pa.struct(
     [(k, pa.int64()) for k in ("a_start", "a_end", "b_start", "b_end")] + [("similarity", pa.float64())]
 )
+_STEP_ARROW = pa.struct(
+    [("start", pa.int64()), ("end", pa.int64()), ("replacement", pa.string()), ("rule", pa.string()),
+     ("confidence", pa.float64()), ("witness", pa.string())]
+)
+_ANNOTATION_ARROW = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("kind", pa.string()), ("rule", pa.string())])
+_EVIDENCE_ARROW = pa.struct(
+    [("kind", pa.string()), ("favours", pa.string()), ("weight", pa.float64()), ("detail", pa.string())]
+)
 _ARROW = {
     _READ_SCHEMA: pa.schema(
         [("ord", pa.int64())]
         + [(k, pa.string()) for k in ("doc_id", "raw_text", "source_path", "url", "date", "title", "source", "encoding")]
-        + [("n_chars", pa.int64()), ("reject_path", pa.string()), ("line", pa.int64()), ("reason", pa.string())]
+        + [("n_chars", pa.int64()), ("reject_path", pa.string()), ("line", pa.int64()), ("reason", pa.string()),
+           ("kind", pa.string())]
+        + [(k, pa.string()) for k in ("author", "site_name", "canonical_url", "capture_date")]
+        + [("links", pa.list_(pa.string())), ("html", pa.string())]
     ),
     _INDEX_SCHEMA: pa.schema(
-        [("ord", pa.int64()), ("fp", pa.int64()), ("hashes", pa.list_(pa.int64())), ("positions", pa.list_(pa.int32()))]
+        [("ord", pa.int64()), ("fp", pa.int64()), ("hashes", pa.list_(pa.int64())), ("positions", pa.list_(pa.int32())),
+         ("steps", pa.list_(_STEP_ARROW)), ("marks", pa.list_(_ANNOTATION_ARROW)), ("edges", pa.binary())]
     ),
+    _MARK_SCHEMA: pa.schema([("ord", pa.int64()), ("found", pa.list_(_ANNOTATION_ARROW))]),
     _SHARED_SCHEMA: pa.schema([("a", pa.int64()), ("b", pa.int64()), ("pa", pa.int32()), ("pb", pa.int32())]),
     _CANDIDATE_SCHEMA: pa.schema([("a", pa.int64()), ("b", pa.int64()), ("shared", pa.int64())]),
     _PAIR_SCHEMA: pa.schema(
         [("doc_a", pa.string()), ("doc_b", pa.string()), ("relation", pa.string()), ("origin", pa.string()),
-         ("coverage_a", pa.float64()), ("coverage_b", pa.float64()), ("passages", pa.list_(_PASSAGE_ARROW))]
+         ("coverage_a", pa.float64()), ("coverage_b", pa.float64()), ("passages", pa.list_(_PASSAGE_ARROW)),
+         ("evidence", pa.list_(_EVIDENCE_ARROW))]
     ),
     _FAMILY_SCHEMA: pa.schema(
         [("family_id", pa.string()), ("size", pa.int32()), ("origin", pa.string()), ("members", pa.list_(pa.string()))]
@@ -567,9 +674,9 @@ def scan(
                 blobs = spark.read.format("binaryFile").load(uris).select("path", "content")
                 files = files.join(blobs, "path", "left")
             files = files.repartition(max(1, min(parts, len(listing))), "index")
-            read = persist(files.mapInArrow(_read_batches, _READ_SCHEMA))
+            read = persist(files.mapInArrow(functools.partial(_read_batches, config=config), _READ_SCHEMA))
             ranked = persist(_ranked(read))
-            docs = ranked.where("_rank = 1").drop("_rank", "_first", "reject_path", "line", "reason")
+            docs = ranked.where("_rank = 1").drop("_rank", "_first", "reject_path", "line", "reason", "kind")
             n_docs = docs.count()
             rejects = sorted(_rejects(read) + _duplicate_rejects(ranked), key=lambda r: r[0])
         seconds["read"] = time.perf_counter() - t0
@@ -602,12 +709,25 @@ def scan(
         seconds["candidates"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
+        with reporter.stage("boilerplate", None):
+            marks = persist(_marks(spark, docs, index, groups, config))
+            n_marked = marks.count()
+        seconds["boilerplate"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
         with reporter.stage("align", None):
-            pairs = persist(_align(docs, groups, candidates, parts, config))
+            # Provenance runs in the same tasks, which hold both documents of each pair.
+            pairs = persist(_align(docs, groups, candidates, marks, parts, config))
             by_relation: dict[str, int] = {r: 0 for r in RELATIONS}
             for row in pairs.groupBy("relation").count().collect():
                 by_relation[row["relation"]] = row["count"]
         seconds["align"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        with reporter.stage("repair", None):
+            repairs = persist(_repairs(spark, docs, index, pairs, config))
+            n_repaired = repairs.count()
+        seconds["repair"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         with reporter.stage("families", None):
@@ -630,7 +750,8 @@ def scan(
             written["rejects"] = target.write(
                 "rejects",
                 spark.createDataFrame(
-                    [(path, line, reason) for _, path, line, reason in rejects], "path string, line long, reason string"
+                    [(path, line, reason, kind) for _, path, line, reason, kind in rejects],
+                    "path string, line long, reason string, kind string",
                 ).coalesce(1),
             )
             advance(1)
@@ -656,6 +777,32 @@ def scan(
                 "families", families.orderBy(F.desc("size"), F.element_at("members", 1))
             )
             advance(1)
+            patterned_first = F.when(F.col("patterned"), 0).otherwise(1)
+            written["annotations"] = target.write(
+                "annotations",
+                marks.join(docs.select("ord", "doc_id"), "ord")
+                .select(patterned_first.alias("o"), "ord", "doc_id", F.posexplode("marks").alias("i", "a"))
+                .orderBy("o", "ord", "i")
+                .select("doc_id", "a.start", "a.end", "a.kind", "a.rule"),
+            )
+            advance(1)
+            written["repairs"] = target.write(
+                "repairs",
+                repairs.select("ord", "doc_id", F.posexplode("steps").alias("step", "s"))
+                .orderBy("ord", "step")
+                .select(
+                    "doc_id", F.col("step").cast("int").alias("step"), "s.start", "s.end", "s.replacement",
+                    "s.rule", "s.confidence", "s.witness",
+                ),
+            )  # fmt: skip
+            advance(1)
+            written["evidence"] = target.write(
+                "evidence",
+                pairs.select("doc_a", "doc_b", F.posexplode("evidence").alias("i", "e"))
+                .orderBy("doc_a", "doc_b", "i")
+                .select("doc_a", "doc_b", "e.kind", "e.favours", "e.weight", "e.detail"),
+            )
+            advance(1)
         seconds["write"] = time.perf_counter() - t0
     finally:
         for df in stash:
@@ -664,10 +811,12 @@ def scan(
     result = SparkScanResult(
         out=str(out),
         documents=n_docs,
-        rejects=[Reject(path, reason, line) for _, path, line, reason in rejects],
+        rejects=[Reject(path, reason, line, kind) for _, path, line, reason, kind in rejects],
         candidates=n_candidates,
         pairs_by_relation=by_relation,
         families=n_families,
+        repaired=n_repaired,
+        with_boilerplate=n_marked,
         seconds=seconds,
         tables=written,
     )
@@ -680,9 +829,9 @@ def scan(
     return result
 
 
-def _rejects(read: DataFrame) -> list[tuple[int, str, int | None, str]]:
-    rows = read.where("reject_path IS NOT NULL").select("ord", "reject_path", "line", "reason").collect()
-    return [(r["ord"], r["reject_path"], r["line"], r["reason"]) for r in rows]
+def _rejects(read: DataFrame) -> list[tuple[int, str, int | None, str, str | None]]:
+    rows = read.where("reject_path IS NOT NULL").select("ord", "reject_path", "line", "reason", "kind").collect()
+    return [(r["ord"], r["reject_path"], r["line"], r["reason"], r["kind"]) for r in rows]
 
 
 def _ranked(read: DataFrame) -> DataFrame:
@@ -698,7 +847,7 @@ def _ranked(read: DataFrame) -> DataFrame:
     )
 
 
-def _duplicate_rejects(ranked: DataFrame) -> list[tuple[int, str, int | None, str]]:
+def _duplicate_rejects(ranked: DataFrame) -> list[tuple[int, str, int | None, str, str | None]]:
     """Return the rejects of documents whose id was read before, worded as the local engine words them."""
     rows = ranked.where("_rank > 1").select("ord", "doc_id", "source_path", "_first").collect()
     return [
@@ -707,13 +856,17 @@ def _duplicate_rejects(ranked: DataFrame) -> list[tuple[int, str, int | None, st
             r["source_path"],
             None,
             f"duplicate id {r['doc_id']!r}: already read from {r['_first']}; ids must be unique",
+            None,
         )
         for r in rows
     ]
 
 
-def _align(docs: DataFrame, groups: DataFrame, candidates: DataFrame, parts: int, config: Config) -> DataFrame:
-    """Return the related pairs: tasks in buckets by first document, each with the texts it needs."""
+def _align(
+    docs: DataFrame, groups: DataFrame, candidates: DataFrame, marks: DataFrame, parts: int, config: Config
+) -> DataFrame:
+    """Return the related pairs, directed by their evidence: tasks in buckets by first
+    document, each with the texts (and boilerplate lines) it needs."""
     from pyspark.sql import functions as F
 
     pairs = candidates.select(F.col("a").alias("ra"), F.col("b").alias("rb"))
@@ -728,9 +881,100 @@ def _align(docs: DataFrame, groups: DataFrame, candidates: DataFrame, parts: int
     needed = tasks.select(
         "p", F.explode(F.concat("members_a", F.coalesce("members_b", F.array().cast("array<long>")))).alias("k")
     ).distinct()
-    texts = needed.join(docs.select(F.col("ord").alias("k"), "doc_id", "raw_text", "date"), "k")
+    texts = needed.join(docs.select(F.col("ord").alias("k"), "doc_id", "raw_text", *_DOCUMENT_FIELDS), "k").join(
+        marks.select(F.col("ord").alias("k"), "marks"), "k", "left"
+    )
     rows = tasks.select("p", "ra", "rb", "members_a", "members_b").unionByName(texts, allowMissingColumns=True)
     return rows.repartition(parts, "p").mapInArrow(functools.partial(_align_batches, config=config), _PAIR_SCHEMA)
+
+
+def _marks(spark: SparkSession, docs: DataFrame, index: DataFrame, groups: DataFrame, config: Config) -> DataFrame:
+    """Return ``(ord, marks, patterned)`` per document with boilerplate lines, as the local
+    engine's `marks`: pattern lines from the index stage, then recurring lines.
+
+    ``patterned`` says the document had pattern lines (the local engine lists those
+    first). The survey needs every document's head and tail lines at once: they are
+    collected to the driver (their hashes and spans, some hundreds of bytes per
+    document), grouped and merged there by the local engine's functions; the survey is
+    broadcast back and each document is marked where it lies.
+    """
+    from pyspark.sql import functions as F
+
+    from textreuse.engines.local import recurring_survey, survey_groups
+
+    pattern = index.select("ord", F.col("marks").alias("pattern"))
+    found = None
+    if config.boilerplate.recurring:
+        rows = index.select("ord", "edges").orderBy("ord").collect()
+        # Documents numbered as the local engine numbers them: in input order.
+        number = {r["ord"]: k for k, r in enumerate(rows)}
+        read = [None if r["edges"] is None else pickle.loads(r["edges"]) for r in rows]
+        del rows
+        duplicates = [
+            [number[m] for m in r["members"]] for r in groups.where(F.size("members") > 1).select("members").collect()
+        ]
+        corpus = recurring_survey(read, survey_groups(read, duplicates, config), config)
+        del read
+        if corpus is not None:
+            shared = spark.sparkContext.broadcast(corpus)
+            found = (
+                index.select("ord", "edges", "marks")
+                .join(docs.select("ord", "raw_text"), "ord")
+                .mapInArrow(functools.partial(_recurring_batches, corpus=shared, config=config), _MARK_SCHEMA)
+            )
+    if found is None:
+        return pattern.where(F.size("pattern") > 0).select(
+            "ord", F.col("pattern").alias("marks"), F.lit(True).alias("patterned")
+        )
+    return (
+        pattern.join(found, "ord", "left")
+        .where(F.col("found").isNotNull() | (F.size("pattern") > 0))
+        .select("ord", F.coalesce("found", "pattern").alias("marks"), (F.size("pattern") > 0).alias("patterned"))
+    )
+
+
+def _repairs(spark: SparkSession, docs: DataFrame, index: DataFrame, pairs: DataFrame, config: Config) -> DataFrame:
+    """Return ``(ord, doc_id, steps)`` per repaired document, lossy ones repaired again
+    with a witness by the local engine's :func:`witness_repairs`.
+
+    The driver collects the repaired documents' steps, the pairs of the lossy ones and
+    the texts of those and their partners (the others are known by id only).
+    """
+    from pyspark.sql import functions as F
+
+    from textreuse.clean.witness import lossy
+    from textreuse.engines.local import witness_repairs
+
+    found = index.where(F.size("steps") > 0).select("ord", "steps").join(docs.select("ord", "doc_id"), "ord")
+    rows = found.orderBy("ord").collect()
+    steps = {r["ord"]: tuple(Step(**s.asDict()) for s in r["steps"]) for r in rows}
+    ids = {r["ord"]: r["doc_id"] for r in rows}
+    damaged = sorted(ids[k] for k, st in steps.items() if lossy(st))
+    if not damaged:
+        return found
+    near = sorted(
+        (_pair(r) for r in pairs.where(F.col("doc_a").isin(damaged) | F.col("doc_b").isin(damaged)).collect()),
+        key=lambda p: (p.doc_a, p.doc_b),
+    )
+    partners = {d for p in near for d in (p.doc_a, p.doc_b)} - set(ids.values())
+    wanted = sorted(set(damaged) | partners)
+    texts: dict[str, str] = {
+        r["doc_id"]: r["raw_text"] for r in docs.where(F.col("doc_id").isin(wanted)).select("doc_id", "raw_text").collect()
+    }
+    ords = sorted(ids)
+    subset = [Document(ids[k], texts.get(ids[k], "")) for k in ords] + [Document(d, texts[d]) for d in sorted(partners)]
+    repairs = {i: steps[k] for i, k in enumerate(ords)}
+    witness_repairs(subset, near, repairs, config)
+    changed = [(k, _step_rows(repairs[i])) for i, k in enumerate(ords) if repairs[i] != steps[k]]
+    if not changed:
+        return found
+    again = spark.createDataFrame(changed, f"ord long, again array<{_STEP_TYPE}>")
+    return found.join(again, "ord", "left").select("ord", F.coalesce("again", "steps").alias("steps"), "doc_id")
+
+
+def _pair(row: Any) -> Pair:
+    passages = tuple(Passage((q["a_start"], q["a_end"]), (q["b_start"], q["b_end"]), q["similarity"]) for q in row["passages"])
+    return Pair(row["doc_a"], row["doc_b"], row["relation"], row["origin"], row["coverage_a"], row["coverage_b"], passages)
 
 
 class _Target:

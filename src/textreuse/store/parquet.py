@@ -16,6 +16,9 @@ import duckdb
 from textreuse.errors import StoreError
 from textreuse.store.duckdb import TABLES
 
+# Tables opened when present: a scan's cleaning and provenance, and the trace index.
+OPTIONAL = ("runs", "annotations", "repairs", "evidence", "postings", "index_documents")
+
 
 def _source(folder: Path, name: str) -> str | None:
     """Return what ``read_parquet`` should read for table `name`: a Spark folder's parts or one file."""
@@ -35,7 +38,7 @@ def connect(folder: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         raise StoreError(
             f"no folder of Parquet tables at {root}; run 'textreuse scan CORPUS --engine spark --out {root}' first"
         )
-    sources = {name: _source(root, name) for name in (*TABLES, "runs")}
+    sources = {name: _source(root, name) for name in (*TABLES, *OPTIONAL)}
     missing = [name for name in TABLES if sources[name] is None]
     if missing:
         raise StoreError(
