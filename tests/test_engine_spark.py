@@ -16,6 +16,8 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from textreuse.clean.boilerplate import BoilerplateConfig
+from textreuse.clean.encoding import damage
 from textreuse.cli import app
 from textreuse.config import Config
 from textreuse.engines.local import scan
@@ -100,6 +102,20 @@ def _generated(root: Path, gen) -> Path:
     footer = gen.words(45)
     for k in range(6):
         files[f"boiler/{k}.txt"] = gen.prose(gen.words(200) + footer)
+    # A share line at the foot of unrelated articles (recurring boilerplate), one of them
+    # also framed as a repost (pattern boilerplate), and one in a duplicate group.
+    for k in (15, 16, 17, 18):
+        frame = "Jo Bloggs writes:\n\n" if k == 16 else ""
+        files[f"orig/{k:02d}.txt"] = frame + gen.prose(originals[k]) + "\n\nFollow the Courier on Mastodon\n"
+    files["dup/c.txt"] = gen.prose(originals[15], line=7) + "\n\nFollow the Courier on Mastodon\n"
+    files["repost/1.txt"] = "Jo Bloggs writes:\n\n" + gen.prose(originals[19][20:140]) + "\n\nRead the full story\n"
+    # Lossy mojibake, repaired again with its clean copy as witness.
+    clean = (
+        "\u201cWe\u2019ll see,\u201d the mayor said \u2014 and left the hall before the vote. "
+        "The council\u2019s budget passed by one vote; the mayor\u2019s team said it would \u2018wait and see\u2019. "
+    ) * 8
+    files["lossy/clean.txt"] = clean
+    files["lossy/damaged.txt"] = damage(clean)
     files["misc/empty.txt"] = ""
     files["misc/blank.txt"] = "   \n"
     files["misc/mojibake.txt"] = gen.prose(originals[12][:200]).replace("e ", "â€™ ", 3)
@@ -155,6 +171,11 @@ def test_engines_agree_on_generated_corpus(spark, tmp_path: Path, gen) -> None:
     assert any(set(f.members) >= {"chain/x.txt", "chain/w.txt"} for f in local.families)
     assert not any(p.doc_a.startswith("boiler/") for p in local.pairs)
     assert len(local.rejects) == 5  # empty, blank, a bad JSON line and two repeated ids
+    # Pattern and recurring boilerplate, witness repairs and evidence are all compared.
+    rules = {a.rule for marks in local.annotations.values() for a in marks}
+    assert {"writes", "recurring-line"} <= rules, rules
+    assert any(s.witness == "lossy/clean.txt" for s in local.repairs["lossy/damaged.txt"])
+    assert {e.kind for found in local.evidence.values() for e in found} >= {"date", "excerpt", "frame"}
     for partitions in (2, 5):
         out = tmp_path / f"out-{partitions}"
         result = engine.scan([corpus], out=out, spark=spark, partitions=partitions, config=GENERATED_CONFIG)
@@ -164,6 +185,19 @@ def test_engines_agree_on_generated_corpus(spark, tmp_path: Path, gen) -> None:
             (r.path, r.line, r.reason) for r in local.rejects
         ]
     assert {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.spark
+def test_engines_agree_with_boilerplate_off(spark, tmp_path: Path) -> None:
+    from textreuse.engines import spark as engine
+
+    config = Config(boilerplate=BoilerplateConfig(patterns=False, recurring=False))
+    db, out = tmp_path / "local.duckdb", tmp_path / "out"
+    local = scan([DEMO], db=db, workers=1, config=config)
+    assert not local.annotations and not any(e.kind == "frame" for f in local.evidence.values() for e in f)
+    result = engine.scan([DEMO], out=out, spark=spark, partitions=3, config=config)
+    _assert_same_tables(db, out)
+    assert result.counts() | {"seconds": {}} == local.counts() | {"seconds": {}}
 
 
 @pytest.mark.spark
