@@ -1,29 +1,47 @@
 """The Spark engine: the local engine's stages, scheduled on a Spark cluster.
 
 Spark only schedules, shuffles and joins; every step that looks at text is the
-function the local engine calls, run on Arrow batches by ``mapInArrow``:
+function the local engine calls, run on Arrow batches by ``mapInArrow``, with the
+scan's :class:`Config` (ingest, encoding, boilerplate, index, align, relate,
+provenance) wherever the local engine uses it:
 
 1. *read*: the driver lists the input files in the local engine's order; tasks read
    them with :func:`read_text_file` and :func:`read_jsonl`. Each item gets an ordinal
    (file, item) so that "first in input order" means the same as on one machine: a
    second document with an id already seen is rejected, naming the first one's path.
-2. *index*: :func:`matching_tokens_many`, :func:`sketch_many` and :func:`fingerprint`
-   per batch of documents. Documents with one fingerprint are duplicates; the one
-   read first represents them.
+2. *index*: the local index stage per batch of documents: head and tail lines read
+   once (:func:`edges`), pattern boilerplate (:func:`mark`), tokens repaired with the
+   boilerplate dropped (:func:`prepare_many`), :func:`sketch_many` and
+   :func:`fingerprint`. Documents with one fingerprint are duplicates; the one read
+   first represents them.
 3. *candidates*: the representatives' sketch entries are shuffled by n-gram hash, so
    a partition holds whole posting lists; it builds them with the candidate search's
    own function (same ``max_df`` cut-off). The shared n-grams are shuffled by first
    document and judged by its own window rule.
-4. *align*: candidate pairs (and duplicate groups) are put in buckets by their first
-   document; the texts each bucket needs are joined onto it, so an executor receives
-   only those texts, and runs the local engine's alignment on them.
-5. *families*: connected components by an iterative join (min-label propagation with
+4. *boilerplate*: the survey of recurring lines needs every document's head and tail
+   lines at once, so they are collected to the driver (their hashes and spans: about
+   0.3 KB per document pickled and 1.5 KB as Python objects on the demo corpus, so
+   some 2 GB of driver memory for a million documents),
+   grouped by :func:`survey_groups` (shared opening lines and duplicate groups) and
+   surveyed by :func:`recurring_survey`. The survey is broadcast and each task marks
+   its documents with :func:`recurring_mark`.
+5. *align*: candidate pairs (and duplicate groups) are put in buckets by their first
+   document; the texts each bucket needs, with their boilerplate lines, are joined
+   onto it, so an executor receives only those texts, and runs the local engine's
+   alignment on them. The same task decides each pair's direction from the evidence
+   (:func:`direct_pair`), which needs both documents it already holds.
+6. *repair*: the driver collects the repaired documents' steps; those with lossy
+   repairs, their pairs and the texts of them and their partners go through
+   :func:`witness_repairs` (lossy damage is rare, so this stays small).
+7. *families*: connected components by an iterative join (min-label propagation with
    pointer jumping: each round every document takes the least label among itself,
    its neighbours and its label's label, until no label changes; about log2 of the
    longest chain of pairs in rounds). Each component's pairs then go through
    :func:`cluster`, which derives the family id from the members alone.
-6. *write*: each table is written as Parquet under a temporary name and renamed when
-   complete, through Hadoop's file system API (local paths, HDFS, S3, GCS...).
+8. *write*: each table (those of the local database but the trace index: ``postings``
+   and ``index_documents`` are not written, so ``textreuse trace`` needs a local scan)
+   is written as Parquet under a temporary name and renamed when complete, through
+   Hadoop's file system API (local paths, HDFS, S3, GCS...).
 
 Results do not depend on the number of partitions: every function sees whole
 posting lists, whole pairs, whole tasks or whole components, and all output is
@@ -636,8 +654,9 @@ def scan(
 ) -> SparkScanResult:
     """Return the counts of a Spark scan of `paths`, whose tables are written under `out`.
 
-    Writes ``documents``, ``rejects``, ``pairs``, ``passages`` and ``families`` (and
-    ``runs``) as Parquet folders ``out/NAME.parquet``, each under a temporary name
+    Writes ``documents``, ``rejects``, ``pairs``, ``passages``, ``families``,
+    ``annotations``, ``repairs`` and ``evidence`` (and ``runs``) as Parquet folders
+    ``out/NAME.parquet``, each under a temporary name
     renamed when complete; the rows equal the local engine's, in its order.
     `partitions` sets every shuffle's partition count (default: two per core of the
     cluster); it never changes the results.
@@ -894,8 +913,8 @@ def _marks(spark: SparkSession, docs: DataFrame, index: DataFrame, groups: DataF
 
     ``patterned`` says the document had pattern lines (the local engine lists those
     first). The survey needs every document's head and tail lines at once: they are
-    collected to the driver (their hashes and spans, some hundreds of bytes per
-    document), grouped and merged there by the local engine's functions; the survey is
+    collected to the driver (their hashes and spans, about 1.5 KB per document as
+    Python objects), grouped and merged there by the local engine's functions; the survey is
     broadcast back and each document is marked where it lies.
     """
     from pyspark.sql import functions as F
