@@ -366,9 +366,7 @@ def scan_documents(
     t0 = time.perf_counter()
     with reporter.stage("boilerplate", None):
         if config.boilerplate.recurring:
-            # Copies of an article (duplicates, and documents opening with the same content
-            # lines) form groups; a line recurs only across groups. Candidate pairs are not
-            # used: a site's shared chrome alone links its pages there.
+            # A line recurs only across groups of copies of an article (survey_groups).
             recurring_marks(docs, read, survey_groups(read, groups.values(), config), marks, kept, config)
     del read
     _STATE["marks"] = marks
@@ -444,7 +442,7 @@ def direct_pair(
     """Return `pair` with its origin decided by the evidence, and that evidence.
 
     One pair at a time, given its documents and their boilerplate annotations (both
-    engines call it: the local engine over all pairs, Spark per partition of pairs).
+    engines call it: the local engine over all pairs, Spark in each alignment task).
     """
     seen = tuple(evidence(pair, doc_a, doc_b, frames_a=marks_a, frames_b=marks_b, config=config.provenance))
     return replace(pair, origin=direct(pair, seen, config=config.provenance)), seen
