@@ -935,7 +935,7 @@ def _marks(spark: SparkSession, docs: DataFrame, index: DataFrame, groups: DataF
         corpus = recurring_survey(read, survey_groups(read, duplicates, config), config)
         del read
         if corpus is not None:
-            shared = spark.sparkContext.broadcast(corpus)
+            shared = spark.sparkContext.broadcast(corpus.recurring())
             found = (
                 index.select("ord", "edges", "marks")
                 .join(docs.select("ord", "raw_text"), "ord")
