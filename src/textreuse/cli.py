@@ -10,11 +10,12 @@ import json
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, NamedTuple
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -34,7 +35,7 @@ from textreuse.clean.boilerplate import BoilerplateConfig, edit_steps, mark, mer
 from textreuse.clean.encoding import EncodingConfig, Step, apply_steps, repair, repair_with_witness
 from textreuse.clean.witness import best_witness
 from textreuse.config import Config
-from textreuse.engines.local import Advance, PairTask, align_pairs, scan
+from textreuse.engines.local import Advance, PairTask, ScanResult, align_pairs, scan
 from textreuse.errors import TextReuseError
 from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import IngestConfig, read_text_file
@@ -56,6 +57,24 @@ err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=
 
 DbOption = Annotated[Path, typer.Option("--db", help="The textreuse database (DuckDB file).")]
 DEFAULT_DB = Path("textreuse.duckdb")
+FromOption = Annotated[
+    Path | None,
+    typer.Option("--from", help="Read a folder of Parquet tables (scan --engine spark --out, or export) instead of --db."),
+]
+
+
+class Engine(str, Enum):
+    local = "local"
+    spark = "spark"
+
+
+def _open(db: Path, source: Path | None) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """Return a connection to the database at `db`, or to the Parquet tables in `source`."""
+    if source is None:
+        return store.connect(db)
+    from textreuse.store import parquet
+
+    return parquet.connect(source)
 
 
 class PairFormat(str, Enum):
@@ -130,6 +149,14 @@ def scan_command(
         bool,
         typer.Option("--boilerplate/--no-boilerplate", help="Set boilerplate lines aside from matching."),
     ] = True,
+    engine: Annotated[Engine, typer.Option(help="local: this machine; spark: a Spark cluster, writing Parquet to --out.")] = Engine.local,
+    master: Annotated[
+        str | None, typer.Option(help="Spark master URL (spark://host:7077, yarn, local[4]); default: Spark's own.")
+    ] = None,
+    out_dir: Annotated[
+        str | None, typer.Option("--out", help="With --engine spark: folder or URI for the Parquet tables.")
+    ] = None,
+    partitions: Annotated[int | None, typer.Option(help="With --engine spark: partitions per shuffle.")] = None,
 ) -> None:
     """Read a corpus, find every pair of documents that share text, and store the results.
 
@@ -143,15 +170,30 @@ def scan_command(
         boilerplate=BoilerplateConfig(patterns=boilerplate, recurring=boilerplate),
         ingest=IngestConfig(id_column=id_column, text_column=text_column),
     )
+    if (engine is Engine.spark) != (out_dir is not None):
+        raise _fail("--engine spark writes Parquet tables to --out FOLDER; the local engine writes --db", code=2)
     try:
-        result = scan(
-            paths,
-            db=db,
-            workers=workers,
-            config=config,
-            reporter=RichReporter(quiet or as_json),
-            meta={"inputs": [str(p) for p in paths]},
-        )
+        if engine is Engine.spark:
+            from textreuse.engines import spark
+
+            result: ScanResult | spark.SparkScanResult = spark.scan(
+                [str(p) for p in paths],
+                out=out_dir,  # type: ignore[arg-type]
+                master=master,
+                partitions=partitions,
+                config=config,
+                reporter=RichReporter(quiet or as_json),
+                meta={"inputs": [str(p) for p in paths]},
+            )
+        else:
+            result = scan(
+                paths,
+                db=db,
+                workers=workers,
+                config=config,
+                reporter=RichReporter(quiet or as_json),
+                meta={"inputs": [str(p) for p in paths]},
+            )
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
     for r in result.rejects:
@@ -160,7 +202,8 @@ def scan_command(
         raise _fail("no readable documents in " + ", ".join(map(str, paths)))
     summary = result.counts()
     summary["seconds"]["total"] = round(time.perf_counter() - started, 3)
-    summary["db"] = str(db)
+    where = str(out_dir) if out_dir is not None else str(db)
+    summary["out" if out_dir is not None else "db"] = where
     if as_json:
         summary["rejects"] = [
             {"path": r.path, "line": r.line, "reason": r.reason, "kind": r.kind} for r in result.rejects
@@ -179,7 +222,7 @@ def scan_command(
             + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in rel.items())
             + f"); {summary['families']} families; {summary['repaired']} repaired, "
             f"{summary['with_boilerplate']} with boilerplate; "
-            f"{summary['seconds']['total']:.1f} s → {db}"
+            f"{summary['seconds']['total']:.1f} s → {where}"
         )
     if max_rejects is not None and len(result.rejects) > max_rejects:
         raise typer.Exit(3)
@@ -205,13 +248,14 @@ def _pairs_table(pairs: list[Pair]) -> Table:
 @app.command("pairs")
 def pairs_command(
     db: DbOption = DEFAULT_DB,
+    source: FromOption = None,
     fmt: Annotated[PairFormat, typer.Option("--format", help="table for people, jsonl for programs.")] = PairFormat.table,
     relation: Annotated[str | None, typer.Option(help="Only this relation.")] = None,
     doc: Annotated[str | None, typer.Option(help="Only pairs with this document.")] = None,
 ) -> None:
     """List the related pairs found by a scan."""
     try:
-        with store.connect(db) as con:
+        with _open(db, source) as con:
             pairs = store.read_pairs(con, relation=relation, doc=doc)
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
@@ -269,10 +313,11 @@ def show_command(
     doc_a: Annotated[str, typer.Argument(help="One document id.")],
     doc_b: Annotated[str, typer.Argument(help="The other document id.")],
     db: DbOption = DEFAULT_DB,
+    source: FromOption = None,
 ) -> None:
     """Show two documents' aligned passages side by side, differences highlighted."""
     try:
-        with store.connect(db) as con:
+        with _open(db, source) as con:
             pairs = [p for p in store.read_pairs(con, doc=doc_a) if {p.doc_a, p.doc_b} == {doc_a, doc_b}]
             if not pairs:
                 store.read_document(con, doc_a)
@@ -366,12 +411,13 @@ def diff_command(
 @app.command("families")
 def families_command(
     db: DbOption = DEFAULT_DB,
+    source: FromOption = None,
     fmt: Annotated[PairFormat, typer.Option("--format", help="table or jsonl.")] = PairFormat.table,
     tree: Annotated[bool, typer.Option("--tree", help="Draw who copied whom in each family.")] = False,
 ) -> None:
     """List families of related documents with their origin when known."""
     try:
-        with store.connect(db) as con:
+        with _open(db, source) as con:
             families = store.read_families(con)
             pairs = store.read_pairs(con) if tree else []
     except TextReuseError as exc:
@@ -532,10 +578,10 @@ def export_command(
 
 
 @app.command("rejects")
-def rejects_command(db: DbOption = DEFAULT_DB) -> None:
+def rejects_command(db: DbOption = DEFAULT_DB, source: FromOption = None) -> None:
     """List the files and records a scan could not read, and why."""
     try:
-        with store.connect(db) as con:
+        with _open(db, source) as con:
             rows = con.execute("SELECT path, line, reason FROM rejects ORDER BY path, line").fetchall()
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
@@ -567,6 +613,7 @@ def _write_exact(text: str) -> None:
 def text_command(
     doc_id: Annotated[str, typer.Argument(help="A document id.")],
     db: DbOption = DEFAULT_DB,
+    source: FromOption = None,
     repaired: Annotated[
         bool,
         typer.Option(
@@ -586,7 +633,7 @@ def text_command(
     """
     fixed = None
     try:
-        with store.connect(db) as con:
+        with _open(db, source) as con:
             doc = store.read_document(con, doc_id)
             if repaired:
                 fixed = repair(doc.raw_text)

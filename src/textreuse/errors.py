@@ -6,7 +6,8 @@ Every error says what failed, for which file or record, and what to try.
     ├── IngestError        a file or record could not be read
     │   └── PageError      a web page gave no text (kind says why)
     ├── StoreError         a database or output path is unusable
-    └── AlignError         a pair could not be aligned
+    ├── AlignError         a pair could not be aligned
+    └── EngineError        an engine cannot run (a missing extra, no Java, no cluster)
 """
 
 from __future__ import annotations
@@ -34,3 +35,7 @@ class StoreError(TextReuseError):
 
 class AlignError(TextReuseError):
     """A pair of documents could not be aligned."""
+
+
+class EngineError(TextReuseError):
+    """An engine cannot run: a missing extra, no Java, or a cluster that cannot be reached."""

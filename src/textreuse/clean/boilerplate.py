@@ -285,6 +285,20 @@ class Survey:
             self._prefixes = frozenset(k for k, v in self.prefixes.items() if len(v) >= self.min_contexts)
         return self._prefixes
 
+    def recurring(self) -> Survey:
+        """Return a survey of only the lines and prefixes that recur: all :func:`mark`
+        reads, and small enough to send to every worker of a cluster.
+
+        >>> docs = [f"{story}\\nJoin the debate" for story in ["Rain fell.", "Markets rose.", "A vote.", "Snow."]]
+        >>> s = survey(docs)
+        >>> (len(s.lines), len(s.recurring().lines), s.recurring().recurring_lines() == s.recurring_lines())
+        (5, 1, True)
+        """
+        keep, starts = self.recurring_lines(), self.recurring_prefixes()
+        return Survey(
+            self.min_contexts, {k: self.lines[k] for k in keep}, {k: self.prefixes[k] for k in starts}
+        )
+
 
 # One edge line as the survey records it: key hash, prefix hash (0: none) and what it is.
 CONTENT, SHORT, PATTERN = 0, 1, 2

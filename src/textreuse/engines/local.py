@@ -31,6 +31,7 @@ from textreuse.align.local_align import (
 )
 from textreuse.clean.boilerplate import (
     Edges,
+    Survey,
     content_groups,
     edges,
     mark,
@@ -365,13 +366,8 @@ def scan_documents(
     t0 = time.perf_counter()
     with reporter.stage("boilerplate", None):
         if config.boilerplate.recurring:
-            # Copies of an article (duplicates, and documents opening with the same content
-            # lines) form groups; a line recurs only across groups. Candidate pairs are not
-            # used: a site's shared chrome alone links its pages there.
-            by_content = content_groups(read, config=config.boilerplate)
-            linked = [(k, g) for k, g in enumerate(by_content) if g != k]
-            linked += [(m, members[0]) for members in groups.values() for m in members[1:]]
-            recurring_marks(docs, read, components(len(docs), linked), marks, kept, config)
+            # A line recurs only across groups of copies of an article (survey_groups).
+            recurring_marks(docs, read, survey_groups(read, groups.values(), config), marks, kept, config)
     del read
     _STATE["marks"] = marks
     seconds["boilerplate"] = time.perf_counter() - t0
@@ -429,12 +425,32 @@ def provenance(
     cache: dict[str, tuple[list[str], str]] = {}
     for p in pairs:
         ka, kb = index[p.doc_a], index[p.doc_b]
-        seen = evidence(p, docs[ka], docs[kb], frames_a=marks.get(ka, ()), frames_b=marks.get(kb, ()),
-                        config=config.provenance, cache=cache)
+        directed, seen = direct_pair(p, docs[ka], docs[kb], marks.get(ka, ()), marks.get(kb, ()), config, cache=cache)
         if seen:
-            found[(p.doc_a, p.doc_b)] = tuple(seen)
-        out.append(replace(p, origin=direct(p, seen, config=config.provenance)))
+            found[(p.doc_a, p.doc_b)] = seen
+        out.append(directed)
     return out, found
+
+
+def direct_pair(
+    pair: Pair,
+    doc_a: Document,
+    doc_b: Document,
+    marks_a: Sequence[Annotation],
+    marks_b: Sequence[Annotation],
+    config: Config,
+    *,
+    cache: dict[str, tuple[list[str], str]] | None = None,
+) -> tuple[Pair, tuple[Evidence, ...]]:
+    """Return `pair` with its origin decided by the evidence, and that evidence.
+
+    One pair at a time, given its documents and their boilerplate annotations (both
+    engines call it: the local engine over all pairs, Spark in each alignment task).
+    """
+    seen = tuple(
+        evidence(pair, doc_a, doc_b, frames_a=marks_a, frames_b=marks_b, config=config.provenance, cache=cache)
+    )
+    return replace(pair, origin=direct(pair, seen, config=config.provenance)), seen
 
 
 def _witness_chunk(jobs: Sequence[tuple[int, int, list[tuple[int, int, int, int]]]]) -> list[tuple[Step, ...]]:
@@ -478,6 +494,40 @@ def witness_repairs(
         repairs[k] = steps
 
 
+def survey_groups(read: Sequence[Edges | None], duplicates: Iterable[Sequence[int]], config: Config) -> list[int]:
+    """Return each document's group for the recurring-line survey (the least document of it).
+
+    Copies of an article (`duplicates`, lists of document numbers, and documents opening
+    with the same content lines) form groups; a line recurs only across groups. Candidate
+    pairs are not used: a site's shared chrome alone links its pages there.
+    """
+    by_content = content_groups(read, config=config.boilerplate)
+    linked = [(k, g) for k, g in enumerate(by_content) if g != k]
+    linked += [(m, members[0]) for members in duplicates for m in members[1:]]
+    return components(len(read), linked)
+
+
+def recurring_survey(read: Iterable[Edges | None], groups: Iterable[int], config: Config) -> Survey | None:
+    """Return the survey of lines recurring across `groups`, or None when no line recurs.
+
+    `read` holds each document's head and tail lines from the index stage.
+    """
+    entries = ((survey_lines("", read=r), g) for r, g in zip(read, groups) if r is not None)
+    corpus = merge_surveys(entries, config=config.boilerplate)
+    if not corpus.recurring_lines() and not corpus.recurring_prefixes():
+        return None
+    return corpus
+
+
+def recurring_mark(text: str, read: Edges | None, corpus: Survey, config: Config) -> tuple[Annotation, ...] | None:
+    """Return the boilerplate lines of `text` with those `corpus` finds recurring, or None
+    when its head and tail (`read`) hold no recurring line (its pattern lines stand)."""
+    recurring, prefixes = corpus.recurring_lines(), corpus.recurring_prefixes()
+    if read is None or not any(e.key in recurring or e.prefix in prefixes for zone in read for e in zone):
+        return None
+    return mark(text, corpus, config=config.boilerplate, read=read)
+
+
 def recurring_marks(
     docs: Sequence[Document],
     read: Sequence[Edges | None],
@@ -491,16 +541,12 @@ def recurring_marks(
     `read` holds each document's head and tail lines from the index stage; documents
     whose tokens were kept lose those of the new boilerplate lines.
     """
-    entries = [(survey_lines("", read=r), g) for r, g in zip(read, groups) if r is not None]
-    corpus = merge_surveys(entries, config=config.boilerplate)
-    recurring, prefixes = corpus.recurring_lines(), corpus.recurring_prefixes()
-    if not recurring and not prefixes:
+    corpus = recurring_survey(read, groups, config)
+    if corpus is None:
         return
     for k, r in enumerate(read):
-        if r is None or not any(e.key in recurring or e.prefix in prefixes for zone in r for e in zone):
-            continue
-        found = mark(docs[k].raw_text, corpus, config=config.boilerplate, read=r)
-        if found != marks.get(k, ()):
+        found = recurring_mark(docs[k].raw_text, r, corpus, config)
+        if found is not None and found != marks.get(k, ()):
             marks[k] = found
             if k in kept:
                 kept[k] = without(kept[k], found)

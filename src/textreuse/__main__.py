@@ -1,0 +1,12 @@
+"""``python -m textreuse``: the command line, also a file spark-submit can run.
+
+>>> import textreuse.__main__ as m; m.__file__.endswith(".py")
+True
+"""
+
+from __future__ import annotations
+
+from textreuse.cli import app
+
+if __name__ == "__main__":
+    app(prog_name="textreuse")

@@ -1,0 +1,1041 @@
+"""The Spark engine: the local engine's stages, scheduled on a Spark cluster.
+
+Spark only schedules, shuffles and joins; every step that looks at text is the
+function the local engine calls, run on Arrow batches by ``mapInArrow``, with the
+scan's :class:`Config` (ingest, encoding, boilerplate, index, align, relate,
+provenance) wherever the local engine uses it:
+
+1. *read*: the driver lists the input files in the local engine's order; tasks read
+   them with :func:`read_text_file` and :func:`read_jsonl`. Each item gets an ordinal
+   (file, item) so that "first in input order" means the same as on one machine: a
+   second document with an id already seen is rejected, naming the first one's path.
+2. *index*: the local index stage per batch of documents: head and tail lines read
+   once (:func:`edges`), pattern boilerplate (:func:`mark`), tokens repaired with the
+   boilerplate dropped (:func:`prepare_many`), :func:`sketch_many` and
+   :func:`fingerprint`. Documents with one fingerprint are duplicates; the one read
+   first represents them.
+3. *candidates*: the representatives' sketch entries are shuffled by n-gram hash, so
+   a partition holds whole posting lists; it builds them with the candidate search's
+   own function (same ``max_df`` cut-off). The shared n-grams are shuffled by first
+   document and judged by its own window rule.
+4. *boilerplate*: the survey of recurring lines needs every document's head and tail
+   lines at once, so they are collected to the driver (their hashes and spans: about
+   0.3 KB per document pickled and 1.5 KB as Python objects on the demo corpus, so
+   some 2 GB of driver memory for a million documents),
+   grouped by :func:`survey_groups` (shared opening lines and duplicate groups) and
+   surveyed by :func:`recurring_survey`. The survey is broadcast and each task marks
+   its documents with :func:`recurring_mark`.
+5. *align*: candidate pairs (and duplicate groups) are put in buckets by their first
+   document; the texts each bucket needs, with their boilerplate lines, are joined
+   onto it, so an executor receives only those texts, and runs the local engine's
+   alignment on them. The same task decides each pair's direction from the evidence
+   (:func:`direct_pair`), which needs both documents it already holds.
+6. *repair*: the driver collects the repaired documents' steps; those with lossy
+   repairs, their pairs and the texts of them and their partners go through
+   :func:`witness_repairs` (lossy damage is rare, so this stays small).
+7. *families*: connected components by an iterative join (min-label propagation with
+   pointer jumping: each round every document takes the least label among itself,
+   its neighbours and its label's label, until no label changes; about log2 of the
+   longest chain of pairs in rounds). Each component's pairs then go through
+   :func:`cluster`, which derives the family id from the members alone.
+8. *write*: each table (those of the local database but the trace index: ``postings``
+   and ``index_documents`` are not written, so ``textreuse trace`` needs a local scan)
+   is written as Parquet under a temporary name and renamed when complete, through
+   Hadoop's file system API (local paths, HDFS, S3, GCS...).
+
+Results do not depend on the number of partitions: every function sees whole
+posting lists, whole pairs, whole tasks or whole components, and all output is
+sorted as the local engine sorts it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import io
+import json
+import os
+import pickle
+import shutil
+import sys
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+
+from textreuse.clean.encoding import Step
+from textreuse.config import Config
+from textreuse.errors import EngineError, StoreError
+from textreuse.model import RELATIONS, Annotation, Document, Pair, Passage, Reject
+from textreuse.relate.provenance import Evidence
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+    from textreuse.engines.local import Reporter
+
+INSTALL_HINT = "pip install 'textreuse[spark]'"
+TABLES = ("documents", "rejects", "pairs", "passages", "families", "annotations", "repairs", "evidence")
+
+# An item's ordinal: the file's place in the listing, then the item's place in its file.
+_ITEM_BITS = 32
+
+_READ_SCHEMA = (
+    "ord long, doc_id string, raw_text string, source_path string, url string, date string, "
+    "title string, source string, encoding string, n_chars long, reject_path string, line long, "
+    "reason string, kind string, author string, site_name string, canonical_url string, capture_date string, "
+    "links array<string>, html string"
+)
+_STEP_TYPE = (
+    "struct<`start`:long, `end`:long, replacement:string, rule:string, confidence:double, witness:string>"
+)
+_ANNOTATION_TYPE = "struct<`start`:long, `end`:long, kind:string, rule:string>"
+_EVIDENCE_TYPE = "struct<kind:string, favours:string, weight:double, detail:string>"
+_INDEX_SCHEMA = (
+    f"ord long, fp long, hashes array<long>, positions array<int>, steps array<{_STEP_TYPE}>, "
+    f"marks array<{_ANNOTATION_TYPE}>, edges binary"
+)
+_MARK_SCHEMA = f"ord long, found array<{_ANNOTATION_TYPE}>"
+_SHARED_SCHEMA = "a long, b long, pa int, pb int"
+_CANDIDATE_SCHEMA = "a long, b long, shared long"
+_PASSAGE_TYPE = "struct<a_start:long, a_end:long, b_start:long, b_end:long, similarity:double>"
+_PAIR_SCHEMA = (
+    "doc_a string, doc_b string, relation string, origin string, coverage_a double, "
+    f"coverage_b double, passages array<{_PASSAGE_TYPE}>, evidence array<{_EVIDENCE_TYPE}>"
+)
+_FAMILY_SCHEMA = "family_id string, size int, origin string, members array<string>"
+_DOCUMENT_COLUMNS = (
+    "doc_id", "source_path", "url", "date", "title", "source", "encoding", "n_chars", "raw_text",
+    "author", "site_name", "canonical_url", "capture_date", "links", "html",
+)  # fmt: skip
+# What a Document holds besides its id and text (all the documents table has).
+_DOCUMENT_FIELDS = (
+    "source_path", "url", "date", "title", "source", "encoding",
+    "author", "site_name", "canonical_url", "capture_date", "links", "html",
+)  # fmt: skip
+
+
+@dataclass
+class SparkScanResult:
+    """What a Spark scan wrote: counts, rejects and the Parquet tables' paths."""
+
+    out: str
+    documents: int
+    rejects: list[Reject]
+    candidates: int
+    pairs_by_relation: dict[str, int]
+    families: int
+    repaired: int = 0
+    with_boilerplate: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    tables: dict[str, str] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, Any]:
+        """Return the summary counts, as :meth:`ScanResult.counts` does for the local engine."""
+        return {
+            "documents": self.documents,
+            "rejected": len(self.rejects),
+            "rejected_by_kind": dict(Counter(r.kind or "other" for r in self.rejects).most_common()),
+            "candidates": self.candidates,
+            "pairs": sum(self.pairs_by_relation.values()),
+            "pairs_by_relation": dict(self.pairs_by_relation),
+            "families": self.families,
+            "repaired": self.repaired,
+            "with_boilerplate": self.with_boilerplate,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
+
+
+def require_pyspark() -> None:
+    """Raise EngineError naming the extra to install when pyspark cannot be imported."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as exc:
+        raise EngineError(f"the Spark engine needs pyspark, which is not installed: {INSTALL_HINT}") from exc
+
+
+def session(
+    master: str | None = None, *, partitions: int | None = None, conf: dict[str, str] | None = None
+) -> SparkSession:
+    """Return a SparkSession for a scan, started on `master` when one is not running.
+
+    Without `master`, Spark's own default applies (spark-submit's ``--master``, or
+    ``local[*]``). A local master runs its Python workers on this interpreter, so they
+    import the same textreuse. `conf` adds Spark settings (``spark.driver.memory``...).
+    """
+    require_pyspark()
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        raise EngineError(
+            "the Spark engine needs Java 17 or later and no 'java' was found: install it "
+            "(Debian or Ubuntu: apt-get install openjdk-17-jre-headless) or set JAVA_HOME"
+        )
+    from pyspark.sql import SparkSession
+
+    if master is None or master.startswith("local"):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName("textreuse").config("spark.ui.showConsoleProgress", "false")
+    if master:
+        builder = builder.master(master)
+    if partitions:
+        builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:  # pyspark raises its own runtime errors when the JVM fails
+        raise EngineError(f"could not start Spark (master {master or 'default'}): {exc}") from exc
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+# ---------------------------------------------------------------- executor functions
+# Each takes Arrow record batches and yields record batches; all call stage functions.
+
+
+def _read_batches(
+    batches: Iterable[pa.RecordBatch], *, config: Config, rows_per_batch: int = 1000
+) -> Iterator[pa.RecordBatch]:
+    from textreuse.ingest.read import read_jsonl, read_text_file
+
+    schema = _arrow_schema(_READ_SCHEMA)
+    rows: list[tuple[int, Document | Reject]] = []
+    for batch in batches:
+        listing = batch.to_pydict()
+        contents = listing.get("content") or [None] * batch.num_rows
+        for index, path, doc_id, kind, content in zip(
+            listing["index"], listing["path"], listing["doc_id"], listing["kind"], contents
+        ):
+            items: Iterable[Document | Reject]
+            # A file from a Hadoop URI arrives as bytes; the readers see it as a file.
+            # Spark's binary source leaves out files of zero bytes: those are empty.
+            if content is None and _is_uri(path):
+                content = b""
+            source: Any = Path(path) if content is None else _Blob(path, content)
+            if kind == "missing":
+                items = [Reject(path, "no such file or folder")]
+            elif kind == "jsonl":
+                items = read_jsonl(source, config=config.ingest)
+            else:
+                items = [read_text_file(source, doc_id)]
+            for k, item in enumerate(items):
+                rows.append(((index << _ITEM_BITS) | k, item))
+                if len(rows) >= rows_per_batch:
+                    yield _read_rows(rows, schema)
+                    rows = []
+    if rows:
+        yield _read_rows(rows, schema)
+
+
+class _Blob:
+    """A file's bytes read by Spark, with the two methods the local readers call on a path."""
+
+    def __init__(self, uri: str, data: bytes) -> None:
+        self.uri, self.data = uri, data
+
+    def read_bytes(self) -> bytes:
+        return self.data
+
+    def open(self, mode: str = "rb") -> io.BytesIO:
+        return io.BytesIO(self.data)
+
+    def __str__(self) -> str:
+        return self.uri
+
+
+def _read_rows(rows: list[tuple[int, Document | Reject]], schema: pa.Schema) -> pa.RecordBatch:
+    docs = [(o, d) for o, d in rows if isinstance(d, Document)]
+    rejects = [(o, r) for o, r in rows if isinstance(r, Reject)]
+    none: list[None] = [None] * len(rejects)
+    columns: dict[str, list[Any]] = {
+        "ord": [o for o, _ in docs] + [o for o, _ in rejects],
+        "doc_id": [d.id for _, d in docs] + none,
+        "raw_text": [d.raw_text for _, d in docs] + none,
+        "source_path": [d.source_path for _, d in docs] + none,
+        "url": [d.url for _, d in docs] + none,
+        "date": [d.date for _, d in docs] + none,
+        "title": [d.title for _, d in docs] + none,
+        "source": [d.source for _, d in docs] + none,
+        "encoding": [d.encoding for _, d in docs] + none,
+        "n_chars": [len(d.raw_text) for _, d in docs] + none,
+        "reject_path": [None] * len(docs) + [r.path for _, r in rejects],
+        "line": [None] * len(docs) + [r.line for _, r in rejects],
+        "reason": [None] * len(docs) + [r.reason for _, r in rejects],
+        "kind": [None] * len(docs) + [r.kind for _, r in rejects],
+        **{name: [getattr(d, name) for _, d in docs] + none for name in _DOCUMENT_FIELDS[6:]},
+    }
+    columns["links"] = [list(d.links) for _, d in docs] + none
+    return pa.RecordBatch.from_pydict(columns, schema=schema)
+
+
+def _index_batches(batches: Iterable[pa.RecordBatch], *, config: Config, chunk: int = 256) -> Iterator[pa.RecordBatch]:
+    from textreuse.clean.boilerplate import edges, mark
+    from textreuse.clean.matching import prepare_many
+    from textreuse.index.candidates import fingerprint, sketch_many
+
+    survey_on = config.boilerplate.recurring
+    for batch in batches:
+        ords = batch.column("ord").to_pylist()
+        texts = batch.column("raw_text").to_pylist()
+        for start in range(0, len(texts), chunk):
+            # The local engine's index stage (`_sketch_chunk`): head and tail lines read
+            # once, pattern boilerplate set aside, tokens repaired and sketched.
+            part = texts[start : start + chunk]
+            read = [edges(t, config=config.boilerplate) if survey_on else None for t in part]
+            marks = [mark(t, config=config.boilerplate, read=r) for t, r in zip(part, read)]
+            prepared = prepare_many(part, annotations=marks, encoding=config.encoding)
+            tokens = [p.tokens for p in prepared]
+            sketches = sketch_many([t.hashes for t in tokens], config=config.index)
+            prints = np.array([fingerprint(t.hashes) if len(t) else 0 for t in tokens], dtype=np.uint64)
+            sizes = np.array([len(s) for s in sketches], dtype=np.int32)
+            offsets = pa.array(np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32))
+            empty_u = np.zeros(0, dtype=np.uint64)
+            empty_i = np.zeros(0, dtype=np.int32)
+            hashes = np.concatenate([s.hashes for s in sketches] or [empty_u]).view(np.int64)
+            places = np.concatenate([s.positions for s in sketches] or [empty_i]).astype(np.int32)
+            schema = _arrow_schema(_INDEX_SCHEMA)
+            yield pa.RecordBatch.from_arrays(
+                [
+                    pa.array(ords[start : start + chunk], pa.int64()),
+                    pa.array(prints.view(np.int64)),
+                    pa.ListArray.from_arrays(offsets, pa.array(hashes)),
+                    pa.ListArray.from_arrays(offsets, pa.array(places)),
+                    pa.array([_step_rows(p.steps) for p in prepared], schema.field("steps").type),
+                    pa.array([_annotation_rows(p.annotations) for p in prepared], schema.field("marks").type),
+                    # Only the driver's survey reads them back (same interpreter, same classes).
+                    pa.array([None if r is None else pickle.dumps(r) for r in read], pa.binary()),
+                ],
+                schema=schema,
+            )
+
+
+def _step_rows(steps: Iterable[Step]) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(step) for step in steps]
+
+
+def _annotation_rows(annotations: Iterable[Annotation]) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(a) for a in annotations]
+
+
+def _annotations(rows: Iterable[dict[str, Any]] | None) -> tuple[Annotation, ...]:
+    return tuple(Annotation(**row) for row in rows or ())
+
+
+def _recurring_batches(
+    batches: Iterable[pa.RecordBatch], *, corpus: Any, config: Config
+) -> Iterator[pa.RecordBatch]:
+    """Yield the boilerplate lines of the documents whose recurring lines change them."""
+    from textreuse.engines.local import recurring_mark
+
+    survey = corpus.value  # a broadcast: sent to each executor once
+    schema = _arrow_schema(_MARK_SCHEMA)
+    for batch in batches:
+        rows = batch.to_pydict()
+        out: dict[str, list[Any]] = {"ord": [], "found": []}
+        for k, text, read, marks in zip(rows["ord"], rows["raw_text"], rows["edges"], rows["marks"]):
+            found = recurring_mark(text, None if read is None else pickle.loads(read), survey, config)
+            if found is not None and found != _annotations(marks):
+                out["ord"].append(k)
+                out["found"].append(_annotation_rows(found))
+        if out["ord"]:
+            yield pa.RecordBatch.from_pydict(out, schema=schema)
+
+
+def _columns(batches: Iterable[pa.RecordBatch]) -> pa.Table | None:
+    """Return all batches of a partition as one table, or None when there are none."""
+    collected = [b for b in batches if b.num_rows]
+    return pa.Table.from_batches(collected) if collected else None
+
+
+def _posting_batches(batches: Iterable[pa.RecordBatch], *, config: Config) -> Iterator[pa.RecordBatch]:
+    from textreuse.index.candidates import _shared_ngrams
+
+    table = _columns(batches)
+    if table is None:
+        return
+    ords = table.column("k").to_numpy()
+    hashes = table.column("h").to_numpy().view(np.uint64)
+    places = table.column("pos").to_numpy().astype(np.int32)
+    # The stage works on small dense document numbers; np.unique keeps their order.
+    uniq, codes = np.unique(ords, return_inverse=True)
+    chosen = np.ones(hashes.shape[0], dtype=bool)
+    a, b, pa_, pb = _shared_ngrams(hashes, codes.astype(np.int32), places, chosen, config.index)
+    yield from _chunked(
+        {"a": uniq[a], "b": uniq[b], "pa": pa_, "pb": pb}, _arrow_schema(_SHARED_SCHEMA)
+    )
+
+
+def _linked_batches(batches: Iterable[pa.RecordBatch], *, config: Config) -> Iterator[pa.RecordBatch]:
+    from textreuse.index.candidates import _linked_pairs
+
+    table = _columns(batches)
+    if table is None:
+        return
+    a, b = table.column("a").to_numpy(), table.column("b").to_numpy()
+    uniq = np.unique(np.concatenate([a, b]))
+    ca = np.searchsorted(uniq, a).astype(np.int32)
+    cb = np.searchsorted(uniq, b).astype(np.int32)
+    pa_ = table.column("pa").to_numpy().astype(np.int32)
+    pb = table.column("pb").to_numpy().astype(np.int32)
+    x, y, shared = _linked_pairs(ca, cb, pa_, pb, np.ones(a.shape[0], dtype=bool), config.index)
+    yield from _chunked({"a": uniq[x], "b": uniq[y], "shared": shared}, _arrow_schema(_CANDIDATE_SCHEMA))
+
+
+def _chunked(columns: dict[str, Any], schema: pa.Schema, size: int = 1 << 20) -> Iterator[pa.RecordBatch]:
+    n = len(next(iter(columns.values())))
+    for start in range(0, n, size):
+        yield pa.RecordBatch.from_pydict({k: v[start : start + size] for k, v in columns.items()}, schema=schema)
+
+
+def _align_batches(batches: Iterable[pa.RecordBatch], *, config: Config, chunk: int = 64) -> Iterator[pa.RecordBatch]:
+    from textreuse.engines import local
+
+    table = _columns(batches)
+    if table is None:
+        return
+    rows = table.to_pydict()
+    docs: dict[int, Document] = {}
+    marks: dict[int, tuple[Annotation, ...]] = {}
+    groups: dict[int, list[int]] = {}
+    tasks: list[tuple[int, int]] = []
+    for i, (k, ra, rb, ma, mb) in enumerate(
+        zip(rows["k"], rows["ra"], rows["rb"], rows["members_a"], rows["members_b"])
+    ):
+        if k is not None:
+            docs[k] = _document(rows, i)
+            if rows["marks"][i]:
+                marks[k] = _annotations(rows["marks"][i])
+            continue
+        tasks.append((ra, rb))
+        for rep, members in ((ra, ma), (rb, mb)):
+            if members is not None and len(members) > 1:
+                groups[rep] = members
+    tasks.sort()
+    by_id = {d.id: k for k, d in docs.items()}
+    # The local engine's alignment step, over the texts this bucket was sent: its
+    # state is what the local engine sets before forking (documents by number).
+    local._STATE.clear()
+    local._STATE.update(docs=docs, groups=groups, config=config, kept={}, marks=marks)
+    try:
+        for start in range(0, len(tasks), chunk):
+            pairs = local._relate_chunk(tasks[start : start + chunk])
+            # Provenance needs both documents and their boilerplate, which this bucket
+            # holds already (it does not depend on the witness repairs that follow).
+            directed = []
+            for p in pairs:
+                ka, kb = by_id[p.doc_a], by_id[p.doc_b]
+                directed.append(local.direct_pair(p, docs[ka], docs[kb], marks.get(ka, ()), marks.get(kb, ()), config))
+            if directed:
+                yield _pairs_batch(directed)
+    finally:
+        local._STATE.clear()
+
+
+def _document(rows: dict[str, list[Any]], i: int) -> Document:
+    """Return the document in row `i` of columns `rows` (doc_id, raw_text and _DOCUMENT_FIELDS)."""
+    fields = {name: rows[name][i] for name in _DOCUMENT_FIELDS}
+    fields["links"] = tuple(fields["links"] or ())
+    return Document(rows["doc_id"][i], rows["raw_text"][i], **fields)
+
+
+def _pairs_batch(directed: list[tuple[Pair, tuple[Evidence, ...]]]) -> pa.RecordBatch:
+    pairs = [p for p, _ in directed]
+    return pa.RecordBatch.from_pydict(
+        {
+            "doc_a": [p.doc_a for p in pairs],
+            "doc_b": [p.doc_b for p in pairs],
+            "relation": [p.relation for p in pairs],
+            "origin": [p.origin for p in pairs],
+            "coverage_a": [p.coverage_a for p in pairs],
+            "coverage_b": [p.coverage_b for p in pairs],
+            "passages": [
+                [
+                    {"a_start": q.a[0], "a_end": q.a[1], "b_start": q.b[0], "b_end": q.b[1], "similarity": q.similarity}
+                    for q in p.passages
+                ]
+                for p in pairs
+            ],
+            "evidence": [[dataclasses.asdict(e) for e in seen] for _, seen in directed],
+        },
+        schema=_arrow_schema(_PAIR_SCHEMA),
+    )
+
+
+def _family_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    from textreuse.relate.cluster import cluster
+
+    table = _columns(batches)
+    if table is None:
+        return
+    rows = table.to_pydict()
+    components: dict[str, list[Pair]] = defaultdict(list)
+    for label, a, b, origin in zip(rows["label"], rows["doc_a"], rows["doc_b"], rows["origin"]):
+        # cluster() reads only the two ids and the origin of a pair.
+        components[label].append(Pair(a, b, "overlap", origin, 0.0, 0.0))
+    out: dict[str, list[Any]] = {"family_id": [], "size": [], "origin": [], "members": []}
+    for label, pairs in components.items():
+        families = cluster(pairs)
+        if len(families) != 1:
+            raise EngineError(f"component {label!r} split into {len(families)} families; components are wrong")
+        family = families[0]
+        out["family_id"].append(family.id)
+        out["size"].append(len(family.members))
+        out["origin"].append(family.origin)
+        out["members"].append(list(family.members))
+    yield pa.RecordBatch.from_pydict(out, schema=_arrow_schema(_FAMILY_SCHEMA))
+
+
+_PASSAGE_ARROW = pa.struct(
+    [(k, pa.int64()) for k in ("a_start", "a_end", "b_start", "b_end")] + [("similarity", pa.float64())]
+)
+_STEP_ARROW = pa.struct(
+    [("start", pa.int64()), ("end", pa.int64()), ("replacement", pa.string()), ("rule", pa.string()),
+     ("confidence", pa.float64()), ("witness", pa.string())]
+)
+_ANNOTATION_ARROW = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("kind", pa.string()), ("rule", pa.string())])
+_EVIDENCE_ARROW = pa.struct(
+    [("kind", pa.string()), ("favours", pa.string()), ("weight", pa.float64()), ("detail", pa.string())]
+)
+_ARROW = {
+    _READ_SCHEMA: pa.schema(
+        [("ord", pa.int64())]
+        + [(k, pa.string()) for k in ("doc_id", "raw_text", "source_path", "url", "date", "title", "source", "encoding")]
+        + [("n_chars", pa.int64()), ("reject_path", pa.string()), ("line", pa.int64()), ("reason", pa.string()),
+           ("kind", pa.string())]
+        + [(k, pa.string()) for k in ("author", "site_name", "canonical_url", "capture_date")]
+        + [("links", pa.list_(pa.string())), ("html", pa.string())]
+    ),
+    _INDEX_SCHEMA: pa.schema(
+        [("ord", pa.int64()), ("fp", pa.int64()), ("hashes", pa.list_(pa.int64())), ("positions", pa.list_(pa.int32())),
+         ("steps", pa.list_(_STEP_ARROW)), ("marks", pa.list_(_ANNOTATION_ARROW)), ("edges", pa.binary())]
+    ),
+    _MARK_SCHEMA: pa.schema([("ord", pa.int64()), ("found", pa.list_(_ANNOTATION_ARROW))]),
+    _SHARED_SCHEMA: pa.schema([("a", pa.int64()), ("b", pa.int64()), ("pa", pa.int32()), ("pb", pa.int32())]),
+    _CANDIDATE_SCHEMA: pa.schema([("a", pa.int64()), ("b", pa.int64()), ("shared", pa.int64())]),
+    _PAIR_SCHEMA: pa.schema(
+        [("doc_a", pa.string()), ("doc_b", pa.string()), ("relation", pa.string()), ("origin", pa.string()),
+         ("coverage_a", pa.float64()), ("coverage_b", pa.float64()), ("passages", pa.list_(_PASSAGE_ARROW)),
+         ("evidence", pa.list_(_EVIDENCE_ARROW))]
+    ),
+    _FAMILY_SCHEMA: pa.schema(
+        [("family_id", pa.string()), ("size", pa.int32()), ("origin", pa.string()), ("members", pa.list_(pa.string()))]
+    ),
+}
+
+
+def _arrow_schema(ddl: str) -> pa.Schema:
+    """Return the Arrow schema of the batches a step yields for Spark's schema `ddl`."""
+    return _ARROW[ddl]
+
+
+# ---------------------------------------------------------------- driver
+
+
+def list_inputs(
+    paths: Iterable[str | Path], *, list_uri: Callable[[str], list[tuple[str, str]] | None] | None = None
+) -> list[tuple[int, str, str, str]]:
+    """Return ``(index, path, doc_id, kind)`` per input file, in the local engine's order.
+
+    `kind` is ``text``, ``jsonl`` or ``missing`` (a given path that does not exist).
+    A given URI (``hdfs://...``, ``s3a://...``) is listed by `list_uri`, which returns
+    its files' URIs and ids, or None when there is nothing there.
+    """
+    from textreuse.ingest.read import JSONL_SUFFIXES, _walk
+
+    out: list[tuple[int, str, str, str]] = []
+    for given in paths:
+        if list_uri is not None and _is_uri(str(given)):
+            found = list_uri(str(given))
+            if found is None:
+                out.append((len(out), str(given), "", "missing"))
+            for uri, doc_id in found or []:
+                kind = "jsonl" if uri.lower().endswith(JSONL_SUFFIXES) else "text"
+                out.append((len(out), uri, doc_id, kind))
+            continue
+        root = Path(given)
+        if root.is_dir():
+            files = [(p, p.relative_to(root).as_posix()) for p in _walk(root)]
+        elif root.exists():
+            files = [(root, root.name)]
+        else:
+            out.append((len(out), str(root), "", "missing"))
+            continue
+        for path, doc_id in files:
+            kind = "jsonl" if path.suffix.lower() in JSONL_SUFFIXES else "text"
+            out.append((len(out), str(path), doc_id, kind))
+    return out
+
+
+def _is_uri(path: str) -> bool:
+    return "://" in path or path.startswith("file:")
+
+
+def _hadoop_lister(spark: SparkSession) -> Callable[[str], list[tuple[str, str]] | None]:
+    """Return a function listing a URI's files as the local engine walks a folder.
+
+    Hidden names (starting with a dot) are skipped; a folder's files come before its
+    subfolders', each in name order, and ids are paths relative to the given folder.
+    """
+    jvm: Any = spark.sparkContext._jvm
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+
+    def walk(fs: Any, folder: Any, prefix: str) -> list[tuple[str, str]]:
+        statuses = sorted(fs.listStatus(folder), key=lambda st: st.getPath().getName())
+        visible = [st for st in statuses if not st.getPath().getName().startswith(".")]
+        files = [(st.getPath().toString(), prefix + st.getPath().getName()) for st in visible if st.isFile()]
+        for st in visible:
+            if st.isDirectory():
+                files += walk(fs, st.getPath(), prefix + st.getPath().getName() + "/")
+        return files
+
+    def list_uri(uri: str) -> list[tuple[str, str]] | None:
+        path = jvm.org.apache.hadoop.fs.Path(uri)
+        fs = path.getFileSystem(conf)
+        if not fs.exists(path):
+            return None
+        status = fs.getFileStatus(path)
+        if status.isFile():
+            return [(fs.makeQualified(path).toString(), path.getName())]
+        return walk(fs, fs.makeQualified(path), "")
+
+    return list_uri
+
+
+def components(edges: DataFrame) -> DataFrame:
+    """Return ``(doc, label)``: each document of `edges` (src, dst) and the least id of its component.
+
+    An iterative join: every round a document takes the least label among its own,
+    its neighbours' and its label's label (pointer jumping, so a chain of n pairs takes
+    about log2(n) rounds, not n), until no label changes. Each round is two joins and
+    one aggregation, checkpointed so the plan does not grow.
+    """
+    from pyspark.sql import functions as F
+
+    both = edges.select("src", "dst").union(edges.select(F.col("dst").alias("src"), F.col("src").alias("dst")))
+    both = both.distinct().persist()
+    labels = both.groupBy("src").agg(F.min("dst").alias("m"))
+    labels = labels.select(F.col("src").alias("doc"), F.least("m", "src").alias("label")).localCheckpoint()
+    while True:
+        heard = both.join(labels.withColumnRenamed("doc", "src"), "src").select(F.col("dst").alias("doc"), "label")
+        jumped = (
+            labels.alias("x")
+            .join(labels.alias("y"), F.col("x.label") == F.col("y.doc"))
+            .select(F.col("x.doc").alias("doc"), F.col("y.label").alias("label"))
+        )
+        offers = heard.union(jumped).withColumn("own", F.lit(False))
+        offers = offers.union(labels.withColumn("own", F.lit(True)))
+        new = (
+            offers.groupBy("doc")
+            .agg(F.min("label").alias("label"), F.max(F.when(F.col("own"), F.col("label"))).alias("old"))
+            .localCheckpoint()
+        )
+        changed = new.where(F.col("label") != F.col("old")).count()
+        labels = new.select("doc", "label")
+        if not changed:
+            both.unpersist()
+            return labels
+
+
+def scan(
+    paths: Iterable[str | Path],
+    *,
+    out: str | Path,
+    spark: SparkSession | None = None,
+    master: str | None = None,
+    partitions: int | None = None,
+    config: Config = Config(),
+    reporter: Reporter | None = None,
+    meta: dict[str, Any] | None = None,
+) -> SparkScanResult:
+    """Return the counts of a Spark scan of `paths`, whose tables are written under `out`.
+
+    Writes ``documents``, ``rejects``, ``pairs``, ``passages``, ``families``,
+    ``annotations``, ``repairs`` and ``evidence`` (and ``runs``) as Parquet folders
+    ``out/NAME.parquet``, each under a temporary name
+    renamed when complete; the rows equal the local engine's, in its order.
+    `partitions` sets every shuffle's partition count (default: two per core of the
+    cluster); it never changes the results.
+    """
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    from textreuse.engines.local import _Silent
+
+    reporter = reporter or _Silent()
+    spark = spark or session(master, partitions=partitions)
+    # Every shuffle gets this many partitions: by default two per core Spark has (its
+    # own default of 200 costs a Python task each, which dwarfs a small corpus).
+    parts = partitions or 2 * spark.sparkContext.defaultParallelism
+    spark.conf.set("spark.sql.shuffle.partitions", str(parts))
+    target = _Target(spark, str(out))
+    target.check(TABLES + ("runs",))
+    seconds: dict[str, float] = {}
+    keep = StorageLevel.MEMORY_AND_DISK
+    stash: list[DataFrame] = []
+
+    def persist(df: DataFrame) -> DataFrame:
+        stash.append(df.persist(keep))
+        return df
+
+    try:
+        t0 = time.perf_counter()
+        with reporter.stage("read", None):
+            listing = list_inputs(paths, list_uri=_hadoop_lister(spark))
+            files = spark.createDataFrame(listing, "index long, path string, doc_id string, kind string", verifySchema=False)
+            uris = [path for _, path, _, kind in listing if kind != "missing" and _is_uri(path)]
+            if uris:
+                # Files behind URIs are read by Spark; their bytes join their place in the listing.
+                blobs = spark.read.format("binaryFile").load(uris).select("path", "content")
+                files = files.join(blobs, "path", "left")
+            files = files.repartition(max(1, min(parts, len(listing))), "index")
+            read = persist(files.mapInArrow(functools.partial(_read_batches, config=config), _READ_SCHEMA))
+            ranked = persist(_ranked(read))
+            docs = ranked.where("_rank = 1").drop("_rank", "_first", "reject_path", "line", "reason", "kind")
+            n_docs = docs.count()
+            rejects = sorted(_rejects(read) + _duplicate_rejects(ranked), key=lambda r: r[0])
+        seconds["read"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        with reporter.stage("index", n_docs):
+            index = persist(docs.select("ord", "raw_text").mapInArrow(functools.partial(_index_batches, config=config), _INDEX_SCHEMA))
+            groups = persist(
+                index.where(F.col("fp") != 0)
+                .groupBy("fp")
+                .agg(F.min("ord").alias("rep"), F.sort_array(F.collect_list("ord")).alias("members"))
+            )
+            groups.count()
+        seconds["index"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        with reporter.stage("candidates", None):
+            entries = (
+                index.join(groups.select(F.col("rep").alias("ord")), "ord")
+                .select(F.col("ord").alias("k"), F.explode(F.arrays_zip("hashes", "positions")).alias("e"))
+                .select("k", F.col("e.hashes").alias("h"), F.col("e.positions").alias("pos"))
+            )
+            shared = entries.repartition(parts, "h").mapInArrow(
+                functools.partial(_posting_batches, config=config), _SHARED_SCHEMA
+            )
+            candidates = persist(
+                shared.repartition(parts, "a").mapInArrow(functools.partial(_linked_batches, config=config), _CANDIDATE_SCHEMA)
+            )
+            n_candidates = candidates.count()
+        seconds["candidates"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        with reporter.stage("boilerplate", None):
+            marks = persist(_marks(spark, docs, index, groups, config))
+            n_marked = marks.count()
+        seconds["boilerplate"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        with reporter.stage("align", None):
+            # Provenance runs in the same tasks, which hold both documents of each pair.
+            pairs = persist(_align(docs, groups, candidates, marks, parts, config))
+            by_relation: dict[str, int] = {r: 0 for r in RELATIONS}
+            for row in pairs.groupBy("relation").count().collect():
+                by_relation[row["relation"]] = row["count"]
+        seconds["align"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        with reporter.stage("repair", None):
+            repairs = persist(_repairs(spark, docs, index, pairs, config))
+            n_repaired = repairs.count()
+        seconds["repair"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        with reporter.stage("families", None):
+            labels = components(pairs.select(F.col("doc_a").alias("src"), F.col("doc_b").alias("dst")))
+            families = persist(
+                pairs.join(labels, pairs["doc_a"] == labels["doc"])
+                .select("label", "doc_a", "doc_b", "origin")
+                .repartition(parts, "label")
+                .mapInArrow(_family_batches, _FAMILY_SCHEMA)
+            )
+            n_families = families.count()
+        seconds["families"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        with reporter.stage("write", len(TABLES)) as advance:
+            written = {
+                "documents": target.write("documents", docs.orderBy("ord").select(*_DOCUMENT_COLUMNS)),
+            }
+            advance(1)
+            written["rejects"] = target.write(
+                "rejects",
+                spark.createDataFrame(
+                    [(path, line, reason, kind) for _, path, line, reason, kind in rejects],
+                    "path string, line long, reason string, kind string",
+                ).coalesce(1),
+            )
+            advance(1)
+            written["pairs"] = target.write(
+                "pairs",
+                pairs.orderBy("doc_a", "doc_b").select(
+                    "doc_a", "doc_b", "relation", "origin", "coverage_a", "coverage_b",
+                    F.size("passages").cast("int").alias("n_passages"),
+                ),
+            )  # fmt: skip
+            advance(1)
+            written["passages"] = target.write(
+                "passages",
+                pairs.select("doc_a", "doc_b", F.posexplode("passages").alias("passage", "q"))
+                .orderBy("doc_a", "doc_b", "passage")
+                .select(
+                    "doc_a", "doc_b", F.col("passage").cast("int").alias("passage"),
+                    "q.a_start", "q.a_end", "q.b_start", "q.b_end", "q.similarity",
+                ),
+            )  # fmt: skip
+            advance(1)
+            written["families"] = target.write(
+                "families", families.orderBy(F.desc("size"), F.element_at("members", 1))
+            )
+            advance(1)
+            patterned_first = F.when(F.col("patterned"), 0).otherwise(1)
+            written["annotations"] = target.write(
+                "annotations",
+                marks.join(docs.select("ord", "doc_id"), "ord")
+                .select(patterned_first.alias("o"), "ord", "doc_id", F.posexplode("marks").alias("i", "a"))
+                .orderBy("o", "ord", "i")
+                .select("doc_id", "a.start", "a.end", "a.kind", "a.rule"),
+            )
+            advance(1)
+            written["repairs"] = target.write(
+                "repairs",
+                repairs.select("ord", "doc_id", F.posexplode("steps").alias("step", "s"))
+                .orderBy("ord", "step")
+                .select(
+                    "doc_id", F.col("step").cast("int").alias("step"), "s.start", "s.end", "s.replacement",
+                    "s.rule", "s.confidence", "s.witness",
+                ),
+            )  # fmt: skip
+            advance(1)
+            written["evidence"] = target.write(
+                "evidence",
+                pairs.select("doc_a", "doc_b", F.posexplode("evidence").alias("i", "e"))
+                .orderBy("doc_a", "doc_b", "i")
+                .select("doc_a", "doc_b", "e.kind", "e.favours", "e.weight", "e.detail"),
+            )
+            advance(1)
+        seconds["write"] = time.perf_counter() - t0
+    finally:
+        for df in stash:
+            df.unpersist()
+
+    result = SparkScanResult(
+        out=str(out),
+        documents=n_docs,
+        rejects=[Reject(path, reason, line, kind) for _, path, line, reason, kind in rejects],
+        candidates=n_candidates,
+        pairs_by_relation=by_relation,
+        families=n_families,
+        repaired=n_repaired,
+        with_boilerplate=n_marked,
+        seconds=seconds,
+        tables=written,
+    )
+    from textreuse import __version__
+
+    run = {"version": __version__, "engine": "spark", "summary": result.counts(), **(meta or {})}
+    target.write(
+        "runs", spark.createDataFrame([(k, json.dumps(v)) for k, v in run.items()], "key string, value string").coalesce(1)
+    )
+    return result
+
+
+def _rejects(read: DataFrame) -> list[tuple[int, str, int | None, str, str | None]]:
+    rows = read.where("reject_path IS NOT NULL").select("ord", "reject_path", "line", "reason", "kind").collect()
+    return [(r["ord"], r["reject_path"], r["line"], r["reason"], r["kind"]) for r in rows]
+
+
+def _ranked(read: DataFrame) -> DataFrame:
+    """Return the documents, ranked among those of their id by input order (``_rank``, ``_first``)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    by_id = Window.partitionBy("doc_id").orderBy("ord")
+    return (
+        read.where("doc_id IS NOT NULL")
+        .withColumn("_rank", F.row_number().over(by_id))
+        .withColumn("_first", F.first("source_path").over(by_id))
+    )
+
+
+def _duplicate_rejects(ranked: DataFrame) -> list[tuple[int, str, int | None, str, str | None]]:
+    """Return the rejects of documents whose id was read before, worded as the local engine words them."""
+    rows = ranked.where("_rank > 1").select("ord", "doc_id", "source_path", "_first").collect()
+    return [
+        (
+            r["ord"],
+            r["source_path"],
+            None,
+            f"duplicate id {r['doc_id']!r}: already read from {r['_first']}; ids must be unique",
+            None,
+        )
+        for r in rows
+    ]
+
+
+def _align(
+    docs: DataFrame, groups: DataFrame, candidates: DataFrame, marks: DataFrame, parts: int, config: Config
+) -> DataFrame:
+    """Return the related pairs, directed by their evidence: tasks in buckets by first
+    document, each with the texts (and boilerplate lines) it needs."""
+    from pyspark.sql import functions as F
+
+    pairs = candidates.select(F.col("a").alias("ra"), F.col("b").alias("rb"))
+    dups = groups.where(F.size("members") > 1).select(F.col("rep").alias("ra"), F.lit(-1).cast("long").alias("rb"))
+    members = groups.select("rep", "members")
+    tasks = (
+        pairs.union(dups)
+        .join(members.select(F.col("rep").alias("ra"), F.col("members").alias("members_a")), "ra")
+        .join(members.select(F.col("rep").alias("rb"), F.col("members").alias("members_b")), "rb", "left")
+        .withColumn("p", F.pmod(F.xxhash64("ra"), F.lit(parts)).cast("int"))
+    )
+    needed = tasks.select(
+        "p", F.explode(F.concat("members_a", F.coalesce("members_b", F.array().cast("array<long>")))).alias("k")
+    ).distinct()
+    texts = needed.join(docs.select(F.col("ord").alias("k"), "doc_id", "raw_text", *_DOCUMENT_FIELDS), "k").join(
+        marks.select(F.col("ord").alias("k"), "marks"), "k", "left"
+    )
+    rows = tasks.select("p", "ra", "rb", "members_a", "members_b").unionByName(texts, allowMissingColumns=True)
+    return rows.repartition(parts, "p").mapInArrow(functools.partial(_align_batches, config=config), _PAIR_SCHEMA)
+
+
+def _marks(spark: SparkSession, docs: DataFrame, index: DataFrame, groups: DataFrame, config: Config) -> DataFrame:
+    """Return ``(ord, marks, patterned)`` per document with boilerplate lines, as the local
+    engine's `marks`: pattern lines from the index stage, then recurring lines.
+
+    ``patterned`` says the document had pattern lines (the local engine lists those
+    first). The survey needs every document's head and tail lines at once: they are
+    collected to the driver (their hashes and spans, about 1.5 KB per document as
+    Python objects), grouped and merged there by the local engine's functions; the survey is
+    broadcast back and each document is marked where it lies.
+    """
+    from pyspark.sql import functions as F
+
+    from textreuse.engines.local import recurring_survey, survey_groups
+
+    pattern = index.select("ord", F.col("marks").alias("pattern"))
+    found = None
+    if config.boilerplate.recurring:
+        rows = index.select("ord", "edges").orderBy("ord").collect()
+        # Documents numbered as the local engine numbers them: in input order.
+        number = {r["ord"]: k for k, r in enumerate(rows)}
+        read = [None if r["edges"] is None else pickle.loads(r["edges"]) for r in rows]
+        del rows
+        duplicates = [
+            [number[m] for m in r["members"]] for r in groups.where(F.size("members") > 1).select("members").collect()
+        ]
+        corpus = recurring_survey(read, survey_groups(read, duplicates, config), config)
+        del read
+        if corpus is not None:
+            shared = spark.sparkContext.broadcast(corpus.recurring())
+            found = (
+                index.select("ord", "edges", "marks")
+                .join(docs.select("ord", "raw_text"), "ord")
+                .mapInArrow(functools.partial(_recurring_batches, corpus=shared, config=config), _MARK_SCHEMA)
+            )
+    if found is None:
+        return pattern.where(F.size("pattern") > 0).select(
+            "ord", F.col("pattern").alias("marks"), F.lit(True).alias("patterned")
+        )
+    return (
+        pattern.join(found, "ord", "left")
+        .where(F.col("found").isNotNull() | (F.size("pattern") > 0))
+        .select("ord", F.coalesce("found", "pattern").alias("marks"), (F.size("pattern") > 0).alias("patterned"))
+    )
+
+
+def _repairs(spark: SparkSession, docs: DataFrame, index: DataFrame, pairs: DataFrame, config: Config) -> DataFrame:
+    """Return ``(ord, doc_id, steps)`` per repaired document, lossy ones repaired again
+    with a witness by the local engine's :func:`witness_repairs`.
+
+    The driver collects the repaired documents' steps, the pairs of the lossy ones and
+    the texts of those and their partners (the others are known by id only).
+    """
+    from pyspark.sql import functions as F
+
+    from textreuse.clean.witness import lossy
+    from textreuse.engines.local import witness_repairs
+
+    found = index.where(F.size("steps") > 0).select("ord", "steps").join(docs.select("ord", "doc_id"), "ord")
+    rows = found.orderBy("ord").collect()
+    steps = {r["ord"]: tuple(Step(**s.asDict()) for s in r["steps"]) for r in rows}
+    ids = {r["ord"]: r["doc_id"] for r in rows}
+    damaged = sorted(ids[k] for k, st in steps.items() if lossy(st))
+    if not damaged:
+        return found
+    near = sorted(
+        (_pair(r) for r in pairs.where(F.col("doc_a").isin(damaged) | F.col("doc_b").isin(damaged)).collect()),
+        key=lambda p: (p.doc_a, p.doc_b),
+    )
+    partners = {d for p in near for d in (p.doc_a, p.doc_b)} - set(ids.values())
+    wanted = sorted(set(damaged) | partners)
+    texts: dict[str, str] = {
+        r["doc_id"]: r["raw_text"] for r in docs.where(F.col("doc_id").isin(wanted)).select("doc_id", "raw_text").collect()
+    }
+    ords = sorted(ids)
+    subset = [Document(ids[k], texts.get(ids[k], "")) for k in ords] + [Document(d, texts[d]) for d in sorted(partners)]
+    repairs = {i: steps[k] for i, k in enumerate(ords)}
+    witness_repairs(subset, near, repairs, config)
+    changed = [(k, _step_rows(repairs[i])) for i, k in enumerate(ords) if repairs[i] != steps[k]]
+    if not changed:
+        return found
+    again = spark.createDataFrame(changed, f"ord long, again array<{_STEP_TYPE}>")
+    return found.join(again, "ord", "left").select("ord", F.coalesce("again", "steps").alias("steps"), "doc_id")
+
+
+def _pair(row: Any) -> Pair:
+    passages = tuple(Passage((q["a_start"], q["a_end"]), (q["b_start"], q["b_end"]), q["similarity"]) for q in row["passages"])
+    return Pair(row["doc_a"], row["doc_b"], row["relation"], row["origin"], row["coverage_a"], row["coverage_b"], passages)
+
+
+class _Target:
+    """The output folder, through Hadoop's file system API (any URI Spark can write)."""
+
+    def __init__(self, spark: SparkSession, out: str) -> None:
+        jvm: Any = spark.sparkContext._jvm
+        conf = spark.sparkContext._jsc.hadoopConfiguration()
+        self.jvm = jvm
+        uri = out if "://" in out or out.startswith("file:") else Path(out).resolve().as_uri()
+        self.root: Any = jvm.org.apache.hadoop.fs.Path(uri)
+        self.fs: Any = self.root.getFileSystem(conf)
+        self.uri = uri
+
+    def path(self, name: str) -> Any:
+        return self.jvm.org.apache.hadoop.fs.Path(self.root, name)
+
+    def check(self, names: Iterable[str]) -> None:
+        """Raise StoreError if the output or a table's target is something textreuse must not replace."""
+        if self.fs.exists(self.root) and not self.fs.getFileStatus(self.root).isDirectory():
+            raise StoreError(f"{self.uri} is a file; --out needs a folder for the Parquet tables")
+        for name in names:
+            table = self.path(f"{name}.parquet")
+            if not self.fs.exists(table):
+                continue
+            if not (self.fs.getFileStatus(table).isDirectory() and self.fs.exists(self.jvm.org.apache.hadoop.fs.Path(table, "_SUCCESS"))):
+                raise StoreError(
+                    f"{table.toString()} exists and is not a table a Spark scan wrote; it was left untouched. "
+                    "Choose another --out folder or remove it."
+                )
+
+    def write(self, name: str, df: DataFrame) -> str:
+        """Write `df` as ``NAME.parquet`` under a temporary name, then rename it into place."""
+        final = self.path(f"{name}.parquet")
+        tmp = self.path(f".{name}.parquet.tmp-{uuid.uuid4().hex[:12]}")
+        df.write.parquet(tmp.toString())
+        if self.fs.exists(final):
+            old = self.path(f".{name}.parquet.old-{uuid.uuid4().hex[:12]}")
+            self.fs.rename(final, old)
+            self.fs.rename(tmp, final)
+            self.fs.delete(old, True)
+        elif not self.fs.rename(tmp, final):
+            raise StoreError(f"could not rename {tmp.toString()} to {final.toString()}")
+        return str(final.toString())
+

@@ -1,0 +1,59 @@
+"""Read a folder of Parquet tables (a Spark scan's ``--out``, or an export) as a database.
+
+The tables are opened as views of an in-memory DuckDB database with the names and
+columns of the local engine's database, so every reader of :mod:`textreuse.store.duckdb`
+works on them unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from textreuse.errors import StoreError
+from textreuse.store.duckdb import TABLES
+
+# Tables opened when present: a scan's cleaning and provenance, and the trace index.
+OPTIONAL = ("runs", "annotations", "repairs", "evidence", "postings", "index_documents")
+
+
+def _source(folder: Path, name: str) -> str | None:
+    """Return what ``read_parquet`` should read for table `name`: a Spark folder's parts or one file."""
+    path = folder / f"{name}.parquet"
+    if path.is_dir():
+        return (path / "*.parquet").as_posix()
+    if path.is_file():
+        return path.as_posix()
+    return None
+
+
+@contextmanager
+def connect(folder: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a DuckDB connection whose tables are the Parquet tables in `folder`, or raise StoreError."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise StoreError(
+            f"no folder of Parquet tables at {root}; run 'textreuse scan CORPUS --engine spark --out {root}' first"
+        )
+    sources = {name: _source(root, name) for name in (*TABLES, *OPTIONAL)}
+    missing = [name for name in TABLES if sources[name] is None]
+    if missing:
+        raise StoreError(
+            f"{root} has no {', '.join(f'{m}.parquet' for m in missing)}; "
+            "it is not the output of 'textreuse scan --engine spark --out' or 'textreuse export'"
+        )
+    con = duckdb.connect(":memory:")
+    try:
+        for name, source in sources.items():
+            if source is not None:
+                quoted = source.replace("'", "''")
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{quoted}')")
+        con.execute("CREATE VIEW document_families AS SELECT unnest(members) AS doc_id, family_id FROM families")
+        yield con
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot read the Parquet tables in {root}: {exc}") from exc
+    finally:
+        con.close()

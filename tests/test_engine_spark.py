@@ -1,0 +1,298 @@
+"""The Spark engine gives the local engine's tables, row for row, whatever the partitions.
+
+Spark tests are marked ``spark`` and skip when pyspark or Java is missing; CI sets
+TEXTREUSE_REQUIRE_SPARK=1, and then a missing one fails the test instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from textreuse.clean.boilerplate import BoilerplateConfig
+from textreuse.clean.encoding import damage
+from textreuse.cli import app
+from textreuse.config import Config
+from textreuse.engines.local import scan
+from textreuse.errors import EngineError, StoreError
+from textreuse.index.candidates import IndexConfig
+from textreuse.model import Pair
+from textreuse.relate.cluster import cluster
+from textreuse.store import parquet
+from textreuse.store.duckdb import TABLES
+
+# The tables a Spark scan writes besides the database's core ones (not the trace index).
+SPARK_TABLES = (*TABLES, "annotations", "repairs", "evidence")
+
+DEMO = Path(__file__).resolve().parents[1] / "demo" / "corpus"
+
+
+def _require_spark() -> None:
+    missing = pytest.fail if os.environ.get("TEXTREUSE_REQUIRE_SPARK") == "1" else pytest.skip
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        missing("pyspark is not installed (pip install -e '.[spark]')")
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        missing("Java is not installed (apt-get install openjdk-17-jre-headless)")
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """Return one local[2] SparkSession for every Spark test, with few shuffle partitions."""
+    _require_spark()
+    from textreuse.engines.spark import session
+
+    s = session("local[2]", partitions=2)
+    s.conf.set("spark.sql.adaptive.enabled", "false")
+    yield s
+    s.stop()
+
+
+def _assert_same_tables(db: Path, out: Path) -> dict[str, list[tuple]]:
+    """Assert every table of the local database equals the Spark output, row for row, in order."""
+    rows = {}
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        with parquet.connect(out) as pcon:
+            for table in SPARK_TABLES:
+                local_types = con.execute(f"DESCRIBE {table}").fetchall()
+                spark_types = pcon.execute(f"DESCRIBE {table}").fetchall()
+                assert [r[:2] for r in spark_types] == [r[:2] for r in local_types], table
+                local_rows = con.execute(f"SELECT * FROM {table}").fetchall()
+                spark_rows = pcon.execute(f"SELECT * FROM {table}").fetchall()
+                assert spark_rows == local_rows, table
+                rows[table] = local_rows
+    finally:
+        con.close()
+    return rows
+
+
+# ---------------------------------------------------------------- a generated corpus
+
+
+def _generated(root: Path, gen) -> Path:
+    """Write a corpus with every relation, a duplicate group, a chain family, boilerplate and rejects."""
+    files: dict[str, str | bytes] = {}
+    originals = [gen.words(int(n)) for n in gen.rng.integers(150, 400, size=24)]
+    for k, words in enumerate(originals):
+        files[f"orig/{k:02d}.txt"] = gen.prose(words)
+    # Duplicates: the same words wrapped differently, one in capitals (a group of three).
+    files["dup/a.txt"] = gen.prose(originals[0], line=5)
+    files["dup/b.txt"] = gen.prose([w.upper() for w in originals[0]], line=20)
+    # Near duplicates, excerpts and quoted passages.
+    for k in range(1, 5):
+        files[f"near/{k}.txt"] = gen.prose(gen.edit(originals[k], 0.04))
+        files[f"excerpt/{k}.txt"] = gen.prose(gen.words(15) + originals[k + 4][40:140] + gen.words(10))
+        files[f"quote/{k}.txt"] = gen.prose(gen.words(300) + originals[k + 8][30:110] + gen.words(300))
+    # A chain: x shares with y, y with z, z with w; x and w share nothing (one family).
+    x, y, z, w = (gen.words(160) for _ in range(4))
+    files["chain/x.txt"] = gen.prose(x)
+    files["chain/y.txt"] = gen.prose(x[:80] + y)
+    files["chain/z.txt"] = gen.prose(y[:80] + z)
+    files["chain/w.txt"] = gen.prose(z[:80] + w)
+    # Boilerplate in more documents than max_df: too common to pair on.
+    footer = gen.words(45)
+    for k in range(6):
+        files[f"boiler/{k}.txt"] = gen.prose(gen.words(200) + footer)
+    # A share line at the foot of unrelated articles (recurring boilerplate), one of them
+    # also framed as a repost (pattern boilerplate), and one in a duplicate group.
+    for k in (15, 16, 17, 18):
+        frame = "Jo Bloggs writes:\n\n" if k == 16 else ""
+        files[f"orig/{k:02d}.txt"] = frame + gen.prose(originals[k]) + "\n\nFollow the Courier on Mastodon\n"
+    files["dup/c.txt"] = gen.prose(originals[15], line=7) + "\n\nFollow the Courier on Mastodon\n"
+    files["repost/1.txt"] = "Jo Bloggs writes:\n\n" + gen.prose(originals[19][20:140]) + "\n\nRead the full story\n"
+    # Lossy mojibake, repaired again with its clean copy as witness.
+    clean = (
+        "\u201cWe\u2019ll see,\u201d the mayor said \u2014 and left the hall before the vote. "
+        "The council\u2019s budget passed by one vote; the mayor\u2019s team said it would \u2018wait and see\u2019. "
+    ) * 8
+    files["lossy/clean.txt"] = clean
+    files["lossy/damaged.txt"] = damage(clean)
+    files["misc/empty.txt"] = ""
+    files["misc/blank.txt"] = "   \n"
+    files["misc/mojibake.txt"] = gen.prose(originals[12][:200]).replace("e ", "â€™ ", 3)
+    records = [
+        {"id": "wire-1", "text": gen.prose(originals[13]), "date": "2024-05-02"},
+        {"id": "wire-2", "text": gen.prose(gen.edit(originals[13], 0.03)), "date": "2024-05-01"},
+        {"id": "orig/14.txt", "text": gen.prose(originals[14][:100] + gen.words(100))},
+        {"id": "wire-1", "text": "an id seen before"},
+    ]
+    lines = [json.dumps(r) for r in records]
+    lines.insert(2, "{not json")
+    files["wire/feed.jsonl"] = "\n".join(lines) + "\n"
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return root
+
+
+GENERATED_CONFIG = Config(index=IndexConfig(max_df=4))
+
+
+# ---------------------------------------------------------------- engines agree
+
+
+@pytest.mark.spark
+def test_engines_agree_on_demo_corpus(spark, tmp_path: Path) -> None:
+    from textreuse.engines import spark as engine
+
+    db = tmp_path / "local.duckdb"
+    scan([DEMO], db=db, workers=1)
+    out = tmp_path / "out"
+    # Twice into one folder: the second run replaces the first's tables.
+    for partitions in (1, 4):
+        result = engine.scan([DEMO], out=out, spark=spark, partitions=partitions)
+        rows = _assert_same_tables(db, out)
+        assert result.counts()["pairs"] == len(rows["pairs"]) > 10
+        assert len(rows["families"]) > 3 and len(rows["rejects"]) == 2
+    assert sorted(p.name for p in out.iterdir()) == [f"{t}.parquet" for t in sorted((*SPARK_TABLES, "runs"))]
+
+
+@pytest.mark.spark
+def test_engines_agree_on_generated_corpus(spark, tmp_path: Path, gen) -> None:
+    from textreuse.engines import spark as engine
+
+    corpus = _generated(tmp_path / "corpus", gen)
+    before = {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()}
+    db = tmp_path / "local.duckdb"
+    local = scan([corpus], db=db, workers=2, config=GENERATED_CONFIG)
+    counts = local.counts()
+    # The corpus exercises every relation, a duplicate group, a chain and the df cut-off.
+    assert all(counts["pairs_by_relation"][r] >= 1 for r in counts["pairs_by_relation"]), counts
+    assert any(set(f.members) >= {"chain/x.txt", "chain/w.txt"} for f in local.families)
+    assert not any(p.doc_a.startswith("boiler/") for p in local.pairs)
+    assert len(local.rejects) == 5  # empty, blank, a bad JSON line and two repeated ids
+    # Pattern and recurring boilerplate, witness repairs and evidence are all compared.
+    rules = {a.rule for marks in local.annotations.values() for a in marks}
+    assert {"writes", "recurring-line"} <= rules, rules
+    assert any(s.witness == "lossy/clean.txt" for s in local.repairs["lossy/damaged.txt"])
+    assert {e.kind for found in local.evidence.values() for e in found} >= {"date", "excerpt", "frame"}
+    for partitions in (2, 5):
+        out = tmp_path / f"out-{partitions}"
+        result = engine.scan([corpus], out=out, spark=spark, partitions=partitions, config=GENERATED_CONFIG)
+        _assert_same_tables(db, out)
+        assert result.counts() | {"seconds": {}} == counts | {"seconds": {}}
+        assert [(r.path, r.line, r.reason) for r in result.rejects] == [
+            (r.path, r.line, r.reason) for r in local.rejects
+        ]
+    assert {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.spark
+def test_engines_agree_with_boilerplate_off(spark, tmp_path: Path) -> None:
+    from textreuse.engines import spark as engine
+
+    config = Config(boilerplate=BoilerplateConfig(patterns=False, recurring=False))
+    db, out = tmp_path / "local.duckdb", tmp_path / "out"
+    local = scan([DEMO], db=db, workers=1, config=config)
+    assert not local.annotations and not any(e.kind == "frame" for f in local.evidence.values() for e in f)
+    result = engine.scan([DEMO], out=out, spark=spark, partitions=3, config=config)
+    _assert_same_tables(db, out)
+    assert result.counts() | {"seconds": {}} == local.counts() | {"seconds": {}}
+
+
+@pytest.mark.spark
+def test_a_uri_input_is_read_by_spark_with_the_same_results(spark, tmp_path: Path) -> None:
+    from textreuse.engines import spark as engine
+
+    db, out = tmp_path / "local.duckdb", tmp_path / "out"
+    scan([DEMO], db=db, workers=1)
+    engine.scan([DEMO.as_uri()], out=out, spark=spark, partitions=3)
+    con = duckdb.connect(str(db), read_only=True)
+    with parquet.connect(out) as pcon:
+        for table in ("pairs", "passages", "families"):
+            assert pcon.execute(f"SELECT * FROM {table}").fetchall() == con.execute(f"SELECT * FROM {table}").fetchall()
+        # Same documents and reasons; paths are the URIs Spark read.
+        columns = "doc_id, encoding, n_chars, raw_text, regexp_replace(source_path, '^file:', '')"
+        assert pcon.execute(f"SELECT {columns} FROM documents").fetchall() == con.execute(
+            f"SELECT {columns} FROM documents"
+        ).fetchall()
+        rejects = "SELECT regexp_replace(path, '^file:', ''), line, reason FROM rejects"
+        assert pcon.execute(rejects).fetchall() == con.execute(rejects).fetchall()
+
+
+@pytest.mark.spark
+def test_cli_scan_with_spark_then_read_commands_from_the_folder(spark, tmp_path: Path) -> None:
+    runner = CliRunner()
+    db, out = tmp_path / "local.duckdb", tmp_path / "out"
+    assert runner.invoke(app, ["scan", str(DEMO), "--db", str(db), "--quiet"]).exit_code == 0
+    done = runner.invoke(
+        app, ["scan", str(DEMO), "--engine", "spark", "--master", "local[2]", "--out", str(out), "--json"]
+    )
+    assert done.exit_code == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["out"] == str(out) and summary["pairs"] == 14 and summary["rejected"] == 2
+    assert "rejected" in done.stderr  # each reject is named on stderr, as the local engine does
+    for command in (["pairs", "--format", "jsonl"], ["families", "--format", "jsonl"], ["rejects"],
+                    ["text", "news/lowmarsh-river-flood.txt"]):  # fmt: skip
+        from_db = runner.invoke(app, [*command, "--db", str(db)])
+        from_out = runner.invoke(app, [*command, "--from", str(out)])
+        assert from_out.exit_code == from_db.exit_code == 0, from_out.stderr
+        assert from_out.stdout == from_db.stdout and from_db.stdout
+
+
+@pytest.mark.spark
+def test_components_follow_long_chains(spark) -> None:
+    from textreuse.engines.spark import components
+
+    edges = [(f"n{k:03d}", f"n{k + 1:03d}") for k in range(40)] + [("b", "a"), ("c", "b"), ("x", "y")]
+    labels = dict(components(spark.createDataFrame(edges, "src string, dst string")).collect())
+    expected = {m: f.members[0] for f in cluster(Pair(a, b, "overlap", None, 0, 0) for a, b in edges) for m in f.members}
+    assert labels == expected
+    assert labels["n040"] == "n000" and labels["c"] == "a"
+
+
+@pytest.mark.spark
+def test_spark_scan_leaves_foreign_output_untouched(spark, tmp_path: Path) -> None:
+    from textreuse.engines import spark as engine
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "pairs.parquet").write_bytes(b"not ours")
+    with pytest.raises(StoreError, match="not a table a Spark scan wrote"):
+        engine.scan([DEMO], out=out, spark=spark)
+    assert (out / "pairs.parquet").read_bytes() == b"not ours"
+    assert sorted(p.name for p in out.iterdir()) == ["pairs.parquet"]
+
+
+# ---------------------------------------------------------------- without Spark
+
+
+def test_missing_pyspark_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textreuse.engines.spark import require_pyspark
+
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    with pytest.raises(EngineError, match=r"pip install 'textreuse\[spark\]'"):
+        require_pyspark()
+
+
+def test_cli_spark_engine_needs_out(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["scan", str(DEMO), "--engine", "spark"])
+    assert result.exit_code == 2 and "--out" in result.stderr
+
+
+def test_cli_reads_exported_parquet_like_the_database(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db, exported = tmp_path / "t.duckdb", tmp_path / "exported"
+    assert runner.invoke(app, ["scan", str(DEMO), "--db", str(db), "--quiet"]).exit_code == 0
+    assert runner.invoke(app, ["export", "--db", str(db), "--out", str(exported)]).exit_code == 0
+    for command in (["pairs", "--format", "jsonl"], ["families"], ["show", "news/lowmarsh-river-flood.txt",
+                    "blogs/lowmarsh-noticeboard-flood.txt"]):  # fmt: skip
+        from_db = runner.invoke(app, [*command, "--db", str(db)])
+        from_parquet = runner.invoke(app, [*command, "--from", str(exported)])
+        assert from_parquet.exit_code == from_db.exit_code == 0, from_parquet.stderr
+        assert from_parquet.stdout == from_db.stdout
+
+
+def test_from_a_folder_without_tables_fails_cleanly(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["pairs", "--from", str(tmp_path)])
+    assert result.exit_code == 1 and "pairs.parquet" in result.stderr and result.stdout == ""
