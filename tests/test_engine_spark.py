@@ -201,6 +201,35 @@ def test_engines_agree_with_boilerplate_off(spark, tmp_path: Path) -> None:
 
 
 @pytest.mark.spark
+def test_engines_agree_on_parquet_csv_and_html_inputs(spark, tmp_path: Path, gen) -> None:
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from textreuse.engines import spark as engine
+
+    base = gen.prose(gen.words(300), line=1000)
+    corpus = tmp_path / "mixed"
+    corpus.mkdir()
+    pq.write_table(pa.table({"id": ["p1", "p2"], "text": [base, gen.prose(gen.words(200))]}), corpus / "t.parquet")
+    with (corpus / "t.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "text"])
+        w.writerow(["c1", base[:900] + " " + gen.prose(gen.words(100))])
+    (corpus / "page.html").write_text(
+        f"<html><head><title>T</title></head><body><article><h1>Title</h1><p>{base[300:1500]}</p>"
+        f"<p>{gen.prose(gen.words(80))}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    db, out = tmp_path / "local.duckdb", tmp_path / "out"
+    local = scan([corpus], db=db, workers=1)
+    assert {d.id for d in local.documents} == {"p1", "p2", "c1", "page.html"} and len(local.pairs) >= 3
+    engine.scan([corpus], out=out, spark=spark, partitions=2)
+    _assert_same_tables(db, out)
+
+
+@pytest.mark.spark
 def test_a_uri_input_is_read_by_spark_with_the_same_results(spark, tmp_path: Path) -> None:
     from textreuse.engines import spark as engine
 

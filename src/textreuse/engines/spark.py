@@ -6,7 +6,9 @@ scan's :class:`Config` (ingest, encoding, boilerplate, index, align, relate,
 provenance) wherever the local engine uses it:
 
 1. *read*: the driver lists the input files in the local engine's order; tasks read
-   them with :func:`read_text_file` and :func:`read_jsonl`. Each item gets an ordinal
+   local files by their kind with :func:`file_items` (text, JSONL, HTML, WARC, CSV,
+   Parquet; pages extracted in the task), files from Hadoop URIs with
+   :func:`read_text_file` and :func:`read_jsonl`. Each item gets an ordinal
    (file, item) so that "first in input order" means the same as on one machine: a
    second document with an id already seen is rejected, naming the first one's path.
 2. *index*: the local index stage per batch of documents: head and tail lines read
@@ -201,7 +203,8 @@ def session(
 def _read_batches(
     batches: Iterable[pa.RecordBatch], *, config: Config, rows_per_batch: int = 1000
 ) -> Iterator[pa.RecordBatch]:
-    from textreuse.ingest.read import read_jsonl, read_text_file
+    from textreuse.ingest.html import extract_pages
+    from textreuse.ingest.read import file_items, read_jsonl, read_text_file
 
     schema = _arrow_schema(_READ_SCHEMA)
     rows: list[tuple[int, Document | Reject]] = []
@@ -219,6 +222,10 @@ def _read_batches(
             source: Any = Path(path) if content is None else _Blob(path, content)
             if kind == "missing":
                 items = [Reject(path, "no such file or folder")]
+            elif content is None:
+                # A local file is read by its kind, as the local engine reads it: text,
+                # JSONL, HTML, WARC, CSV or Parquet (pages extracted here, on the executor).
+                items = extract_pages(file_items(Path(path), doc_id, config=config.ingest), workers=1)
             elif kind == "jsonl":
                 items = read_jsonl(source, config=config.ingest)
             else:
