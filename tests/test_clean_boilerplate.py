@@ -337,3 +337,28 @@ def test_a_blog_head_with_site_name_and_post_line_still_finds_the_frame(gen) -> 
     head = "Brackenford Matters - local politics\nPosted on 13 March by Maria Keller | Filed under: Council | 4 comments\n\n"
     text = head + "Maria Keller writes:\n\n" + article(gen)
     assert kinds(text) == {"Maria Keller writes:": "byline"}
+
+
+def test_copies_differing_only_in_a_recurring_line_get_their_own_offsets(tmp_path: Path, gen, norm_words) -> None:
+    """Duplicates by their words whose recurring lines differ are aligned each on its own."""
+    body = article(gen, 240)
+    line = "Follow the Courier on Mastodon"
+    files = {
+        "a1.txt": f"{line}\n\n{body}",  # a short head line: recurring, set aside
+        "a2.txt": f"{line}. {body}",  # the same words inside the first paragraph: content
+        "c.txt": article(gen) + "\n\n" + body.split("\n\n")[-1] + "\n",  # quotes the last paragraph
+    }
+    # A head line links the documents holding it into one group unless more than
+    # max_link_docs (10) hold it: eleven others make it chrome.
+    for k in range(11):
+        files[f"other{k}.txt"] = f"{line}\n\n{article(gen)}"
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = textreuse.scan([tmp_path], workers=1)
+    assert [a.kind for a in result.annotations["a1.txt"]] == ["recurring"]
+    assert "a2.txt" not in result.annotations
+    for copy in ("a1.txt", "a2.txt"):
+        (pair,) = [p for p in result.pairs if {p.doc_a, p.doc_b} == {"c.txt", copy}]
+        texts = {p: files[p] for p in (pair.doc_a, pair.doc_b)}
+        for q in pair.passages:
+            assert norm_words(texts[pair.doc_a][q.a[0] : q.a[1]]) == norm_words(texts[pair.doc_b][q.b[0] : q.b[1]])

@@ -291,12 +291,24 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
             found = align_hashes(tokens(ra).hashes, tokens(rb).hashes, config=config.align)
         if not found:
             continue
+        rep_a, rep_b = tokens(ra), tokens(rb)
         for dx in groups.get(ra, [ra]):
             for dy in groups.get(rb, [rb]):
-                p = relate(docs[dx], docs[dy], tokens(dx), tokens(dy), found, config=config.relate)
+                tx, ty = tokens(dx), tokens(dy)
+                passages = found
+                if not (same_tokens(tx, rep_a) and same_tokens(ty, rep_b)):
+                    # A copy with a recurring line set aside that its representative kept
+                    # (or the other way round): the representatives' token ranges do not fit.
+                    passages = align_hashes(tx.hashes, ty.hashes, config=config.align)
+                p = relate(docs[dx], docs[dy], tx, ty, passages, config=config.relate)
                 if p is not None:
                     out.append(p)
     return out
+
+
+def same_tokens(a: Tokens, b: Tokens) -> bool:
+    """Return whether two documents' matching tokens are the same word sequence."""
+    return a is b or np.array_equal(a.hashes, b.hashes)
 
 
 def scan_documents(

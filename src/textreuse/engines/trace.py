@@ -18,9 +18,10 @@ from pathlib import Path
 
 import duckdb
 
-from textreuse.align.local_align import TokenPassage, align_indexed, seed_index
+from textreuse.align.local_align import TokenPassage, align_hashes, align_indexed, seed_index
 from textreuse.clean.matching import Prepared, prepare, prepare_many
 from textreuse.config import Config
+from textreuse.engines.local import same_tokens
 from textreuse.errors import IngestError, StoreError
 from textreuse.index.candidates import fingerprint, query_candidates, sketch
 from textreuse.ingest.decode import decode
@@ -173,7 +174,11 @@ def trace_document(
             continue
         aligned = [TokenPassage(q.b0, q.b1, q.a0, q.a1, q.similarity) for q in found]
         for m in members:
-            p = relate(doc, texts[m], tokens, prepared[m].tokens, aligned, keep_order=True, config=config.relate)
+            passages = aligned
+            if not same_tokens(prepared[m].tokens, prepared[rep].tokens):
+                # A copy whose recurring lines differ from its representative's.
+                passages = align_hashes(tokens.hashes, prepared[m].tokens.hashes, config=config.align)
+            p = relate(doc, texts[m], tokens, prepared[m].tokens, passages, keep_order=True, config=config.relate)
             if p is not None:
                 pairs.append(p)
     # Directions as a scan decides them: the evidence of dates, links, frames and names.
