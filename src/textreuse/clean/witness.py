@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from textreuse.clean.encoding import Step
 from textreuse.model import Pair
 
 Passages = list[tuple[int, int, int, int]]
 
 
-def lossy(steps: Iterable[object]) -> bool:
+def lossy(steps: Iterable[Step]) -> bool:
     """Return whether repair steps include lossy-mojibake restorations."""
-    return any(getattr(s, "rule", "").startswith("lossy") for s in steps)
+    return any(s.rule.startswith("lossy") for s in steps)
 
 
 def best_witness(doc_id: str, pairs: Iterable[Pair], *, damaged: Callable[[str], bool]) -> tuple[str, Passages] | None:
