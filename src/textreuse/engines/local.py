@@ -49,7 +49,7 @@ from textreuse.ingest.read import IngestConfig, read_inputs
 from textreuse.model import RELATIONS, Annotation, Document, Family, Pair, Reject
 from textreuse.relate.cluster import cluster, components
 from textreuse.relate.pairs import relate, whole
-from textreuse.relate.provenance import Evidence, direct, evidence
+from textreuse.relate.provenance import Evidence, Facts, direct, evidence
 from textreuse.store import arrow, postings
 
 T = TypeVar("T")
@@ -434,7 +434,7 @@ def provenance(
     """Return the pairs with their origin decided by the evidence, and the evidence per pair."""
     index = {d.id: k for k, d in enumerate(docs)}
     out, found = [], {}
-    cache: dict[str, tuple[list[str], str]] = {}
+    cache: dict[str, Facts] = {}
     for p in pairs:
         ka, kb = index[p.doc_a], index[p.doc_b]
         directed, seen = direct_pair(p, docs[ka], docs[kb], marks.get(ka, ()), marks.get(kb, ()), config, cache=cache)
@@ -452,7 +452,7 @@ def direct_pair(
     marks_b: Sequence[Annotation],
     config: Config,
     *,
-    cache: dict[str, tuple[list[str], str]] | None = None,
+    cache: dict[str, Facts] | None = None,
 ) -> tuple[Pair, tuple[Evidence, ...]]:
     """Return `pair` with its origin decided by the evidence, and that evidence.
 

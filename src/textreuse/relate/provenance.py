@@ -29,11 +29,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from textreuse.model import Annotation, Document, Pair
 
-__all__ = ["Evidence", "ProvenanceConfig", "direct", "evidence"]
+__all__ = ["Evidence", "Facts", "ProvenanceConfig", "direct", "evidence"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ _REPOST_RULES = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def _host(url: str | None) -> str | None:
     if not url:
         return None
@@ -100,18 +102,41 @@ def _mentions(low: str, names: Sequence[str]) -> str | None:
     return None
 
 
+# Documents and links recur across a run's pairs: each URL is parsed once.
+@lru_cache(maxsize=1 << 16)
 def _url_key(url: str) -> str:
     parts = urlsplit(url)
     host = (parts.hostname or "").removeprefix("www.")
     return host + parts.path.rstrip("/")
 
 
-def _links_to(doc: Document, other: Document) -> str | None:
-    targets = {_url_key(u) for u in (other.url, other.canonical_url) if u and "//" in u}
-    for link in doc.links:
-        if _url_key(link) in targets:
-            return link
-    return None
+class Facts:
+    """What the evidence reads of one document, worked out once per run (see `cache`)."""
+
+    __slots__ = ("_low", "doc", "links", "names")
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.names = _names(doc)
+        # Each link's key (host and path), with the first link holding it and its place.
+        self.links: dict[str, tuple[int, str]] = {}
+        for k, link in enumerate(doc.links):
+            self.links.setdefault(_url_key(link), (k, link))
+        self._low: str | None = None
+
+    @property
+    def low(self) -> str:
+        """The case-folded text (folded on first use: most pairs need no name search)."""
+        if self._low is None:
+            self._low = self.doc.raw_text.casefold()
+        return self._low
+
+
+def _links_to(copy: Facts, other: Document) -> str | None:
+    """Return the first of `copy`'s links (in page order) to `other`'s URL or canonical URL."""
+    keys = {_url_key(u) for u in (other.url, other.canonical_url) if u and "//" in u}
+    found = [copy.links[key] for key in keys if key in copy.links]
+    return min(found)[1] if found else None
 
 
 def evidence(
@@ -122,13 +147,13 @@ def evidence(
     frames_a: Sequence[Annotation] = (),
     frames_b: Sequence[Annotation] = (),
     config: ProvenanceConfig = ProvenanceConfig(),
-    cache: dict[str, tuple[list[str], str]] | None = None,
+    cache: dict[str, Facts] | None = None,
 ) -> list[Evidence]:
     """Return the evidence about which of the pair's documents is the origin.
 
     `frames_a` / `frames_b` are the documents' boilerplate annotations (only the repost
     frames count: "X writes:", "From the Y:", "via Y", continue-links and credits).
-    `cache` keeps each document's names and case-folded text across the pairs of a run.
+    `cache` keeps each document's :class:`Facts` across the pairs of a run.
 
     >>> a = Document("blog", "Jo writes:\\n\\nThe story.\\n\\nRead the full story at courier.example", url="https://blog.example/1")
     >>> b = Document("news", "The story. More of it.", url="https://courier.example/story")
@@ -149,11 +174,11 @@ def evidence(
     cache = {} if cache is None else cache
     for doc in (doc_a, doc_b):
         if doc.id not in cache:
-            cache[doc.id] = (_names(doc), doc.raw_text.casefold())
-    names = {d: cache[d][0] for d in (doc_a.id, doc_b.id)}
-    low = {d: cache[d][1] for d in (doc_a.id, doc_b.id)}
+            cache[doc.id] = Facts(doc)
+    facts = {d: cache[d] for d in (doc_a.id, doc_b.id)}
+    names = {d: facts[d].names for d in facts}
     for copy, other, frames in sides:
-        link = _links_to(copy, other)
+        link = _links_to(facts[copy.id], other)
         if link:
             out.append(Evidence("link", other.id, config.link, f"{copy.id} links to {link}"))
         framed = [a for a in frames if a.rule in _REPOST_RULES]
@@ -169,8 +194,10 @@ def evidence(
             out.append(Evidence("frame", other.id, config.frame, f"{copy.id} is framed as a repost: "
                                 f"{copy.raw_text[a.start : a.end]!r}"))
     for copy, other, _ in sides:
-        name = _mentions(low[copy.id], [n for n in names[other.id] if n not in names[copy.id]])
-        if name and not _mentions(low[other.id], [n for n in names[copy.id] if n not in names[other.id]]):
+        theirs = [n for n in names[other.id] if n not in names[copy.id]]
+        name = _mentions(facts[copy.id].low, theirs) if theirs else None
+        ours = [n for n in names[copy.id] if n not in names[other.id]]
+        if name and not (ours and _mentions(facts[other.id].low, ours)):
             if not any(e.kind == "frame-names" and e.favours == other.id for e in out):
                 out.append(Evidence("names", other.id, config.names, f"{copy.id} names {name}"))
     if doc_a.capture_date and doc_b.capture_date and doc_a.capture_date != doc_b.capture_date:
