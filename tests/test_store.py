@@ -69,6 +69,26 @@ def test_failing_write_leaves_the_existing_database_untouched(tmp_path: Path, re
     assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_scan_whose_write_fails_raises_and_leaves_the_database_untouched(
+    tmp_path: Path, result, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    # A single-worker scan writes tables on a thread while it scans: an error there
+    # must still reach the caller, and no half-written database may appear.
+    db = tmp_path / "t.duckdb"
+    store.write(db, result.tables(), {"version": "1"})
+    before = digest(db)
+
+    def broken(*args: object, **kwargs: object) -> pa.Table:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("textreuse.store.postings.ScanIndex.postings", broken)
+    with pytest.raises(OSError, match="disk full"):
+        textreuse.scan([tmp_path / "corpus"], db=db, workers=workers)
+    assert digest(db) == before
+    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+
+
 def test_write_refuses_to_overwrite_a_file_that_is_not_duckdb(tmp_path: Path, result) -> None:
     target = tmp_path / "notes.txt"
     target.write_text("my precious notes, not a database\n", encoding="utf-8")

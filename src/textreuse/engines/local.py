@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import queue
 import threading
 import time
 from collections import Counter, defaultdict
@@ -319,12 +320,16 @@ def scan_documents(
     config: Config = Config(),
     reporter: Reporter | None = None,
     token_memory: int = 512 << 20,
+    emit: Callable[[str, Callable[[], pa.Table]], None] | None = None,
 ) -> ScanResult:
     """Return the pairs and families of documents already read.
 
     When the corpus's tokens fit in `token_memory` bytes and one process does the
     work, those of the index stage are kept for alignment instead of tokenising the
     documents again (sending them back from worker processes costs more than that).
+
+    `emit` is handed each result table that is final before the scan ends (its name and
+    a function that builds it), so a writer can store it meanwhile.
     """
     reporter = reporter or _Silent()
     workers = workers or default_workers()
@@ -370,6 +375,9 @@ def scan_documents(
     # Kept for the database, so that `textreuse trace` needs no rescan.
     index = postings.ScanIndex.build([d.id for d in docs], by_print, reps, sketches, config)
     del sketches
+    if emit is not None:
+        emit("postings", index.postings)
+        emit("index_documents", index.documents)
     rep_index = np.array(reps, dtype=np.int64)
     tasks = [(int(x), int(y)) for x, y in zip(rep_index[a], rep_index[b])]
     tasks += [(r, -1) for r in sorted(groups)]
@@ -382,6 +390,9 @@ def scan_documents(
             recurring_marks(docs, read, survey_groups(read, groups.values(), config), marks, kept, config)
     del read
     _STATE["marks"] = marks
+    annotations = {docs[k].id: v for k, v in marks.items()}
+    if emit is not None:
+        emit("annotations", lambda: arrow.annotations_table(annotations))
     seconds["boilerplate"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -421,7 +432,7 @@ def scan_documents(
         families,
         seconds,
         candidates=len(a),
-        annotations={docs[k].id: v for k, v in marks.items()},
+        annotations=annotations,
         repairs={docs[k].id: v for k, v in repairs.items()},
         evidence=found_evidence,
         index=index,
@@ -594,8 +605,9 @@ def scan(
     """Return what a corpus shares: read `paths`, then find, align and relate pairs.
 
     With `db`, the results are also written to a new DuckDB database there, put in
-    place only when complete. A single-worker run writes the documents on a thread
-    while it aligns, using the core the work leaves free.
+    place only when complete. A single-worker run writes on a thread while it scans
+    (the documents first, then each table once it is final), using the core the work
+    leaves free.
     """
     from textreuse.store import duckdb as store
 
@@ -616,35 +628,72 @@ def scan(
         result.seconds = {"read": read_seconds, **result.seconds}
         _finish_loading(loading)
         return result
-    with store.Writer(db) as writer:
-        # Built lazily, on the writing thread: Arrow's first table imports pandas (~0.5 s).
-        first: dict[str, pa.Table | Iterable[pa.Table]] = {
-            "documents": arrow.documents_tables(docs),
-            "rejects": (arrow.rejects_table(rejects) for _ in range(1)),
-        }
-        # Forking worker processes while a thread writes is unsafe, so only one worker overlaps.
-        background = None
+    with store.Writer(db, threads=1 if workers == 1 else None) as writer:
+        first = {"documents": lambda: arrow.documents_tables(docs), "rejects": lambda: arrow.rejects_table(rejects)}
+        # Forking worker processes while a thread writes is unsafe, so only one worker
+        # writes while it scans: the documents first, then each table once it is final.
         if workers == 1:
-            background = threading.Thread(target=writer.add, args=(first,))
-            background.start()
-        try:
+            behind = _WriteBehind(writer)
+            for name, build in first.items():
+                behind.put(name, build)
+            try:
+                result = scan_documents(docs, rejects, workers=1, config=config, reporter=reporter, emit=behind.put)
+            finally:
+                error = behind.finish()
+            if error is not None:
+                raise error
+            written = behind.names
+        else:
             result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter)
-        finally:
-            if background is not None:
-                background.join()
-        if background is None:
-            writer.add(first)
+            writer.add({name: build() for name, build in first.items()})
+            written = set(first)
         t1 = time.perf_counter()
-        del first
-        writer.add(
-            result.tables(
-                ["pairs", "passages", "families", "annotations", "repairs", "evidence", "postings", "index_documents"]
-            )
-        )
+        writer.add(result.tables([name for name in RESULT_TABLES if name not in written]))
         result.seconds = {"read": read_seconds, **result.seconds, "write": time.perf_counter() - t1}
         writer.commit(result.run_meta(meta))
     _finish_loading(loading)
     return result
+
+
+RESULT_TABLES = (
+    "documents", "rejects", "pairs", "passages", "families", "annotations", "repairs", "evidence", "postings",
+    "index_documents",
+)
+
+
+class _WriteBehind:
+    """Adds tables to a database on a thread, in the order given, while the scan goes on.
+
+    Tables come as builders, called on the thread: building Arrow tables from Python
+    records is work too (and the first one imports pandas when it is installed).
+    """
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+        self.names: set[str] = set()
+        self.error: BaseException | None = None
+        self.queue: queue.Queue[tuple[str, Callable[[], Any]] | None] = queue.Queue()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def put(self, name: str, build: Callable[[], pa.Table | Iterable[pa.Table]]) -> None:
+        self.names.add(name)
+        self.queue.put((name, build))
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is None:
+                name, build = item
+                try:
+                    self.writer.add({name: build()})
+                except BaseException as exc:  # raised on the scanning thread by finish()
+                    self.error = exc
+
+    def finish(self) -> BaseException | None:
+        """Wait for every table given so far; return the error that stopped writing, if any."""
+        self.queue.put(None)
+        self.thread.join()
+        return self.error
 
 
 def _finish_loading(loading: threading.Thread | None) -> None:

@@ -46,7 +46,7 @@ class Writer:
     removes the temporary file.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, threads: int | None = None) -> None:
         self.target = Path(path)
         check_target(self.target)
         self.tmp = self.target.with_name(f".{self.target.name}.tmp-{os.getpid()}")
@@ -55,6 +55,9 @@ class Writer:
         self.con: duckdb.DuckDBPyConnection | None = duckdb.connect(str(self.tmp))
         # Written tables need not stay cached: a small buffer pool bounds the run's memory.
         self.con.execute(f"SET memory_limit = '{WRITE_MEMORY}'")
+        if threads is not None:
+            # A scan that writes beside its own work leaves it the other cores.
+            self.con.execute(f"SET threads = {int(threads)}")
 
     def add(self, tables: dict[str, pa.Table | Iterable[pa.Table]]) -> None:
         """Create one table per entry of `tables`, given whole or in pieces."""
