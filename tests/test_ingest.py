@@ -137,6 +137,22 @@ def test_bad_jsonl_line_is_rejected_with_its_line_number(tmp_path: Path) -> None
     assert reject.line == 2 and reject.path.endswith("c.jsonl")
 
 
+def test_jsonl_lines_the_fast_parser_refuses_read_as_the_standard_library_reads_them(tmp_path: Path) -> None:
+    # orjson refuses lone surrogates, NaN and integers past 64 bits; json takes them.
+    lines = [
+        '{"id": "s", "text": "half a pair \\ud83d here"}',
+        '{"id": "n", "text": "not a number", "title": NaN}',
+        '{"id": 123456789012345678901234567890, "text": "big id"}',
+        '{"id": "u", "text": "caf\u00e9 \\u2019"}',
+    ]
+    (tmp_path / "f.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs, rejects = read([tmp_path / "f.jsonl"])
+    assert not rejects
+    expected = [json.loads(line) for line in lines]
+    assert [d.id for d in docs] == [str(e["id"]) for e in expected]
+    assert [d.raw_text for d in docs] == [e["text"] for e in expected]
+
+
 @pytest.mark.parametrize(
     "line",
     [

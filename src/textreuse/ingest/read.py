@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from textreuse.errors import IngestError
 from textreuse.ingest.decode import decode
 from textreuse.ingest.html import (
@@ -164,6 +166,22 @@ def read_jsonl(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator
     return extract_pages(jsonl_items(path, config=config))
 
 
+def loads(line: bytes) -> Any:
+    """Return the JSON value of one line as the standard library parses it, through
+    orjson (several times faster) where both agree.
+
+    orjson refuses NaN and lone surrogates, and reads integers past 64 bits as floats:
+    a line it refuses, or whose record holds a float, is parsed again by ``json``.
+    """
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line)
+    if isinstance(value, dict) and any(type(v) is float for v in value.values()):
+        return json.loads(line)
+    return value
+
+
 def jsonl_items(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[Item]:
     """Yield what :func:`read_jsonl` yields, pages still to extract as :class:`PageTask`."""
     try:
@@ -176,7 +194,7 @@ def jsonl_items(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterato
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
+                record = loads(line)
             except (json.JSONDecodeError, UnicodeDecodeError) as exc:
                 yield Reject(str(path), f"not valid JSON: {exc}", line=number)
                 continue
