@@ -422,3 +422,25 @@ def test_one_and_two_workers_give_identical_pairs(big_corpus: Path, tmp_path: Pa
         outputs.append(ok("pairs", "--db", db, "--format", "jsonl").stdout)
     assert len(outputs[0].splitlines()) > 64  # more than one align chunk
     assert outputs[0] == outputs[1]
+
+
+def test_the_command_ends_with_its_exit_code_and_all_its_output(tmp_path: Path) -> None:
+    # `textreuse` (cli.run) ends the process without Python's teardown: its output
+    # must still be all there, and its exit code the command's.
+    import subprocess
+    import sys
+
+    def textreuse(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "textreuse", *args], capture_output=True, text=True, cwd=tmp_path)
+
+    corpus = tmp_path / "c.jsonl"
+    words = " ".join(f"word{k}" for k in range(300))
+    corpus.write_text("".join(json.dumps({"id": f"d{k}", "text": words}) + "\n" for k in range(3)), encoding="utf-8")
+    scanned = textreuse("scan", str(corpus), "--db", "t.duckdb", "--quiet", "--workers", "1")
+    assert scanned.returncode == 0, scanned.stderr
+    listed = textreuse("pairs", "--db", "t.duckdb", "--format", "jsonl")
+    assert listed.returncode == 0
+    assert len(listed.stdout.splitlines()) == 3 and listed.stdout.endswith("\n")
+    missing = textreuse("pairs", "--db", "missing.duckdb")
+    assert missing.returncode == 1 and "no database" in missing.stderr
+    assert textreuse("no-such-command").returncode == 2

@@ -6,7 +6,7 @@ True
 
 from __future__ import annotations
 
-from textreuse.cli import app
+from textreuse.cli import run
 
 if __name__ == "__main__":
-    app(prog_name="textreuse")
+    run()

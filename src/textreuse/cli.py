@@ -7,6 +7,7 @@ Results go to stdout; progress bars and messages to stderr. Exit codes: 0 succes
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -766,3 +767,31 @@ def trace_command(
     if result.family is not None:
         line.append(f"; family {result.family}, origin {result.family_origin or 'unknown'}")
     out.print(line)
+
+
+def run() -> None:
+    """Run the command line (the ``textreuse`` command), then end the process at once.
+
+    Python's teardown of the modules a scan loads (numba, pandas, DuckDB) takes up to
+    a second at exit and does nothing a finished command needs: its output is written,
+    its database closed and its worker pools joined. A run that started Spark, or that
+    failed with a traceback, ends the ordinary way.
+    """
+    try:
+        app(prog_name="textreuse")
+    except SystemExit as exc:
+        if "pyspark" in sys.modules:
+            raise
+        code = exc.code
+    else:
+        code = 0
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away (`| head`); nothing left to say
+        pass
+    os._exit(code or 0)
+
