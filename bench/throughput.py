@@ -197,8 +197,9 @@ def _textreuse_cmd() -> list[str]:
 
     Not the first ``textreuse`` on PATH: that may belong to another environment (here a
     pyenv shim's interpreter without numba, which silently measured the numpy path).
+    ``python -m textreuse`` runs what the installed ``textreuse`` command runs.
     """
-    return [sys.executable, "-c", "from textreuse.cli import app; app()"]
+    return [sys.executable, "-m", "textreuse"]
 
 
 def _text_bytes(corpus: Path) -> tuple[int, int]:
