@@ -536,11 +536,11 @@ def mark(
         last = zone[-1].line
         if name == "tail":
             found = _backward(text, sep, last - 1, _line_start(text, sep, last) - 1, max(seen, default=-1))
-        elif last < text.count(sep):
-            middle = (len(text) - text.count(sep)) // 2
-            found = _forward(text, sep, last + 1, _line_start(text, sep, last + 1), middle)
         else:
-            return iter(())
+            seps = text.count(sep)
+            if last == seps:  # the last line of the text
+                return iter(())
+            found = _forward(text, sep, last + 1, _line_start(text, sep, last + 1), (len(text) - seps) // 2)
         return (_entry(text, sep, read, name, config) for read in found)
 
     for zone in (head, tail):
