@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -10,8 +12,18 @@ from hypothesis import strategies as st
 
 import textreuse
 from textreuse.clean.boilerplate import (
+    _BY_ZONE,
+    _FOLD_RE,
+    _SEPARATORS,
     BoilerplateConfig,
+    _backward,
+    _body_candidates,
+    _first,
+    _forward,
+    _next_lower,
+    _separator,
     edit_steps,
+    line_key,
     lines,
     mark,
     merge_steps,
@@ -181,6 +193,74 @@ def test_marking_or_stripping_replays_on_the_raw_text(parts, newline, mode) -> N
 @pytest.mark.parametrize("text", [" a \r\n\r\nb c\n\tc", " a \r\rb c\r\tc", "a\nb c\nc\n\n"])
 def test_lines_are_stripped_spans(text: str) -> None:
     assert [text[s:e] for s, e in lines(text)] == ["a", "b c", "c"]
+
+
+# -- fast paths against plain reference code ---------------------------------------------
+
+
+def reference_key(line: str) -> str:
+    if not line.isascii() and not unicodedata.is_normalized("NFKC", line):
+        line = unicodedata.normalize("NFKC", line)
+    return re.sub(r"[\W\d_]+", " ", line.casefold()).strip()
+
+
+# Characters that fold, normalise or split in unusual ways, beside any others.
+ODD = "aZk9_-:.,|[(\t ’‘“”—–£€…ﬁİıſKéß\u0301\u00a0\u2028\u3000\x1c\r"
+KEY_TEXT = st.text(st.sampled_from(ODD) | st.characters(), max_size=40)
+
+
+@given(KEY_TEXT)
+def test_line_key_is_the_plain_fold(line: str) -> None:
+    assert line_key(line) == reference_key(line)
+
+
+def test_key_separators_fold_to_spaces_whatever_their_case() -> None:
+    for mark_ in _SEPARATORS:
+        assert mark_.casefold() == mark_ and _FOLD_RE.fullmatch(mark_)
+
+
+def reference_lines(text: str) -> list[tuple[int, int, int, str]]:
+    """(index, start, end, stripped) of each non-blank line, from the text split whole."""
+    sep = "\r" if "\n" not in text and "\r" in text else "\n"
+    out, start = [], 0
+    for k, part in enumerate(text.split(sep)):
+        if part.strip():
+            out.append((k, start, start + len(part), part.strip()))
+        start += len(part) + 1
+    return out
+
+
+def reference_next_lower(text: str, k: int) -> bool:
+    sep = "\r" if "\n" not in text and "\r" in text else "\n"
+    for part in text.split(sep)[k + 1 : k + 4]:
+        if part.lstrip():
+            return part.lstrip()[0].islower()
+    return False
+
+
+DOC_LINES = st.sampled_from(
+    ["", " ", "\t", "\u2028", "\u00a0", "Share this:", "read more", "[ Read more", "(\nsee", "a b", "Ab.", "x" * 30]
+) | st.text(st.sampled_from(ODD), max_size=8)
+DOCS = st.builds(lambda parts, sep: sep.join(parts), st.lists(DOC_LINES, max_size=12), st.sampled_from(["\n", "\r\n", "\r"]))
+
+
+@given(DOCS)
+def test_lines_are_read_as_from_the_split_text(text: str) -> None:
+    sep = _separator(text)
+    expected = reference_lines(text)
+    assert list(_forward(text, sep, 0, 0, len(text))) == expected
+    assert list(_backward(text, sep, text.count(sep), len(text), -1)) == expected[::-1]
+    for k, start, end, line in expected:
+        assert _next_lower(text, sep, end) == reference_next_lower(text, k)
+        assert text[_first(text, start, line) :].startswith(line)
+
+
+@given(DOCS)
+def test_body_candidates_hold_every_line_a_body_pattern_matches(text: str) -> None:
+    found = [k for k, _, _, _ in _body_candidates(text)]
+    assert found == sorted(set(found))
+    body = re.compile(_BY_ZONE["body"].pattern)
+    assert {k for k, _, _, line in reference_lines(text) if body.fullmatch(line)} <= set(found)
 
 
 # -- in a scan ---------------------------------------------------------------------------

@@ -37,7 +37,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -185,56 +184,84 @@ _MAX_PATTERN_LINE = 400
 _FOLD_RE = re.compile(r"[\W\d_]+")
 
 
-class _Lines:
-    """The lines of a text, by index; blank ones are skipped by those who read them.
+def _separator(text: str) -> str:
+    """Return what ends a line of `text`: ``\\n``, or ``\\r`` in a text without ``\\n``."""
+    return "\r" if "\n" not in text and "\r" in text else "\n"
 
-    Lines end at ``\n`` (or at ``\r`` in a text without ``\n``); surrounding white
-    space, ``\r`` included, is not part of a line. Nothing is done per line until a
-    line is asked about: most of a document is never looked at.
+
+# A line is (index, start, end, stripped): `start`/`end` bound it between separators, and
+# `stripped` is it without surrounding white space (``\r`` included).
+_Line = tuple[int, int, int, str]
+
+
+def _forward(text: str, sep: str, k: int, start: int, middle: int) -> Iterator[_Line]:
+    """Yield the non-blank lines from line `k` (at `start`) on, up to the first starting past `middle`.
+
+    Lines are found one at a time from the start: a document's head is read, not split.
     """
+    size = len(text)
+    while start <= middle:
+        end = text.find(sep, start)
+        if end < 0:
+            end = size
+        if end != start:  # most blank lines are empty
+            line = text[start:end].strip()
+            if line:
+                yield k, start, end, line
+        if end == size:
+            return
+        k, start = k + 1, end + 1
 
-    __slots__ = ("parts", "starts")
 
-    def __init__(self, text: str) -> None:
-        sep = "\r" if "\n" not in text and "\r" in text else "\n"
-        self.parts = text.split(sep)
-        self.starts = list(accumulate(map(len, self.parts), initial=0))
+def _backward(text: str, sep: str, k: int, end: int, stop: int) -> Iterator[_Line]:
+    """Yield the non-blank lines from line `k` (ending at `end`) back to line `stop` (excluded)."""
+    while k > stop:
+        start = text.rfind(sep, 0, end) + 1
+        if start != end:
+            line = text[start:end].strip()
+            if line:
+                yield k, start, end, line
+        k, end = k - 1, start - 1
 
-    def __len__(self) -> int:
-        return len(self.parts)
 
-    def blank(self, k: int) -> bool:
-        part = self.parts[k]
-        return not part or part.isspace()
+def _line_start(text: str, sep: str, k: int) -> int:
+    """Return where line `k` of `text` starts (it must exist)."""
+    start = 0
+    for _ in range(k):
+        start = text.index(sep, start) + 1
+    return start
 
-    def length(self, k: int) -> int:
-        return len(self.parts[k])
 
-    def line(self, k: int) -> str:
-        return self.parts[k].strip()
+def _first(text: str, start: int, line: str) -> int:
+    """Return where `line`, the stripped form of the line at `start`, starts in `text`."""
+    # The line's first character is the first one there that is not white space.
+    return text.index(line[0], start)
 
-    def next_lower(self, k: int) -> bool:
-        """Return whether the next non-blank line starts with a lower-case letter."""
-        for part in self.parts[k + 1 : k + 4]:
-            stripped = part.lstrip()
-            if stripped:
-                return stripped[0].islower()
-        return False
 
-    def span(self, k: int) -> tuple[int, int]:
-        part = self.parts[k]
-        start = self.starts[k] + k  # one separator after each part before
-        return start + len(part) - len(part.lstrip()), start + len(part.rstrip())
+_FIRST_CHAR = re.compile(r"\S")
+
+
+def _next_lower(text: str, sep: str, end: int) -> bool:
+    """Return whether the next non-blank line after the one ending at `end` starts with a
+    lower-case letter; only the three lines after it are looked at."""
+    found = _FIRST_CHAR.search(text, end + 1)
+    return found is not None and text.count(sep, end, found.start()) <= 3 and found.group().islower()
 
 
 def lines(text: str) -> list[tuple[int, int]]:
     """Return the spans of the non-blank lines of `text`, without surrounding white space.
 
+    Lines end at ``\\n`` (or at ``\\r`` in a text without ``\\n``).
+
     >>> lines("  Title \\n\\nBody text.\\r\\n")
     [(2, 7), (10, 20)]
     """
-    found = _Lines(text)
-    return [found.span(k) for k in range(len(found)) if not found.blank(k)]
+    sep = _separator(text)
+    spans = []
+    for _, start, _, line in _forward(text, sep, 0, 0, len(text)):
+        first = _first(text, start, line)
+        spans.append((first, first + len(line)))
+    return spans
 
 
 def line_key(line: str) -> str:
@@ -243,9 +270,22 @@ def line_key(line: str) -> str:
     >>> line_key("Published: 12 March 2024 — 10:32")
     'published march'
     """
-    if not line.isascii() and not unicodedata.is_normalized("NFKC", line):
-        line = unicodedata.normalize("NFKC", line)
-    return _FOLD_RE.sub(" ", line.casefold()).strip()
+    if not line.isascii():
+        if not unicodedata.is_normalized("NFKC", line):
+            line = unicodedata.normalize("NFKC", line)
+        for mark in _SEPARATORS:
+            line = line.replace(mark, " ")
+        if not line.isascii():
+            return _FOLD_RE.sub(" ", line.casefold()).strip()
+    # The same as above for ASCII, in a fraction of the time: letters kept, lower-cased.
+    return b" ".join(line.encode().translate(_ASCII_FOLD).split()).decode()
+
+
+# Common non-ASCII punctuation: separators in a key whatever their case (none), so
+# replacing them by spaces leaves many lines ASCII, to be folded the fast way.
+_SEPARATORS = ("’", "‘", "“", "”", "—", "–", "£", "€")
+# Letters lower-cased, every other byte a space.
+_ASCII_FOLD = bytes(c | 0x20 if c < 128 and chr(c).isalpha() else 32 for c in range(256))
 
 
 def _hash(key: str) -> int:
@@ -336,38 +376,31 @@ Edges = tuple[tuple[EdgeLine, ...], tuple[EdgeLine, ...]]
 
 # What reading a line costs the survey's budget: short lines are read on through, since a
 # site's footer may run to many of them.
-_COST = {CONTENT: 1.0, SHORT: 0.5, PATTERN: 0.0}
+_COST = (1.0, 0.5, 0.0)  # by what: CONTENT, SHORT, PATTERN
+
+_new_edge = tuple.__new__
 
 
-def _entry(found: _Lines, k: int, zone: str, config: BoilerplateConfig) -> EdgeLine:
-    """Return line `k` of a document as the edges hold it."""
-    line = found.parts[k].strip()
-    hit = _pattern(line, zone) if config.patterns else None
-    if hit is not None:
-        return EdgeLine(k, *found.span(k), hit, 0, 0, PATTERN)
-    if len(line) > config.max_chars or line[0].islower() or found.next_lower(k):
-        return EdgeLine(k, -1, -1, None, _hash(line), 0, CONTENT)
-    key = line_key(line)
-    if len(key) < 3 or key.count(" ") >= config.max_words:
-        return EdgeLine(k, -1, -1, None, _hash(line), 0, CONTENT)
-    prefix = _prefix(key, config.prefix_words) if zone == "tail" else None
-    return EdgeLine(k, *found.span(k), None, _hash(key), _hash(prefix) if prefix else 0, SHORT)
-
-
-def _inward(found: _Lines, zone: str, start: int, stop: int) -> Iterator[int]:
-    """Yield the non-blank lines from `start` inward (excluding `stop`); the head stops half way."""
-    parts = found.parts
-    if zone == "head":
-        middle = found.starts[-1] // 2
-        for k in range(start, min(stop, len(parts))):
-            if found.starts[k] + k > middle:
-                return
-            if parts[k] and not parts[k].isspace():
-                yield k
-    else:
-        for k in range(start, stop, -1):
-            if parts[k] and not parts[k].isspace():
-                yield k
+def _entry(text: str, sep: str, read: _Line, zone: str, config: BoilerplateConfig) -> EdgeLine:
+    """Return a line of a document (as :func:`_forward` / :func:`_backward` yield it) as the edges hold it."""
+    k, start, end, line = read
+    size = len(line)
+    # Edge lines are built as tuples, without the named tuple's Python-level __new__.
+    if config.patterns and size <= _MAX_PATTERN_LINE and _may_match(line):
+        hit = _match(line, zone)
+        if hit is not None:
+            first = _first(text, start, line)
+            return _new_edge(EdgeLine, (k, first, first + size, hit, 0, 0, PATTERN))
+    if size <= config.max_chars and not line[0].islower():
+        key = line_key(line)
+        if len(key) >= 3 and key.count(" ") < config.max_words and not _next_lower(text, sep, end):
+            prefix = _prefix(key, config.prefix_words) if zone == "tail" else None
+            first = _first(text, start, line)
+            return _new_edge(
+                EdgeLine, (k, first, first + size, None, _hash(key), _hash(prefix) if prefix else 0, SHORT)
+            )
+    # Content: a paragraph, a line that continues a sentence, or one of too many words.
+    return _new_edge(EdgeLine, (k, -1, -1, None, _hash(line), 0, CONTENT))
 
 
 def edges(text: str, *, config: BoilerplateConfig = BoilerplateConfig()) -> Edges:
@@ -378,23 +411,31 @@ def edges(text: str, *, config: BoilerplateConfig = BoilerplateConfig()) -> Edge
     marking reaches, since recurring lines are not known yet. The head ends half way
     through the text. A short line is a candidate for recurring boilerplate unless it
     continues a sentence (it, or the line after it, starts with a lower-case letter).
+    Only the lines read are looked at: the text is not split.
     """
-    found = _Lines(text)
-    out: list[tuple[EdgeLine, ...]] = []
-    head_end = -1
-    for zone, start, stop in (("head", 0, len(found)), ("tail", len(found) - 1, -1)):
-        zone_lines: list[EdgeLine] = []
-        left = 1.5 * config.edge_lines
-        for k in _inward(found, zone, start, stop if zone == "head" else head_end):
-            e = _entry(found, k, zone, config)
-            zone_lines.append(e)
-            if left <= 0:
-                break  # the first line past the edge
-            if zone == "head":
-                head_end = k
-            left -= _COST[e.what]
-        out.append(tuple(zone_lines))
-    return out[0], out[1]
+    sep = _separator(text)
+    last = text.count(sep)  # index of the last line
+    head, head_end = _read(text, sep, _forward(text, sep, 0, 0, (len(text) - last) // 2), "head", config)
+    tail, _ = _read(text, sep, _backward(text, sep, last, len(text), head_end), "tail", config)
+    return head, tail
+
+
+def _read(
+    text: str, sep: str, found: Iterator[_Line], zone: str, config: BoilerplateConfig
+) -> tuple[tuple[EdgeLine, ...], int]:
+    """Return the lines of `found` read until the budget of :func:`edges` is spent (and the
+    first line past it), with the index of the last line inside the edge (-1: none)."""
+    out: list[EdgeLine] = []
+    inside = -1
+    left = 1.5 * config.edge_lines
+    for read in found:
+        e = _entry(text, sep, read, zone, config)
+        out.append(e)
+        if left <= 0:
+            break  # the first line past the edge
+        inside = read[0]
+        left -= _COST[e[6]]  # e.what
+    return tuple(out), inside
 
 
 def survey_lines(text: str, *, config: BoilerplateConfig = BoilerplateConfig(), read: Edges | None = None) -> DocLines:
@@ -487,15 +528,20 @@ def mark(
     prefixes = corpus.recurring_prefixes() if corpus is not None and config.recurring else frozenset()
     hits: dict[int, Annotation] = {}
     seen: set[int] = set()
-    found: _Lines | None = None
+
     def more(zone: tuple[EdgeLine, ...]) -> Iterator[EdgeLine]:
         # Read on past the survey's reach when a run of boilerplate goes further.
-        nonlocal found
-        found = found or _Lines(text)
+        sep = _separator(text)
         name = "head" if zone is head else "tail"
         last = zone[-1].line
-        start, stop = (last + 1, len(found)) if name == "head" else (last - 1, max(seen, default=-1))
-        return (_entry(found, k, name, config) for k in _inward(found, name, start, stop))
+        if name == "tail":
+            found = _backward(text, sep, last - 1, _line_start(text, sep, last) - 1, max(seen, default=-1))
+        else:
+            seps = text.count(sep)
+            if last == seps:  # the last line of the text
+                return iter(())
+            found = _forward(text, sep, last + 1, _line_start(text, sep, last + 1), (len(text) - seps) // 2)
+        return (_entry(text, sep, read, name, config) for read in found)
 
     for zone in (head, tail):
         left = float(config.edge_lines)
@@ -519,13 +565,19 @@ def mark(
                 left -= _COST[e.what]  # short lines count half, as in the survey
             else:
                 hits[e.line] = Annotation(e.start, e.end, *hit)
-    if config.patterns and any(hint in text for hint in _BODY_HINTS):
-        found = found or _Lines(text)
-        for k in range(len(found)):
-            if k not in seen and found.length(k) <= _MAX_PATTERN_LINE and not found.blank(k):
-                hit = _pattern(found.line(k), "body")
-                if hit is not None:
-                    hits[k] = Annotation(*found.span(k), *hit)
+    if config.patterns:
+        hinted: bool | None = None
+        for k, start, end, line in _body_candidates(text):
+            if k in seen or end - start > _MAX_PATTERN_LINE:
+                continue
+            if hinted is None:
+                hinted = any(hint in text for hint in _BODY_HINTS)
+            if not hinted:
+                break
+            hit = _pattern(line, "body")
+            if hit is not None:
+                first = _first(text, start, line)
+                hits[k] = Annotation(first, first + len(line), *hit)
     return tuple(hits[k] for k in sorted(hits))
 
 
@@ -548,14 +600,41 @@ def _may_match(line: str) -> bool:
     return ("art " in line or "ART " in line) and line.lower().count("part") >= 2
 
 
-# Phrases without which no body line can match a pattern (only continue-links hold in
-# the body): the body is read line by line only when one occurs.
+# Phrases without which no body line is tried (only continue-links hold in the body).
 _BODY_HINTS = ("ontinue", "ONTINUE", "ead more", "EAD MORE", "eep reading", "ull story", "ull article", "est of the")
+
+# How a line that a body pattern can match starts (after white space, "[" or "("): a
+# search over the whole text finds these few lines, so the body is not read line by line.
+_BODY_START = r"\s*+[\[(]?\s*+(?i:continue reading|keep reading|read|see)"
+_BODY_FIRST = re.compile(_BODY_START)
+_BODY_NEXT = {sep: re.compile(sep + _BODY_START) for sep in ("\n", "\r")}
+
+
+def _body_candidates(text: str) -> Iterator[_Line]:
+    """Yield the lines of `text` that start as a body pattern does, in order, each once."""
+    sep = _separator(text)
+    found = _BODY_FIRST.match(text)
+    matches = ([found] if found else []) + list(_BODY_NEXT[sep].finditer(text))
+    done = -1
+    for m in matches:
+        # Leading white space may span lines: the line is the one holding the word.
+        start = text.rfind(sep, 0, m.end()) + 1
+        if start <= done:
+            continue
+        end = text.find(sep, start)
+        if end < 0:
+            end = len(text)
+        yield text.count(sep, 0, start), start, end, text[start:end].strip()
+        done = start
 
 
 def _pattern(line: str, zone: str) -> tuple[Kind, str] | None:
     if len(line) > _MAX_PATTERN_LINE or not _may_match(line):
         return None
+    return _match(line, zone)
+
+
+def _match(line: str, zone: str) -> tuple[Kind, str] | None:
     m = _BY_ZONE[zone].fullmatch(line)
     if m is None or m.lastgroup is None:
         return None
