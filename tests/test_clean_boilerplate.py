@@ -12,6 +12,12 @@ from hypothesis import strategies as st
 
 import textreuse
 from textreuse.clean.boilerplate import (
+    survey_table,
+    survey_lines,
+    merge_surveys,
+    holding,
+    edges,
+    content_groups,
     _BY_ZONE,
     _FOLD_RE,
     _SEPARATORS,
@@ -442,3 +448,59 @@ def test_copies_differing_only_in_a_recurring_line_get_their_own_offsets(tmp_pat
         texts = {p: files[p] for p in (pair.doc_a, pair.doc_b)}
         for q in pair.passages:
             assert norm_words(texts[pair.doc_a][q.a[0] : q.a[1]]) == norm_words(texts[pair.doc_b][q.b[0] : q.b[1]])
+
+
+# The corpus-wide steps work on all documents' edge lines at once (EdgeTable); these
+# compare them with the plain per-document definitions on random corpora where titles,
+# chrome and tail prefixes recur.
+_LINES = [
+    "Share this story", "Join the debate", "Print Friendly, PDF & Email", "Markets rose today",
+    "This article first appeared in The Courier", "This article first appeared in The Herald",
+    "This article first appeared in Daily News", "This article first appeared in The Post",
+    "Rain in the north", "Rain in the north", "A council vote", "Snow came early",
+]
+
+
+def _reference_groups(read, max_link_docs: int) -> list[int]:
+    holders: dict[int, list[int]] = {}
+    for k, r in enumerate(read):
+        for e in r[0]:
+            if e.what != 2:  # PATTERN
+                holders.setdefault(e.key, []).append(k)
+    links = [(m, ms[0]) for ms in holders.values() if 1 < len(ms) <= max_link_docs for m in ms[1:]]
+    from textreuse.relate.cluster import components
+
+    return components(len(read), links)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_LINES), max_size=3),
+            st.integers(0, 6),
+            st.lists(st.sampled_from(_LINES), max_size=3),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(2, 4),
+    st.integers(2, 5),
+)
+def test_table_survey_equals_the_merge_of_each_document(docs, min_contexts: int, max_link_docs: int) -> None:
+    config = BoilerplateConfig(min_contexts=min_contexts, max_link_docs=max_link_docs)
+    texts = [
+        "\n".join([*head, f"Story {k} opens with a long sentence of content about item {k}.", *(["Body."] * body), *tail])
+        for k, (head, body, tail) in enumerate(docs)
+    ]
+    read = [edges(t, config=config) for t in texts]
+    groups = content_groups(read, config=config)
+    assert groups == _reference_groups(read, max_link_docs)
+    reference = merge_surveys(((survey_lines(t, read=r), g) for t, r, g in zip(texts, read, groups)), config=config)
+    table = survey_table(read, groups, config=config)
+    assert table.lines == reference.recurring().lines
+    assert table.prefixes == reference.recurring().prefixes
+    expected = [
+        k for k, r in enumerate(read)
+        if any(e.key in reference.recurring_lines() or e.prefix in reference.recurring_prefixes() for z in r for e in z)
+    ]  # fmt: skip
+    assert holding(read, table) == expected

@@ -32,12 +32,13 @@ from textreuse.align.local_align import (
 )
 from textreuse.clean.boilerplate import (
     Edges,
+    EdgeTable,
     Survey,
     content_groups,
     edges,
+    holding,
     mark,
-    merge_surveys,
-    survey_lines,
+    survey_table,
     without,
 )
 from textreuse.clean.encoding import Step, repair_with_witness
@@ -387,7 +388,7 @@ def scan_documents(
     with reporter.stage("boilerplate", None):
         if config.boilerplate.recurring:
             # A line recurs only across groups of copies of an article (survey_groups).
-            recurring_marks(docs, read, survey_groups(read, groups.values(), config), marks, kept, config)
+            recurring_marks(docs, read, groups.values(), marks, kept, config)
     del read
     _STATE["marks"] = marks
     annotations = {docs[k].id: v for k, v in marks.items()}
@@ -517,26 +518,28 @@ def witness_repairs(
         repairs[k] = steps
 
 
-def survey_groups(read: Sequence[Edges | None], duplicates: Iterable[Sequence[int]], config: Config) -> list[int]:
+def survey_groups(
+    read: Sequence[Edges | None] | EdgeTable, duplicates: Iterable[Sequence[int]], config: Config
+) -> list[int]:
     """Return each document's group for the recurring-line survey (the least document of it).
 
     Copies of an article (`duplicates`, lists of document numbers, and documents opening
     with the same content lines) form groups; a line recurs only across groups. Candidate
     pairs are not used: a site's shared chrome alone links its pages there.
     """
-    by_content = content_groups(read, config=config.boilerplate)
+    table = EdgeTable.of(read)
+    by_content = content_groups(table, config=config.boilerplate)
     linked = [(k, g) for k, g in enumerate(by_content) if g != k]
     linked += [(m, members[0]) for members in duplicates for m in members[1:]]
-    return components(len(read), linked)
+    return components(table.n_docs, linked)
 
 
-def recurring_survey(read: Iterable[Edges | None], groups: Iterable[int], config: Config) -> Survey | None:
+def recurring_survey(read: Sequence[Edges | None] | EdgeTable, groups: Sequence[int], config: Config) -> Survey | None:
     """Return the survey of lines recurring across `groups`, or None when no line recurs.
 
     `read` holds each document's head and tail lines from the index stage.
     """
-    entries = ((survey_lines("", read=r), g) for r, g in zip(read, groups) if r is not None)
-    corpus = merge_surveys(entries, config=config.boilerplate)
+    corpus = survey_table(read, groups, config=config.boilerplate)
     if not corpus.recurring_lines() and not corpus.recurring_prefixes():
         return None
     return corpus
@@ -545,8 +548,7 @@ def recurring_survey(read: Iterable[Edges | None], groups: Iterable[int], config
 def recurring_mark(text: str, read: Edges | None, corpus: Survey, config: Config) -> tuple[Annotation, ...] | None:
     """Return the boilerplate lines of `text` with those `corpus` finds recurring, or None
     when its head and tail (`read`) hold no recurring line (its pattern lines stand)."""
-    recurring, prefixes = corpus.recurring_lines(), corpus.recurring_prefixes()
-    if read is None or not any(e.key in recurring or e.prefix in prefixes for zone in read for e in zone):
+    if read is None or not holding([read], corpus):
         return None
     return mark(text, corpus, config=config.boilerplate, read=read)
 
@@ -554,22 +556,24 @@ def recurring_mark(text: str, read: Edges | None, corpus: Survey, config: Config
 def recurring_marks(
     docs: Sequence[Document],
     read: Sequence[Edges | None],
-    groups: Sequence[int],
+    duplicates: Iterable[Sequence[int]],
     marks: dict[int, tuple[Annotation, ...]],
     kept: dict[int, Tokens],
     config: Config,
 ) -> None:
-    """Add the lines recurring across unrelated `groups` to `marks` (and drop their tokens).
+    """Add the lines recurring across unrelated groups to `marks` (and drop their tokens).
 
-    `read` holds each document's head and tail lines from the index stage; documents
-    whose tokens were kept lose those of the new boilerplate lines.
+    `read` holds each document's head and tail lines from the index stage, grouped
+    for the survey by :func:`survey_groups`; documents whose tokens were kept lose
+    those of the new boilerplate lines.
     """
-    corpus = recurring_survey(read, groups, config)
+    table = EdgeTable.of(read)
+    corpus = recurring_survey(table, survey_groups(table, duplicates, config), config)
     if corpus is None:
         return
-    for k, r in enumerate(read):
-        found = recurring_mark(docs[k].raw_text, r, corpus, config)
-        if found is not None and found != marks.get(k, ()):
+    for k in holding(table, corpus):
+        found = mark(docs[k].raw_text, corpus, config=config.boilerplate, read=read[k])
+        if found != marks.get(k, ()):
             marks[k] = found
             if k in kept:
                 kept[k] = without(kept[k], found)
