@@ -12,12 +12,6 @@ from hypothesis import strategies as st
 
 import textreuse
 from textreuse.clean.boilerplate import (
-    survey_table,
-    survey_lines,
-    merge_surveys,
-    holding,
-    edges,
-    content_groups,
     _BY_ZONE,
     _FOLD_RE,
     _SEPARATORS,
@@ -28,13 +22,19 @@ from textreuse.clean.boilerplate import (
     _forward,
     _next_lower,
     _separator,
+    content_groups,
+    edges,
     edit_steps,
+    holding,
     line_key,
     lines,
     mark,
     merge_steps,
+    merge_surveys,
     strip,
     survey,
+    survey_lines,
+    survey_table,
     without,
 )
 from textreuse.clean.encoding import apply_steps, damage, repair

@@ -545,7 +545,7 @@ def holding(read: Sequence[Edges | None] | EdgeTable, corpus: Survey) -> list[in
     recurring = np.fromiter(corpus.recurring_lines(), dtype=np.int64)
     prefixes = np.fromiter(corpus.recurring_prefixes(), dtype=np.int64)
     hit = short & (np.isin(table.key, recurring) | (table.tail & np.isin(table.prefix, prefixes)))
-    return np.unique(table.doc[hit]).tolist()
+    return [int(k) for k in np.unique(table.doc[hit])]
 
 
 def merge_surveys(

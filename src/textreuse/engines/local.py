@@ -391,9 +391,9 @@ def scan_documents(
             recurring_marks(docs, read, groups.values(), marks, kept, config)
     del read
     _STATE["marks"] = marks
-    annotations = {docs[k].id: v for k, v in marks.items()}
+    boilerplate = {docs[k].id: v for k, v in marks.items()}
     if emit is not None:
-        emit("annotations", lambda: arrow.annotations_table(annotations))
+        emit("annotations", lambda: arrow.annotations_table(boilerplate))
     seconds["boilerplate"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -433,7 +433,7 @@ def scan_documents(
         families,
         seconds,
         candidates=len(a),
-        annotations=annotations,
+        annotations=boilerplate,
         repairs={docs[k].id: v for k, v in repairs.items()},
         evidence=found_evidence,
         index=index,
@@ -633,7 +633,10 @@ def scan(
         _finish_loading(loading)
         return result
     with store.Writer(db, threads=1 if workers == 1 else None) as writer:
-        first = {"documents": lambda: arrow.documents_tables(docs), "rejects": lambda: arrow.rejects_table(rejects)}
+        first: dict[str, Callable[[], pa.Table | Iterable[pa.Table]]] = {
+            "documents": lambda: arrow.documents_tables(docs),
+            "rejects": lambda: arrow.rejects_table(rejects),
+        }
         # Forking worker processes while a thread writes is unsafe, so only one worker
         # writes while it scans: the documents first, then each table once it is final.
         if workers == 1:
