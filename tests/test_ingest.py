@@ -137,7 +137,7 @@ def test_bad_jsonl_line_is_rejected_with_its_line_number(tmp_path: Path) -> None
     assert reject.line == 2 and reject.path.endswith("c.jsonl")
 
 
-def test_jsonl_lines_the_fast_parser_refuses_read_as_the_standard_library_reads_them(tmp_path: Path) -> None:
+def test_jsonl_lines_the_fast_parser_refuses_are_read_as_the_standard_library_reads_them(tmp_path: Path) -> None:
     # orjson refuses lone surrogates, NaN and integers past 64 bits; json takes them.
     lines = [
         '{"id": "s", "text": "half a pair \\ud83d here"}',
@@ -150,7 +150,11 @@ def test_jsonl_lines_the_fast_parser_refuses_read_as_the_standard_library_reads_
     assert not rejects
     expected = [json.loads(line) for line in lines]
     assert [d.id for d in docs] == [str(e["id"]) for e in expected]
+    # A lone surrogate cannot be stored as UTF-8: it becomes U+FFFD, offsets unchanged.
+    expected[0]["text"] = expected[0]["text"].replace("\ud83d", "\ufffd")
     assert [d.raw_text for d in docs] == [e["text"] for e in expected]
+    result = textreuse.scan([tmp_path / "f.jsonl"], db=tmp_path / "t.duckdb", workers=1)
+    assert len(result.documents) == 4 and (tmp_path / "t.duckdb").exists()
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import zlib
 from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -166,17 +167,28 @@ def read_jsonl(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator
     return extract_pages(jsonl_items(path, config=config))
 
 
+# Half of a UTF-16 surrogate pair: valid in a JSON escape, but no UTF-8 text can hold it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def loads(line: bytes) -> Any:
     """Return the JSON value of one line as the standard library parses it, through
     orjson (several times faster) where both agree.
 
     orjson refuses NaN and lone surrogates, and reads integers past 64 bits as floats:
-    a line it refuses, or whose record holds a float, is parsed again by ``json``.
+    a line it refuses, or whose record holds a float, is parsed again by ``json``. A
+    lone surrogate (``"\\ud83d"`` without its pair) in a record's strings becomes
+    U+FFFD, one code point for one, so offsets hold and the text can be stored.
     """
     try:
         value = orjson.loads(line)
     except orjson.JSONDecodeError:
-        return json.loads(line)
+        value = json.loads(line)
+        if isinstance(value, dict):
+            value = {
+                k: _LONE_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for k, v in value.items()
+            }
+        return value
     if isinstance(value, dict) and any(type(v) is float for v in value.values()):
         return json.loads(line)
     return value
