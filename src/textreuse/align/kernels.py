@@ -106,21 +106,14 @@ def _by_coord(members: I64, coord: I64) -> I64:
 
 
 @kernel
-def _union(starts: I64, widths: I64) -> int:
-    """Return how many positions the ranges ``[starts, starts + widths)`` cover together."""
-    order = _by_coord(np.arange(starts.shape[0]), starts)
-    total = 0
-    lo = starts[order[0]]
-    hi = lo + widths[order[0]]
-    for k in range(1, order.shape[0]):
-        s = starts[order[k]]
-        e = s + widths[order[k]]
-        if s > hi:
-            total += hi - lo
-            lo, hi = s, e
-        elif e > hi:
-            hi = e
-    return int(total + hi - lo)
+def _covered(starts: I64, widths: I64, group: I64, lo: int, hi: int) -> int:
+    """Return how many positions of ``[lo, hi)`` the ranges ``[starts, starts + widths)`` of
+    seeds `group` cover together, by marking them (seeds are a few words wide)."""
+    mark = np.zeros(hi - lo, dtype=np.bool_)
+    for x in group:
+        for t in range(starts[x] - lo, starts[x] - lo + widths[x]):
+            mark[t] = True
+    return int(mark.sum())
 
 
 @kernel
@@ -203,27 +196,36 @@ def _clusters(i: I64, j: I64, w: I64, n: int, radius: int, max_gap: int, min_spa
     the cluster's seeds cover, summed.
     """
     m = i.shape[0]
-    # Density: keep seeds with another seed within `radius` words in both texts.
+    # Density: keep seeds with another seed within `radius` words in both texts. Along
+    # text a, a seed looks forward, then back, only until it finds one such neighbour
+    # (which it marks too): in a shared passage that is the next seed or so.
     if radius:
         near = np.zeros(m, dtype=np.bool_)
-        if m >= 2:
-            by_i = _by_coord(np.arange(m), i)
-            for p in range(m):
-                x = by_i[p]
-                for r in range(p + 1, m):
-                    y = by_i[r]
-                    if i[y] - i[x] > radius:
-                        break
-                    if abs(j[y] - j[x]) <= radius:
-                        near[x] = True
-                        near[y] = True
+        by_i = _by_coord(np.arange(m), i)
+        si, sj = i[by_i], j[by_i]
+        found = np.zeros(m, dtype=np.bool_)
+        for p in range(m):
+            if found[p]:
+                continue
+            r = p + 1
+            while r < m and si[r] - si[p] <= radius:
+                if abs(sj[r] - sj[p]) <= radius:
+                    found[p] = found[r] = True
+                    break
+                r += 1
+            r = p - 1
+            while not found[p] and r >= 0 and si[p] - si[r] <= radius:
+                if abs(sj[r] - sj[p]) <= radius:
+                    found[p] = True
+                r -= 1
+        near[by_i] = found
         i, j, w = i[near], j[near], w[near]
         m = i.shape[0]
 
     # Clusters: split by gaps along a, else along b, until nothing splits (a stack of
     # groups, last part first, as cluster_seeds works through its list).
     out = np.zeros((m, 5), dtype=np.int64)
-    found = 0
+    kept = 0
     if m == 0:
         return out[:0]
     limit = max_gap + n
@@ -258,18 +260,20 @@ def _clusters(i: I64, j: I64, w: I64, n: int, radius: int, max_gap: int, min_spa
         if split:
             continue
         group = members[lo:hi]
-        gi, gj, gw = i[group], j[group], w[group]
-        a0, a1 = gi.min(), (gi + gw).max()
-        b0, b1 = gj.min(), (gj + gw).max()
+        x = group[0]
+        a0, a1, b0, b1 = i[x], i[x] + w[x], j[x], j[x] + w[x]
+        for x in group:
+            a0, a1 = min(a0, i[x]), max(a1, i[x] + w[x])
+            b0, b1 = min(b0, j[x]), max(b1, j[x] + w[x])
         if min(a1 - a0, b1 - b0) < min_span:
             continue
-        out[found, 0] = a0
-        out[found, 1] = a1
-        out[found, 2] = b0
-        out[found, 3] = b1
-        out[found, 4] = _union(gi, gw) + _union(gj, gw)
-        found += 1
-    return out[:found]
+        out[kept, 0] = a0
+        out[kept, 1] = a1
+        out[kept, 2] = b0
+        out[kept, 3] = b1
+        out[kept, 4] = _covered(i, w, group, a0, a1) + _covered(j, w, group, b0, b1)
+        kept += 1
+    return out[:kept]
 
 
 @kernel
@@ -316,6 +320,49 @@ def _find(slots: U64, used: npt.NDArray[np.bool_], key: np.uint64) -> np.int64:
 
 
 @kernel
+def _once_in_each(ha: U64, hb: U64, i: I64, j: I64, w: I64, m: int) -> int:
+    """Write seeds ``(i, j, 1)`` from row `m` on for the words that occur once in each text,
+    in the order of text b; return the new number of rows.
+
+    One table holds the words of both texts with their counts in each.
+    """
+    size = 16
+    while size < 2 * (ha.shape[0] + hb.shape[0]):
+        size *= 2
+    mask = np.uint64(size - 1)
+    last = size - 1
+    slots = np.zeros(size, dtype=np.uint64)
+    used = np.zeros(size, dtype=np.bool_)
+    in_a = np.zeros(size, dtype=np.int32)
+    in_b = np.zeros(size, dtype=np.int32)
+    where = np.zeros(size, dtype=np.int64)
+    slot_b = np.empty(hb.shape[0], dtype=np.int64)
+    for text in range(2):
+        words = ha if text == 0 else hb
+        for k in range(words.shape[0]):
+            key = words[k]
+            s = np.int64((key ^ (key >> _S31)) & mask)
+            while used[s] and slots[s] != key:
+                s = (s + 1) & last
+            used[s] = True
+            slots[s] = key
+            if text == 0:
+                in_a[s] += 1
+                where[s] = k
+            else:
+                in_b[s] += 1
+                slot_b[k] = s
+    for q in range(hb.shape[0]):
+        s = slot_b[q]
+        if in_a[s] == 1 and in_b[s] == 1:
+            i[m] = where[s]
+            j[m] = q
+            w[m] = 1
+            m += 1
+    return m
+
+
+@kernel
 def align_pair(
     ha: U64,
     hb: U64,
@@ -352,16 +399,7 @@ def align_pair(
                     m += 1
                     t = nxt[t]
     if rare_words and ha.shape[0] and hb.shape[0]:
-        a_slots, a_used, a_count, a_head, _ = _table(ha)
-        b_slots, b_used, b_count, _, _ = _table(hb)
-        for q in range(hb.shape[0]):
-            if b_count[_find(b_slots, b_used, hb[q])] == 1:
-                s = _find(a_slots, a_used, hb[q])
-                if s >= 0 and a_count[s] == 1:
-                    i[m] = a_head[s]
-                    j[m] = q
-                    w[m] = 1
-                    m += 1
+        m = _once_in_each(ha, hb, i, j, w, m)
     return _clusters(i[:m], j[:m], w[:m], n, radius, max_gap, min_span)
 
 
