@@ -106,6 +106,31 @@ def _by_coord(members: I64, coord: I64) -> I64:
 
 
 @kernel
+def _has_gap(members: I64, coord: I64, limit: int) -> bool:
+    """Return whether two consecutive `coord` of `members` lie more than `limit` apart.
+
+    Marks the coordinates instead of sorting them: most groups do not split.
+    """
+    lo = hi = coord[members[0]]
+    for x in members:
+        lo, hi = min(lo, coord[x]), max(hi, coord[x])
+    if hi - lo <= limit:
+        return False
+    seen = np.zeros(hi - lo + 1, dtype=np.bool_)
+    for x in members:
+        seen[coord[x] - lo] = True
+    empty = 0  # a run of unmarked coordinates lies between two marked ones
+    for c in range(hi - lo + 1):
+        if seen[c]:
+            empty = 0
+        else:
+            empty += 1
+            if empty >= limit:
+                return True
+    return False
+
+
+@kernel
 def _covered(starts: I64, widths: I64, group: I64, lo: int, hi: int) -> int:
     """Return how many positions of ``[lo, hi)`` the ranges ``[starts, starts + widths)`` of
     seeds `group` cover together, by marking them (seeds are a few words wide)."""
@@ -240,23 +265,20 @@ def _clusters(i: I64, j: I64, w: I64, n: int, radius: int, max_gap: int, min_spa
         split = False
         for coord in (i, j):
             group = members[lo:hi]
+            if not _has_gap(group, coord, limit):
+                continue
             ordered = _by_coord(group, coord)
-            cuts = 0
+            members[lo:hi] = ordered
+            start = lo
             for k in range(1, ordered.shape[0]):
                 if coord[ordered[k]] - coord[ordered[k - 1]] > limit:
-                    cuts += 1
-            if cuts:
-                members[lo:hi] = ordered
-                start = lo
-                for k in range(1, ordered.shape[0]):
-                    if coord[ordered[k]] - coord[ordered[k - 1]] > limit:
-                        stack_lo[depth], stack_hi[depth] = start, lo + k
-                        depth += 1
-                        start = lo + k
-                stack_lo[depth], stack_hi[depth] = start, hi
-                depth += 1
-                split = True
-                break
+                    stack_lo[depth], stack_hi[depth] = start, lo + k
+                    depth += 1
+                    start = lo + k
+            stack_lo[depth], stack_hi[depth] = start, hi
+            depth += 1
+            split = True
+            break
         if split:
             continue
         group = members[lo:hi]
@@ -288,11 +310,12 @@ def _table(keys: U64) -> tuple[U64, npt.NDArray[np.bool_], I64, I64, I64]:
         size *= 2
     mask = np.uint64(size - 1)
     last = size - 1
-    slots = np.zeros(size, dtype=np.uint64)
+    # Only `used` and `count` need zeros: the other arrays are written before they are read.
+    slots = np.empty(size, dtype=np.uint64)
     used = np.zeros(size, dtype=np.bool_)
     count = np.zeros(size, dtype=np.int64)
-    head = np.full(size, -1, dtype=np.int64)
-    nxt = np.full(keys.shape[0], -1, dtype=np.int64)
+    head = np.empty(size, dtype=np.int64)
+    nxt = np.empty(keys.shape[0], dtype=np.int64)
     for k in range(keys.shape[0] - 1, -1, -1):
         key = keys[k]
         s = np.int64((key ^ (key >> _S31)) & mask)
@@ -301,6 +324,7 @@ def _table(keys: U64) -> tuple[U64, npt.NDArray[np.bool_], I64, I64, I64]:
         if not used[s]:
             used[s] = True
             slots[s] = key
+            head[s] = -1
         nxt[k] = head[s]
         head[s] = k
         count[s] += 1
@@ -331,11 +355,12 @@ def _once_in_each(ha: U64, hb: U64, i: I64, j: I64, w: I64, m: int) -> int:
         size *= 2
     mask = np.uint64(size - 1)
     last = size - 1
-    slots = np.zeros(size, dtype=np.uint64)
+    # Counts stop at 2 (only "once" matters); slots and positions are written before read.
+    slots = np.empty(size, dtype=np.uint64)
     used = np.zeros(size, dtype=np.bool_)
-    in_a = np.zeros(size, dtype=np.int32)
-    in_b = np.zeros(size, dtype=np.int32)
-    where = np.zeros(size, dtype=np.int64)
+    in_a = np.zeros(size, dtype=np.uint8)
+    in_b = np.zeros(size, dtype=np.uint8)
+    where = np.empty(size, dtype=np.int64)
     slot_b = np.empty(hb.shape[0], dtype=np.int64)
     for text in range(2):
         words = ha if text == 0 else hb
@@ -347,10 +372,10 @@ def _once_in_each(ha: U64, hb: U64, i: I64, j: I64, w: I64, m: int) -> int:
             used[s] = True
             slots[s] = key
             if text == 0:
-                in_a[s] += 1
+                in_a[s] = min(in_a[s] + 1, 2)
                 where[s] = k
             else:
-                in_b[s] += 1
+                in_b[s] = min(in_b[s] + 1, 2)
                 slot_b[k] = s
     for q in range(hb.shape[0]):
         s = slot_b[q]
