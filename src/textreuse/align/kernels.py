@@ -428,9 +428,20 @@ def align_pair(
     return _clusters(i[:m], j[:m], w[:m], n, radius, max_gap, min_span)
 
 
+@kernel
+def cumulative_weights(starts: I64, ends: I64) -> I64:
+    """Return the running total of ``ends - starts``, from 0 (see ``Tokens.cumulative_weights``)."""
+    out = np.empty(starts.shape[0] + 1, dtype=np.int64)
+    out[0] = 0
+    for k in range(starts.shape[0]):
+        out[k + 1] = out[k] + ends[k] - starts[k]
+    return out
+
+
 def warm_up() -> None:
     """Load (or compile) the kernels for the argument types alignment passes them."""
     index = seed_arrays(np.arange(1, 9, dtype=np.uint64), 3)
     grams, order, sorted_grams, rare, where = index
     align_seeds(sorted_grams, order, sorted_grams, order, rare, where, rare, where, 3, 4, True, 10, 30, 25)
     align_pair(grams, grams, 3, 4, True, 10, 30, 25)
+    cumulative_weights(order, order + 1)

@@ -231,6 +231,8 @@ def _covered(starts: I64, widths: I64) -> int:
 
 def _merge(passages: list[TokenPassage], gap: int) -> list[TokenPassage]:
     """Return passages with those that touch in both texts joined into one."""
+    if len(passages) < 2:  # most pairs share one passage
+        return list(passages)
     merged: list[TokenPassage] = []
     for p in sorted(passages, key=lambda p: (p.a0, p.b0)):
         for k, q in enumerate(merged):
@@ -393,6 +395,8 @@ def _passages(found: list[TokenPassage], config: AlignConfig) -> list[TokenPassa
 
 def _one_to_one(passages: list[TokenPassage]) -> list[TokenPassage]:
     """Return the passages left after dropping each one that overlaps a longer one."""
+    if len(passages) < 2:
+        return list(passages)
     kept: list[TokenPassage] = []
     for p in sorted(passages, key=lambda p: (-(p.a1 - p.a0 + p.b1 - p.b0), p.a0, p.b0)):
         if all(p.a1 <= q.a0 or q.a1 <= p.a0 for q in kept) and all(
@@ -405,8 +409,8 @@ def _one_to_one(passages: list[TokenPassage]) -> list[TokenPassage]:
 def to_raw(p: TokenPassage, ta: Tokens, tb: Tokens) -> Passage:
     """Return the passage with raw character offsets instead of token indices."""
     return Passage(
-        (int(ta.starts[p.a0]), int(ta.ends[p.a1 - 1])),
-        (int(tb.starts[p.b0]), int(tb.ends[p.b1 - 1])),
+        (ta.starts.item(p.a0), ta.ends.item(p.a1 - 1)),
+        (tb.starts.item(p.b0), tb.ends.item(p.b1 - 1)),
         float(p.similarity),
     )
 

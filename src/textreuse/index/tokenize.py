@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -63,6 +63,23 @@ class Tokens:
     def weights(self) -> I64:
         """Return each token's length in raw characters (its weight in coverage)."""
         return self.ends - self.starts
+
+    @cached_property
+    def cumulative_weights(self) -> I64:
+        """Return the running total of :attr:`weights`, from 0 (one more entry than tokens).
+
+        The weight of tokens ``[lo, hi)`` is then one subtraction. Computed once per
+        document: relating its pairs asks for it again and again.
+
+        >>> tokenize("ab c def").cumulative_weights.tolist()
+        [0, 2, 3, 6]
+        """
+        kernels = jit.ALIGN.get(wait=False)  # alignment's: relating pairs is what asks
+        if kernels is not None:
+            return kernels.cumulative_weights(self.starts, self.ends)  # type: ignore[no-any-return]
+        out = np.zeros(self.hashes.shape[0] + 1, dtype=np.int64)
+        np.cumsum(self.ends - self.starts, out=out[1:])
+        return out
 
 
 def _is_word_char(cp: int) -> bool:
