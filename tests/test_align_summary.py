@@ -14,6 +14,7 @@ from textreuse.align.summary import (
     summary_groups,
     summary_spans,
     window_cosines,
+    window_cosines_numpy,
 )
 from textreuse.index.tokenize import tokenize
 
@@ -53,6 +54,23 @@ def test_window_cosines_match_naive(ha: list[int], hb: list[int], window: int) -
     assert {(int(a), int(b)) for a, b in zip(i, j)} == want
     for a, b, c in zip(i, j, cos):
         assert abs(c - min(ref[a, b], 1.0)) < 1e-9
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.integers(0, 30), max_size=120),
+    st.lists(st.integers(0, 30), max_size=120),
+    st.integers(1, 16),
+    st.sampled_from([0.0, 0.2, 0.25]),
+)
+def test_compiled_window_cosines_are_the_numpy_ones_to_the_bit(
+    ha: list[int], hb: list[int], window: int, min_cosine: float
+) -> None:
+    a, b = np.array(ha, dtype=np.uint64), np.array(hb, dtype=np.uint64)
+    got = window_cosines(a, b, window=window, min_cosine=min_cosine)
+    expected = window_cosines_numpy(a, b, window=window, min_cosine=min_cosine)
+    assert [x.dtype for x in got] == [x.dtype for x in expected]
+    assert [x.tolist() for x in got] == [x.tolist() for x in expected]
 
 
 def test_best_matches_keeps_the_best_window_of_each() -> None:

@@ -93,6 +93,11 @@ with np.errstate(over="ignore"):
     args = (sa[2], sa[1], sb[2], sb[1], sa[3], sa[4], sb[3], sb[4], 3, 4, True, 10, 30, 25)
     out["align_seeds"] = ak.align_seeds(*args).tolist()
     out["align_pair"] = ak.align_pair(a, b, 3, 4, True, 10, 30, 25).tolist()
+    words = ak.window_words(a, b, 15)
+    idf = np.log(np.arange(1.0, words[4].shape[0] + 1))
+    dots = ak.window_dots(*words, idf, (len(a) + 14) // 15, (len(b) + 14) // 15, 0.1)
+    out["window"] = [x.tolist() for x in words + dots]
+    out["cumulative_weights"] = ak.cumulative_weights(sa[1], sa[1] + 2).tolist()
     cps = _codepoints("The  \u201cQuick\u201d fox's 2nd test " + "Ab" * 40)
     out["word_hashes"] = [x.tolist() for x in ik.word_hashes(cps, _bmp_word_table(), False)[:3]]
     g, p, k = ik.sketch_arrays(np.concatenate([a, b]), np.array([len(a), len(b)]), 5, 4)
@@ -112,10 +117,15 @@ def test_kernels_run_as_plain_python() -> None:
     args = (sa[2], sa[1], sb[2], sb[1], sa[3], sa[4], sb[3], sb[4], 3, 4, True, 10, 30, 25)
     cps = _codepoints("The  \u201cQuick\u201d fox's 2nd test " + "Ab" * 40)
     g, p, k = ik.sketch_arrays(np.concatenate([a, b]), np.array([len(a), len(b)]), 5, 4)
+    words = ak.window_words(a, b, 15)
+    idf = np.log(np.arange(1.0, words[4].shape[0] + 1))
+    dots = ak.window_dots(*words, idf, (len(a) + 14) // 15, (len(b) + 14) // 15, 0.1)
     expected = {
         "seed_arrays": [x.tolist() for x in sa],
         "align_seeds": ak.align_seeds(*args).tolist(),
         "align_pair": ak.align_pair(a, b, 3, 4, True, 10, 30, 25).tolist(),
+        "window": [x.tolist() for x in words + dots],
+        "cumulative_weights": ak.cumulative_weights(sa[1], sa[1] + 2).tolist(),
         "word_hashes": [x.tolist() for x in ik.word_hashes(cps, _bmp_word_table(), False)[:3]],
         "sketch_arrays": [g.tolist(), p.tolist(), k.tolist()],
     }

@@ -15,6 +15,7 @@ from textreuse.jit import kernel
 
 I64 = npt.NDArray[np.int64]
 U64 = npt.NDArray[np.uint64]
+F64 = npt.NDArray[np.float64]
 
 # The constants of textreuse.index.tokenize.ngrams and mix64, as unsigned scalars so
 # that compiled arithmetic stays in uint64 (mixing in a signed integer makes floats).
@@ -438,6 +439,90 @@ def cumulative_weights(starts: I64, ends: I64) -> I64:
     return out
 
 
+@kernel
+def _incidences(ids: I64, n: int, window: int, v: int) -> tuple[I64, I64, I64]:
+    """Return the (word, window) incidences of a text, each once and sorted by word then
+    window, as words and windows, with the number of windows of each of the `v` words."""
+    keys = np.empty(ids.shape[0], dtype=np.int64)
+    for k in range(ids.shape[0]):
+        keys[k] = ids[k] * n + k // window
+    keys = np.sort(keys)
+    words = np.empty(keys.shape[0], dtype=np.int64)
+    windows = np.empty(keys.shape[0], dtype=np.int64)
+    count = np.zeros(v, dtype=np.int64)
+    m = 0
+    for k in range(keys.shape[0]):
+        if k == 0 or keys[k] != keys[k - 1]:
+            words[m], windows[m] = keys[k] // n, keys[k] % n
+            count[words[m]] += 1
+            m += 1
+    return words[:m].copy(), windows[:m].copy(), count
+
+
+@kernel
+def window_words(ha: U64, hb: U64, window: int) -> tuple[I64, I64, I64, I64, I64, I64]:
+    """Return the word incidences of both texts' windows for ``summary.window_cosines``:
+    words and windows of text a, of text b, then each word's number of windows in a, in b.
+
+    Words are numbered in the order of their hashes, as the numpy code numbers them.
+    """
+    la, lb = ha.shape[0], hb.shape[0]
+    both = np.empty(la + lb, dtype=np.uint64)
+    both[:la] = ha
+    both[la:] = hb
+    order = np.argsort(both)
+    ids = np.empty(la + lb, dtype=np.int64)
+    v = 0
+    for k in range(la + lb):
+        if k and both[order[k]] != both[order[k - 1]]:
+            v += 1
+        ids[order[k]] = v
+    xa, ya, ca = _incidences(ids[:la], (la + window - 1) // window, window, v + 1)
+    xb, yb, cb = _incidences(ids[la:], (lb + window - 1) // window, window, v + 1)
+    return xa, ya, xb, yb, ca, cb
+
+
+@kernel
+def window_dots(
+    xa: I64, ya: I64, xb: I64, yb: I64, ca: I64, cb: I64, idf: F64, na: int, nb: int, min_cosine: float
+) -> tuple[I64, I64, F64]:
+    """Return ``summary.window_cosines`` from :func:`window_words` and the words' idf.
+
+    Sums are taken in the order numpy's ``bincount`` takes them (incidences by word,
+    then window; pairs by word, window of a, window of b), so the cosines are the same
+    to the bit.
+    """
+    norm_a = np.zeros(na)
+    for k in range(xa.shape[0]):
+        norm_a[ya[k]] += idf[xa[k]] * idf[xa[k]]
+    norm_b = np.zeros(nb)
+    for k in range(xb.shape[0]):
+        norm_b[yb[k]] += idf[xb[k]] * idf[xb[k]]
+    norm_a, norm_b = np.sqrt(norm_a), np.sqrt(norm_b)
+    dense = np.zeros(na * nb)
+    first_a = first_b = 0
+    for word in range(ca.shape[0]):
+        if ca[word] and cb[word]:
+            weight = idf[word] * idf[word]
+            for p in range(first_a, first_a + ca[word]):
+                for q in range(first_b, first_b + cb[word]):
+                    dense[ya[p] * nb + yb[q]] += weight
+        first_a += ca[word]
+        first_b += cb[word]
+    i = np.empty(na * nb, dtype=np.int64)
+    j = np.empty(na * nb, dtype=np.int64)
+    cos = np.empty(na * nb)
+    m = 0
+    for cell in range(na * nb):
+        if dense[cell] != 0:
+            a, b = cell // nb, cell % nb
+            c = min(dense[cell] / max(norm_a[a] * norm_b[b], 1e-12), 1.0)
+            if c >= min_cosine - 1e-9:
+                i[m], j[m], cos[m] = a, b, c
+                m += 1
+    return i[:m].copy(), j[:m].copy(), cos[:m].copy()
+
+
 def warm_up() -> None:
     """Load (or compile) the kernels for the argument types alignment passes them."""
     index = seed_arrays(np.arange(1, 9, dtype=np.uint64), 3)
@@ -445,3 +530,5 @@ def warm_up() -> None:
     align_seeds(sorted_grams, order, sorted_grams, order, rare, where, rare, where, 3, 4, True, 10, 30, 25)
     align_pair(grams, grams, 3, 4, True, 10, 30, 25)
     cumulative_weights(order, order + 1)
+    xa, ya, xb, yb, ca, cb = window_words(grams, grams, 3)
+    window_dots(xa, ya, xb, yb, ca, cb, np.ones(ca.shape[0]), 3, 3, 0.25)
