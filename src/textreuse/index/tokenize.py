@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -64,7 +64,7 @@ class Tokens:
         """Return each token's length in raw characters (its weight in coverage)."""
         return self.ends - self.starts
 
-    @cached_property
+    @property
     def cumulative_weights(self) -> I64:
         """Return the running total of :attr:`weights`, from 0 (one more entry than tokens).
 
@@ -74,12 +74,18 @@ class Tokens:
         >>> tokenize("ab c def").cumulative_weights.tolist()
         [0, 2, 3, 6]
         """
-        kernels = jit.ALIGN.get(wait=False)  # alignment's: relating pairs is what asks
-        if kernels is not None:
-            return kernels.cumulative_weights(self.starts, self.ends)  # type: ignore[no-any-return]
-        out = np.zeros(self.hashes.shape[0] + 1, dtype=np.int64)
-        np.cumsum(self.ends - self.starts, out=out[1:])
-        return out
+        # Cached in the instance's __dict__, as functools.cached_property does, without
+        # the lock it takes on each first use before Python 3.12 (a few % of alignment).
+        cached: I64 | None = self.__dict__.get("_cumulative_weights")
+        if cached is None:
+            kernels = jit.ALIGN.get(wait=False)  # alignment's: relating pairs is what asks
+            if kernels is not None:
+                cached = kernels.cumulative_weights(self.starts, self.ends)
+            else:
+                cached = np.zeros(self.hashes.shape[0] + 1, dtype=np.int64)
+                np.cumsum(self.ends - self.starts, out=cached[1:])
+            self.__dict__["_cumulative_weights"] = cached
+        return cached
 
 
 def _is_word_char(cp: int) -> bool:

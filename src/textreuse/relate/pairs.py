@@ -55,6 +55,9 @@ def _coverage(ranges: list[tuple[int, int]], cumulative: I64) -> float:
     total = cumulative.item(-1)
     if total == 0:
         return 0.0
+    if len(ranges) == 1:  # most pairs share one passage
+        lo, hi = max(ranges[0][0], 0), ranges[0][1]
+        return float(cumulative.item(hi) - cumulative.item(lo) if hi > lo else 0) / total
     inside, reach = 0, 0
     for lo, hi in sorted(ranges):
         lo = max(lo, reach)
