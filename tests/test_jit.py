@@ -79,6 +79,21 @@ def test_compiled_alignment_matches_numpy(seed: int, vocab: int, edit: float, wh
     assert got == expected
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2**32 - 1), st.sampled_from([20, 300, 20000]), st.sampled_from([0.0, 0.05, 0.3, 0.6])),
+        max_size=6,
+    ),
+    st.sampled_from(range(len(CONFIGS))),
+)
+def test_aligning_many_pairs_at_once_is_aligning_each(pairs: list[tuple[int, int, float]], which: int) -> None:
+    texts = [related(seed, vocab, edit) for seed, vocab, edit in pairs]
+    config = CONFIGS[which]
+    expected = [align_hashes(a, b, config=config) for a, b in texts]
+    assert local_align.align_many(texts, config=config) == expected
+
+
 PLAIN = """
 import json, sys
 import numpy as np

@@ -430,6 +430,40 @@ def align_pair(
 
 
 @kernel
+def align_pairs(
+    hashes: U64,
+    bounds: I64,
+    n: int,
+    max_occurrences: int,
+    rare_words: bool,
+    radius: int,
+    max_gap: int,
+    min_span: int,
+) -> tuple[I64, I64]:
+    """Return :func:`align_pair` of many pairs: all rows, then where each pair's rows start.
+
+    Text ``t`` is ``hashes[bounds[t]:bounds[t + 1]]``; pair ``k`` is texts ``2k`` and
+    ``2k + 1``, and its rows are ``rows[first[k]:first[k + 1]]``.
+    """
+    pairs = (bounds.shape[0] - 1) // 2
+    first = np.zeros(pairs + 1, dtype=np.int64)
+    rows = np.empty((max(pairs, 1), 5), dtype=np.int64)
+    total = 0
+    for k in range(pairs):
+        ha = hashes[bounds[2 * k] : bounds[2 * k + 1]]
+        hb = hashes[bounds[2 * k + 1] : bounds[2 * k + 2]]
+        found = align_pair(ha, hb, n, max_occurrences, rare_words, radius, max_gap, min_span)
+        if total + found.shape[0] > rows.shape[0]:
+            grown = np.empty((2 * (total + found.shape[0]), 5), dtype=np.int64)
+            grown[:total] = rows[:total]
+            rows = grown
+        rows[total : total + found.shape[0]] = found
+        total += found.shape[0]
+        first[k + 1] = total
+    return rows[:total].copy(), first
+
+
+@kernel
 def cumulative_weights(starts: I64, ends: I64) -> I64:
     """Return the running total of ``ends - starts``, from 0 (see ``Tokens.cumulative_weights``)."""
     out = np.empty(starts.shape[0] + 1, dtype=np.int64)
@@ -529,6 +563,7 @@ def warm_up() -> None:
     grams, order, sorted_grams, rare, where = index
     align_seeds(sorted_grams, order, sorted_grams, order, rare, where, rare, where, 3, 4, True, 10, 30, 25)
     align_pair(grams, grams, 3, 4, True, 10, 30, 25)
+    align_pairs(grams, np.array([0, 8, 16]), 3, 4, True, 10, 30, 25)
     cumulative_weights(order, order + 1)
     xa, ya, xb, yb, ca, cb = window_words(grams, grams, 3)
     window_dots(xa, ya, xb, yb, ca, cb, np.ones(ca.shape[0]), 3, 3, 0.25)

@@ -9,7 +9,7 @@ so a passage is reported once, as long as the shared text runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from types import ModuleType
 
@@ -23,6 +23,7 @@ from textreuse.model import Passage
 
 I64 = npt.NDArray[np.int64]
 U64 = npt.NDArray[np.uint64]
+_U64 = np.dtype(np.uint64)
 
 
 @dataclass(frozen=True)
@@ -259,12 +260,49 @@ def align_hashes(ha: U64, hb: U64, *, config: AlignConfig = AlignConfig()) -> li
     """
     kernels = _compiled()
     if kernels is not None:
-        return _two_passes(lambda c: _rows(kernels.align_pair(
-            np.ascontiguousarray(ha, dtype=np.uint64), np.ascontiguousarray(hb, dtype=np.uint64),
-            *_kernel_options(c),
-        ), c), config, ha, hb)
+        return _compiled_passes(kernels, ha, hb, config)
     n = config.seed_n
     return align_indexed(seed_index(ha, n=n), seed_index(hb, n=n), config=config)
+
+
+def align_many(pairs: Sequence[tuple[U64, U64]], *, config: AlignConfig = AlignConfig()) -> list[list[TokenPassage]]:
+    """Return :func:`align_hashes` of each pair of token-hash sequences.
+
+    Compiled, the first pass of all pairs takes one kernel call: a call costs about
+    what a pair of news-sized texts costs to align, in converting arguments and results.
+
+    >>> from textreuse.index.tokenize import tokenize
+    >>> a = tokenize(" ".join(f"w{k}" for k in range(40))).hashes
+    >>> align_many([(a, a[5:]), (a[:3], a)]) == [align_hashes(a, a[5:]), []]
+    True
+    """
+    kernels = _compiled()
+    if kernels is None or not pairs:
+        return [align_hashes(ha, hb, config=config) for ha, hb in pairs]
+    texts = [h for pair in pairs for h in pair]
+    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([h.shape[0] for h in texts], out=bounds[1:])
+    hashes = np.concatenate(texts, dtype=np.uint64, casting="unsafe")
+    rows, first = kernels.align_pairs(hashes, bounds, *_kernel_options(config))
+    rows, first = rows.tolist(), first.tolist()
+    return [
+        _compiled_passes(kernels, ha, hb, config, strict=_rows(rows[first[k] : first[k + 1]], config))
+        for k, (ha, hb) in enumerate(pairs)
+    ]
+
+
+def _compiled_passes(
+    kernels: ModuleType, ha: U64, hb: U64, config: AlignConfig, strict: list[TokenPassage] | None = None
+) -> list[TokenPassage]:
+    """Return :func:`align_hashes` by the compiled kernels, given the first pass if done (`strict`)."""
+    ha, hb = np.ascontiguousarray(ha, dtype=_U64), np.ascontiguousarray(hb, dtype=_U64)
+
+    def once(c: AlignConfig) -> list[TokenPassage]:
+        if c is config and strict is not None:
+            return strict
+        return _rows(kernels.align_pair(ha, hb, *_kernel_options(c)).tolist(), c)
+
+    return _two_passes(once, config, ha, hb)
 
 
 def uses_seed_index() -> bool:
@@ -347,11 +385,11 @@ def _kernel_options(config: AlignConfig) -> tuple[int, int, bool, int, int, int]
     )
 
 
-def _rows(rows: I64, config: AlignConfig) -> list[TokenPassage]:
+def _rows(rows: list[list[int]], config: AlignConfig) -> list[TokenPassage]:
     """Return the passages of the cluster rows ``(a0, a1, b0, b1, covered)`` a kernel found."""
     clusters = [
         TokenPassage(a0, a1, b0, b1, covered / (a1 - a0 + b1 - b0))
-        for a0, a1, b0, b1, covered in rows.tolist()
+        for a0, a1, b0, b1, covered in rows
     ]
     return _passages(clusters, config)
 
@@ -364,7 +402,7 @@ def _align_once(a: SeedIndex, b: SeedIndex, config: AlignConfig) -> list[TokenPa
             a.sorted_grams, a.order, b.sorted_grams, b.order, a.rare, a.rare_positions, b.rare,
             b.rare_positions, *_kernel_options(config),
         )
-        return _rows(rows, config)
+        return _rows(rows.tolist(), config)
     i, j = match_seeds(a, b, max_occurrences=config.max_seed_occurrences)
     w = np.full(i.shape[0], n, dtype=np.int64)
     if config.rare_word_seeds:

@@ -26,6 +26,7 @@ from textreuse.align.local_align import (
     SeedIndex,
     align_hashes,
     align_indexed,
+    align_many,
     seed_index,
     uses_seed_index,
 )
@@ -285,6 +286,9 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
     )
     out: list[Pair] = []
     indexed = uses_seed_index()
+    # Compiled, the chunk's pairs are aligned in one call (see align_many).
+    hashes = [(tokens(ra).hashes, tokens(rb).hashes) for ra, rb in tasks if rb >= 0]
+    aligned = iter([] if indexed else align_many(hashes, config=config.align))
     for ra, rb in tasks:
         if rb < 0:
             members = groups[ra]
@@ -299,7 +303,7 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
         if indexed:
             found = align_indexed(tokens.seed_index(ra), tokens.seed_index(rb), config=config.align)
         else:
-            found = align_hashes(tokens(ra).hashes, tokens(rb).hashes, config=config.align)
+            found = next(aligned)
         if not found:
             continue
         for dx in groups.get(ra, (ra,)):
