@@ -113,6 +113,7 @@ with np.errstate(over="ignore"):
     dots = ak.window_dots(*words, idf, (len(a) + 14) // 15, (len(b) + 14) // 15, 0.1)
     out["window"] = [x.tolist() for x in words + dots]
     out["cumulative_weights"] = ak.cumulative_weights(sa[1], sa[1] + 2).tolist()
+    out["split_groups"] = [x.tolist() for x in ak.split_groups(sa[1] % 40, sa[1] % 300, 3, 60)]
     cps = _codepoints("The  \u201cQuick\u201d fox's 2nd test " + "Ab" * 40)
     out["word_hashes"] = [x.tolist() for x in ik.word_hashes(cps, _bmp_word_table(), False)[:3]]
     g, p, k = ik.sketch_arrays(np.concatenate([a, b]), np.array([len(a), len(b)]), 5, 4)
@@ -141,6 +142,7 @@ def test_kernels_run_as_plain_python() -> None:
         "align_pair": ak.align_pair(a, b, 3, 4, True, 10, 30, 25).tolist(),
         "window": [x.tolist() for x in words + dots],
         "cumulative_weights": ak.cumulative_weights(sa[1], sa[1] + 2).tolist(),
+        "split_groups": [x.tolist() for x in ak.split_groups(sa[1] % 40, sa[1] % 300, 3, 60)],
         "word_hashes": [x.tolist() for x in ik.word_hashes(cps, _bmp_word_table(), False)[:3]],
         "sketch_arrays": [g.tolist(), p.tolist(), k.tolist()],
     }

@@ -557,6 +557,51 @@ def window_dots(
     return i[:m].copy(), j[:m].copy(), cos[:m].copy()
 
 
+@kernel
+def split_groups(i: I64, j: I64, gap_i: int, gap_j: int) -> tuple[I64, I64]:
+    """Return ``summary._groups_numpy``: match indices, then the ``(start, end)`` of each group.
+
+    The same groups, in the same order and each ordered the same way (stable sorts,
+    a stack worked through from its end), since the summary tests sum cosines in
+    that order.
+    """
+    m = i.shape[0]
+    members = np.arange(m)
+    stack = np.zeros((m + 1, 2), dtype=np.int64)
+    stack[0, 1] = m
+    depth = 1
+    groups = np.zeros((m + 1, 2), dtype=np.int64)
+    found = 0
+    while depth:
+        depth -= 1
+        lo, hi = stack[depth, 0], stack[depth, 1]
+        split = False
+        for axis in range(2):
+            coord = i if axis == 0 else j
+            limit = gap_i if axis == 0 else gap_j
+            ordered = members[lo:hi][np.argsort(coord[members[lo:hi]], kind="mergesort")]
+            cuts = 0
+            for k in range(1, ordered.shape[0]):
+                if coord[ordered[k]] - coord[ordered[k - 1]] > limit:
+                    cuts += 1
+            if cuts:
+                members[lo:hi] = ordered
+                start = lo
+                for k in range(1, ordered.shape[0]):
+                    if coord[ordered[k]] - coord[ordered[k - 1]] > limit:
+                        stack[depth, 0], stack[depth, 1] = start, lo + k
+                        depth += 1
+                        start = lo + k
+                stack[depth, 0], stack[depth, 1] = start, hi
+                depth += 1
+                split = True
+                break
+        if not split:
+            groups[found, 0], groups[found, 1] = lo, hi
+            found += 1
+    return members, groups[:found].copy()
+
+
 def warm_up() -> None:
     """Load (or compile) the kernels for the argument types alignment passes them."""
     index = seed_arrays(np.arange(1, 9, dtype=np.uint64), 3)
@@ -567,3 +612,4 @@ def warm_up() -> None:
     cumulative_weights(order, order + 1)
     xa, ya, xb, yb, ca, cb = window_words(grams, grams, 3)
     window_dots(xa, ya, xb, yb, ca, cb, np.ones(ca.shape[0]), 3, 3, 0.25)
+    split_groups(order, order, 3, 60)

@@ -295,12 +295,12 @@ def _compiled_passes(
     kernels: ModuleType, ha: U64, hb: U64, config: AlignConfig, strict: list[TokenPassage] | None = None
 ) -> list[TokenPassage]:
     """Return :func:`align_hashes` by the compiled kernels, given the first pass if done (`strict`)."""
-    ha, hb = np.ascontiguousarray(ha, dtype=_U64), np.ascontiguousarray(hb, dtype=_U64)
 
     def once(c: AlignConfig) -> list[TokenPassage]:
         if c is config and strict is not None:
             return strict
-        return _rows(kernels.align_pair(ha, hb, *_kernel_options(c)).tolist(), c)
+        a, b = np.ascontiguousarray(ha, dtype=_U64), np.ascontiguousarray(hb, dtype=_U64)
+        return _rows(kernels.align_pair(a, b, *_kernel_options(c)).tolist(), c)
 
     return _two_passes(once, config, ha, hb)
 

@@ -190,6 +190,16 @@ def best_matches(i: I64, j: I64, cos: F64) -> tuple[I64, I64, F64]:
 
 def _groups(i: I64, j: I64, gap_i: int, gap_j: int) -> list[I64]:
     """Return groups of match indices, split alternately by gaps along i and along j."""
+    kernels = jit.ALIGN.get()
+    if kernels is None:
+        return _groups_numpy(i, j, gap_i, gap_j)
+    i, j = np.ascontiguousarray(i, dtype=np.int64), np.ascontiguousarray(j, dtype=np.int64)
+    members, bounds = kernels.split_groups(i, j, gap_i, gap_j)
+    return [members[lo:hi] for lo, hi in bounds.tolist()]
+
+
+def _groups_numpy(i: I64, j: I64, gap_i: int, gap_j: int) -> list[I64]:
+    """Return :func:`_groups` with numpy alone: the reference of the compiled path."""
     work = [np.arange(i.shape[0], dtype=np.int64)]
     done: list[I64] = []
     while work:
