@@ -115,6 +115,8 @@ def _has_gap(members: I64, coord: I64, limit: int) -> bool:
     lo = hi = coord[members[0]]
     for x in members:
         lo, hi = min(lo, coord[x]), max(hi, coord[x])
+    if limit < 1:  # not with sane settings: distinct coordinates (0), or any two (< 0), split
+        return bool(hi > lo) if limit == 0 else members.shape[0] > 1
     if hi - lo <= limit:
         return False
     seen = np.zeros(hi - lo + 1, dtype=np.bool_)

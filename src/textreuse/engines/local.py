@@ -287,8 +287,8 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
     out: list[Pair] = []
     indexed = uses_seed_index()
     # Compiled, the chunk's pairs are aligned in one call (see align_many).
-    hashes = [(tokens(ra).hashes, tokens(rb).hashes) for ra, rb in tasks if rb >= 0]
-    aligned = iter([] if indexed else align_many(hashes, config=config.align))
+    pairs = [] if indexed else [(tokens(ra).hashes, tokens(rb).hashes) for ra, rb in tasks if rb >= 0]
+    aligned = iter(align_many(pairs, config=config.align))
     for ra, rb in tasks:
         if rb < 0:
             members = groups[ra]
