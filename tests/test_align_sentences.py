@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from textreuse.align.sentences import SentenceConfig, widen_passage, widen_to_sentences
+from textreuse.align.sentences import (
+    SentenceConfig,
+    shares_words,
+    widen_passage,
+    widen_to_sentences,
+)
 from textreuse.index.tokenize import tokenize
 from textreuse.model import Passage
 
@@ -61,3 +67,15 @@ def test_no_widening_beyond_the_limit() -> None:
     )
     w = widen_passage(p, A, B, tokenize(A), tokenize(B), config=SentenceConfig(limit=3))
     assert w == p
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 40), max_size=30),
+    st.lists(st.integers(0, 40), max_size=60),
+    st.sampled_from([0.0, 0.3, 0.5, 1.0]),
+)
+def test_shares_words_is_the_share_np_isin_finds(added: list[int], context: list[int], share: float) -> None:
+    a, c = np.array(added, dtype=np.uint64), np.array(context, dtype=np.uint64)
+    expected = True if not added else float(np.isin(a, c).mean()) >= share
+    assert shares_words(a, c, share=share) == expected

@@ -9,11 +9,14 @@ from hypothesis import strategies as st
 from textreuse.align.local_align import AlignConfig, align_hashes
 from textreuse.align.summary import (
     SummaryConfig,
+    _groups,
+    _groups_numpy,
     best_matches,
     rank_order,
     summary_groups,
     summary_spans,
     window_cosines,
+    window_cosines_numpy,
 )
 from textreuse.index.tokenize import tokenize
 
@@ -53,6 +56,38 @@ def test_window_cosines_match_naive(ha: list[int], hb: list[int], window: int) -
     assert {(int(a), int(b)) for a, b in zip(i, j)} == want
     for a, b, c in zip(i, j, cos):
         assert abs(c - min(ref[a, b], 1.0)) < 1e-9
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.integers(0, 30), max_size=120),
+    st.lists(st.integers(0, 30), max_size=120),
+    st.integers(1, 16),
+    st.sampled_from([0.0, 0.2, 0.25]),
+)
+def test_compiled_window_cosines_are_the_numpy_ones_to_the_bit(
+    ha: list[int], hb: list[int], window: int, min_cosine: float
+) -> None:
+    a, b = np.array(ha, dtype=np.uint64), np.array(hb, dtype=np.uint64)
+    got = window_cosines(a, b, window=window, min_cosine=min_cosine)
+    expected = window_cosines_numpy(a, b, window=window, min_cosine=min_cosine)
+    assert [x.dtype for x in got] == [x.dtype for x in expected]
+    assert [x.tolist() for x in got] == [x.tolist() for x in expected]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 400)), max_size=40),
+    st.integers(0, 5),
+    st.integers(0, 80),
+)
+def test_compiled_groups_are_the_numpy_ones_in_the_same_order(
+    matches: list[tuple[int, int]], gap_i: int, gap_j: int
+) -> None:
+    i = np.array([m[0] for m in matches], dtype=np.int64)
+    j = np.array([m[1] for m in matches], dtype=np.int64)
+    got = [g.tolist() for g in _groups(i, j, gap_i, gap_j)]
+    assert got == [g.tolist() for g in _groups_numpy(i, j, gap_i, gap_j)]
 
 
 def test_best_matches_keeps_the_best_window_of_each() -> None:

@@ -79,6 +79,21 @@ def test_compiled_alignment_matches_numpy(seed: int, vocab: int, edit: float, wh
     assert got == expected
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2**32 - 1), st.sampled_from([20, 300, 20000]), st.sampled_from([0.0, 0.05, 0.3, 0.6])),
+        max_size=6,
+    ),
+    st.sampled_from(range(len(CONFIGS))),
+)
+def test_aligning_many_pairs_at_once_is_aligning_each(pairs: list[tuple[int, int, float]], which: int) -> None:
+    texts = [related(seed, vocab, edit) for seed, vocab, edit in pairs]
+    config = CONFIGS[which]
+    expected = [align_hashes(a, b, config=config) for a, b in texts]
+    assert local_align.align_many(texts, config=config) == expected
+
+
 PLAIN = """
 import json, sys
 import numpy as np
@@ -93,6 +108,12 @@ with np.errstate(over="ignore"):
     args = (sa[2], sa[1], sb[2], sb[1], sa[3], sa[4], sb[3], sb[4], 3, 4, True, 10, 30, 25)
     out["align_seeds"] = ak.align_seeds(*args).tolist()
     out["align_pair"] = ak.align_pair(a, b, 3, 4, True, 10, 30, 25).tolist()
+    words = ak.window_words(a, b, 15)
+    idf = np.log(np.arange(1.0, words[4].shape[0] + 1))
+    dots = ak.window_dots(*words, idf, (len(a) + 14) // 15, (len(b) + 14) // 15, 0.1)
+    out["window"] = [x.tolist() for x in words + dots]
+    out["cumulative_weights"] = ak.cumulative_weights(sa[1], sa[1] + 2).tolist()
+    out["split_groups"] = [x.tolist() for x in ak.split_groups(sa[1] % 40, sa[1] % 300, 3, 60)]
     cps = _codepoints("The  \u201cQuick\u201d fox's 2nd test " + "Ab" * 40)
     out["word_hashes"] = [x.tolist() for x in ik.word_hashes(cps, _bmp_word_table(), False)[:3]]
     g, p, k = ik.sketch_arrays(np.concatenate([a, b]), np.array([len(a), len(b)]), 5, 4)
@@ -112,10 +133,16 @@ def test_kernels_run_as_plain_python() -> None:
     args = (sa[2], sa[1], sb[2], sb[1], sa[3], sa[4], sb[3], sb[4], 3, 4, True, 10, 30, 25)
     cps = _codepoints("The  \u201cQuick\u201d fox's 2nd test " + "Ab" * 40)
     g, p, k = ik.sketch_arrays(np.concatenate([a, b]), np.array([len(a), len(b)]), 5, 4)
+    words = ak.window_words(a, b, 15)
+    idf = np.log(np.arange(1.0, words[4].shape[0] + 1))
+    dots = ak.window_dots(*words, idf, (len(a) + 14) // 15, (len(b) + 14) // 15, 0.1)
     expected = {
         "seed_arrays": [x.tolist() for x in sa],
         "align_seeds": ak.align_seeds(*args).tolist(),
         "align_pair": ak.align_pair(a, b, 3, 4, True, 10, 30, 25).tolist(),
+        "window": [x.tolist() for x in words + dots],
+        "cumulative_weights": ak.cumulative_weights(sa[1], sa[1] + 2).tolist(),
+        "split_groups": [x.tolist() for x in ak.split_groups(sa[1] % 40, sa[1] % 300, 3, 60)],
         "word_hashes": [x.tolist() for x in ik.word_hashes(cps, _bmp_word_table(), False)[:3]],
         "sketch_arrays": [g.tolist(), p.tolist(), k.tolist()],
     }

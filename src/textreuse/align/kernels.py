@@ -15,6 +15,7 @@ from textreuse.jit import kernel
 
 I64 = npt.NDArray[np.int64]
 U64 = npt.NDArray[np.uint64]
+F64 = npt.NDArray[np.float64]
 
 # The constants of textreuse.index.tokenize.ngrams and mix64, as unsigned scalars so
 # that compiled arithmetic stays in uint64 (mixing in a signed integer makes floats).
@@ -106,21 +107,41 @@ def _by_coord(members: I64, coord: I64) -> I64:
 
 
 @kernel
-def _union(starts: I64, widths: I64) -> int:
-    """Return how many positions the ranges ``[starts, starts + widths)`` cover together."""
-    order = _by_coord(np.arange(starts.shape[0]), starts)
-    total = 0
-    lo = starts[order[0]]
-    hi = lo + widths[order[0]]
-    for k in range(1, order.shape[0]):
-        s = starts[order[k]]
-        e = s + widths[order[k]]
-        if s > hi:
-            total += hi - lo
-            lo, hi = s, e
-        elif e > hi:
-            hi = e
-    return int(total + hi - lo)
+def _has_gap(members: I64, coord: I64, limit: int) -> bool:
+    """Return whether two consecutive `coord` of `members` lie more than `limit` apart.
+
+    Marks the coordinates instead of sorting them: most groups do not split.
+    """
+    lo = hi = coord[members[0]]
+    for x in members:
+        lo, hi = min(lo, coord[x]), max(hi, coord[x])
+    if limit < 1:  # not with sane settings: distinct coordinates (0), or any two (< 0), split
+        return bool(hi > lo) if limit == 0 else members.shape[0] > 1
+    if hi - lo <= limit:
+        return False
+    seen = np.zeros(hi - lo + 1, dtype=np.bool_)
+    for x in members:
+        seen[coord[x] - lo] = True
+    empty = 0  # a run of unmarked coordinates lies between two marked ones
+    for c in range(hi - lo + 1):
+        if seen[c]:
+            empty = 0
+        else:
+            empty += 1
+            if empty >= limit:
+                return True
+    return False
+
+
+@kernel
+def _covered(starts: I64, widths: I64, group: I64, lo: int, hi: int) -> int:
+    """Return how many positions of ``[lo, hi)`` the ranges ``[starts, starts + widths)`` of
+    seeds `group` cover together, by marking them (seeds are a few words wide)."""
+    mark = np.zeros(hi - lo, dtype=np.bool_)
+    for x in group:
+        for t in range(starts[x] - lo, starts[x] - lo + widths[x]):
+            mark[t] = True
+    return int(mark.sum())
 
 
 @kernel
@@ -203,27 +224,36 @@ def _clusters(i: I64, j: I64, w: I64, n: int, radius: int, max_gap: int, min_spa
     the cluster's seeds cover, summed.
     """
     m = i.shape[0]
-    # Density: keep seeds with another seed within `radius` words in both texts.
+    # Density: keep seeds with another seed within `radius` words in both texts. Along
+    # text a, a seed looks forward, then back, only until it finds one such neighbour
+    # (which it marks too): in a shared passage that is the next seed or so.
     if radius:
         near = np.zeros(m, dtype=np.bool_)
-        if m >= 2:
-            by_i = _by_coord(np.arange(m), i)
-            for p in range(m):
-                x = by_i[p]
-                for r in range(p + 1, m):
-                    y = by_i[r]
-                    if i[y] - i[x] > radius:
-                        break
-                    if abs(j[y] - j[x]) <= radius:
-                        near[x] = True
-                        near[y] = True
+        by_i = _by_coord(np.arange(m), i)
+        si, sj = i[by_i], j[by_i]
+        found = np.zeros(m, dtype=np.bool_)
+        for p in range(m):
+            if found[p]:
+                continue
+            r = p + 1
+            while r < m and si[r] - si[p] <= radius:
+                if abs(sj[r] - sj[p]) <= radius:
+                    found[p] = found[r] = True
+                    break
+                r += 1
+            r = p - 1
+            while not found[p] and r >= 0 and si[p] - si[r] <= radius:
+                if abs(sj[r] - sj[p]) <= radius:
+                    found[p] = True
+                r -= 1
+        near[by_i] = found
         i, j, w = i[near], j[near], w[near]
         m = i.shape[0]
 
     # Clusters: split by gaps along a, else along b, until nothing splits (a stack of
     # groups, last part first, as cluster_seeds works through its list).
     out = np.zeros((m, 5), dtype=np.int64)
-    found = 0
+    kept = 0
     if m == 0:
         return out[:0]
     limit = max_gap + n
@@ -238,38 +268,37 @@ def _clusters(i: I64, j: I64, w: I64, n: int, radius: int, max_gap: int, min_spa
         split = False
         for coord in (i, j):
             group = members[lo:hi]
+            if not _has_gap(group, coord, limit):
+                continue
             ordered = _by_coord(group, coord)
-            cuts = 0
+            members[lo:hi] = ordered
+            start = lo
             for k in range(1, ordered.shape[0]):
                 if coord[ordered[k]] - coord[ordered[k - 1]] > limit:
-                    cuts += 1
-            if cuts:
-                members[lo:hi] = ordered
-                start = lo
-                for k in range(1, ordered.shape[0]):
-                    if coord[ordered[k]] - coord[ordered[k - 1]] > limit:
-                        stack_lo[depth], stack_hi[depth] = start, lo + k
-                        depth += 1
-                        start = lo + k
-                stack_lo[depth], stack_hi[depth] = start, hi
-                depth += 1
-                split = True
-                break
+                    stack_lo[depth], stack_hi[depth] = start, lo + k
+                    depth += 1
+                    start = lo + k
+            stack_lo[depth], stack_hi[depth] = start, hi
+            depth += 1
+            split = True
+            break
         if split:
             continue
         group = members[lo:hi]
-        gi, gj, gw = i[group], j[group], w[group]
-        a0, a1 = gi.min(), (gi + gw).max()
-        b0, b1 = gj.min(), (gj + gw).max()
+        x = group[0]
+        a0, a1, b0, b1 = i[x], i[x] + w[x], j[x], j[x] + w[x]
+        for x in group:
+            a0, a1 = min(a0, i[x]), max(a1, i[x] + w[x])
+            b0, b1 = min(b0, j[x]), max(b1, j[x] + w[x])
         if min(a1 - a0, b1 - b0) < min_span:
             continue
-        out[found, 0] = a0
-        out[found, 1] = a1
-        out[found, 2] = b0
-        out[found, 3] = b1
-        out[found, 4] = _union(gi, gw) + _union(gj, gw)
-        found += 1
-    return out[:found]
+        out[kept, 0] = a0
+        out[kept, 1] = a1
+        out[kept, 2] = b0
+        out[kept, 3] = b1
+        out[kept, 4] = _covered(i, w, group, a0, a1) + _covered(j, w, group, b0, b1)
+        kept += 1
+    return out[:kept]
 
 
 @kernel
@@ -284,11 +313,12 @@ def _table(keys: U64) -> tuple[U64, npt.NDArray[np.bool_], I64, I64, I64]:
         size *= 2
     mask = np.uint64(size - 1)
     last = size - 1
-    slots = np.zeros(size, dtype=np.uint64)
+    # Only `used` and `count` need zeros: the other arrays are written before they are read.
+    slots = np.empty(size, dtype=np.uint64)
     used = np.zeros(size, dtype=np.bool_)
     count = np.zeros(size, dtype=np.int64)
-    head = np.full(size, -1, dtype=np.int64)
-    nxt = np.full(keys.shape[0], -1, dtype=np.int64)
+    head = np.empty(size, dtype=np.int64)
+    nxt = np.empty(keys.shape[0], dtype=np.int64)
     for k in range(keys.shape[0] - 1, -1, -1):
         key = keys[k]
         s = np.int64((key ^ (key >> _S31)) & mask)
@@ -297,6 +327,7 @@ def _table(keys: U64) -> tuple[U64, npt.NDArray[np.bool_], I64, I64, I64]:
         if not used[s]:
             used[s] = True
             slots[s] = key
+            head[s] = -1
         nxt[k] = head[s]
         head[s] = k
         count[s] += 1
@@ -313,6 +344,50 @@ def _find(slots: U64, used: npt.NDArray[np.bool_], key: np.uint64) -> np.int64:
             return s
         s = (s + 1) & last
     return np.int64(-1)
+
+
+@kernel
+def _once_in_each(ha: U64, hb: U64, i: I64, j: I64, w: I64, m: int) -> int:
+    """Write seeds ``(i, j, 1)`` from row `m` on for the words that occur once in each text,
+    in the order of text b; return the new number of rows.
+
+    One table holds the words of both texts with their counts in each.
+    """
+    size = 16
+    while size < 2 * (ha.shape[0] + hb.shape[0]):
+        size *= 2
+    mask = np.uint64(size - 1)
+    last = size - 1
+    # Counts stop at 2 (only "once" matters); slots and positions are written before read.
+    slots = np.empty(size, dtype=np.uint64)
+    used = np.zeros(size, dtype=np.bool_)
+    in_a = np.zeros(size, dtype=np.uint8)
+    in_b = np.zeros(size, dtype=np.uint8)
+    where = np.empty(size, dtype=np.int64)
+    slot_b = np.empty(hb.shape[0], dtype=np.int64)
+    for text in range(2):
+        words = ha if text == 0 else hb
+        for k in range(words.shape[0]):
+            key = words[k]
+            s = np.int64((key ^ (key >> _S31)) & mask)
+            while used[s] and slots[s] != key:
+                s = (s + 1) & last
+            used[s] = True
+            slots[s] = key
+            if text == 0:
+                in_a[s] = min(in_a[s] + 1, 2)
+                where[s] = k
+            else:
+                in_b[s] = min(in_b[s] + 1, 2)
+                slot_b[k] = s
+    for q in range(hb.shape[0]):
+        s = slot_b[q]
+        if in_a[s] == 1 and in_b[s] == 1:
+            i[m] = where[s]
+            j[m] = q
+            w[m] = 1
+            m += 1
+    return m
 
 
 @kernel
@@ -352,17 +427,181 @@ def align_pair(
                     m += 1
                     t = nxt[t]
     if rare_words and ha.shape[0] and hb.shape[0]:
-        a_slots, a_used, a_count, a_head, _ = _table(ha)
-        b_slots, b_used, b_count, _, _ = _table(hb)
-        for q in range(hb.shape[0]):
-            if b_count[_find(b_slots, b_used, hb[q])] == 1:
-                s = _find(a_slots, a_used, hb[q])
-                if s >= 0 and a_count[s] == 1:
-                    i[m] = a_head[s]
-                    j[m] = q
-                    w[m] = 1
-                    m += 1
+        m = _once_in_each(ha, hb, i, j, w, m)
     return _clusters(i[:m], j[:m], w[:m], n, radius, max_gap, min_span)
+
+
+@kernel
+def align_pairs(
+    hashes: U64,
+    bounds: I64,
+    n: int,
+    max_occurrences: int,
+    rare_words: bool,
+    radius: int,
+    max_gap: int,
+    min_span: int,
+) -> tuple[I64, I64]:
+    """Return :func:`align_pair` of many pairs: all rows, then where each pair's rows start.
+
+    Text ``t`` is ``hashes[bounds[t]:bounds[t + 1]]``; pair ``k`` is texts ``2k`` and
+    ``2k + 1``, and its rows are ``rows[first[k]:first[k + 1]]``.
+    """
+    pairs = (bounds.shape[0] - 1) // 2
+    first = np.zeros(pairs + 1, dtype=np.int64)
+    rows = np.empty((max(pairs, 1), 5), dtype=np.int64)
+    total = 0
+    for k in range(pairs):
+        ha = hashes[bounds[2 * k] : bounds[2 * k + 1]]
+        hb = hashes[bounds[2 * k + 1] : bounds[2 * k + 2]]
+        found = align_pair(ha, hb, n, max_occurrences, rare_words, radius, max_gap, min_span)
+        if total + found.shape[0] > rows.shape[0]:
+            grown = np.empty((2 * (total + found.shape[0]), 5), dtype=np.int64)
+            grown[:total] = rows[:total]
+            rows = grown
+        rows[total : total + found.shape[0]] = found
+        total += found.shape[0]
+        first[k + 1] = total
+    return rows[:total].copy(), first
+
+
+@kernel
+def cumulative_weights(starts: I64, ends: I64) -> I64:
+    """Return the running total of ``ends - starts``, from 0 (see ``Tokens.cumulative_weights``)."""
+    out = np.empty(starts.shape[0] + 1, dtype=np.int64)
+    out[0] = 0
+    for k in range(starts.shape[0]):
+        out[k + 1] = out[k] + ends[k] - starts[k]
+    return out
+
+
+@kernel
+def _incidences(ids: I64, n: int, window: int, v: int) -> tuple[I64, I64, I64]:
+    """Return the (word, window) incidences of a text, each once and sorted by word then
+    window, as words and windows, with the number of windows of each of the `v` words."""
+    keys = np.empty(ids.shape[0], dtype=np.int64)
+    for k in range(ids.shape[0]):
+        keys[k] = ids[k] * n + k // window
+    keys = np.sort(keys)
+    words = np.empty(keys.shape[0], dtype=np.int64)
+    windows = np.empty(keys.shape[0], dtype=np.int64)
+    count = np.zeros(v, dtype=np.int64)
+    m = 0
+    for k in range(keys.shape[0]):
+        if k == 0 or keys[k] != keys[k - 1]:
+            words[m], windows[m] = keys[k] // n, keys[k] % n
+            count[words[m]] += 1
+            m += 1
+    return words[:m].copy(), windows[:m].copy(), count
+
+
+@kernel
+def window_words(ha: U64, hb: U64, window: int) -> tuple[I64, I64, I64, I64, I64, I64]:
+    """Return the word incidences of both texts' windows for ``summary.window_cosines``:
+    words and windows of text a, of text b, then each word's number of windows in a, in b.
+
+    Words are numbered in the order of their hashes, as the numpy code numbers them.
+    """
+    la, lb = ha.shape[0], hb.shape[0]
+    both = np.empty(la + lb, dtype=np.uint64)
+    both[:la] = ha
+    both[la:] = hb
+    order = np.argsort(both)
+    ids = np.empty(la + lb, dtype=np.int64)
+    v = 0
+    for k in range(la + lb):
+        if k and both[order[k]] != both[order[k - 1]]:
+            v += 1
+        ids[order[k]] = v
+    xa, ya, ca = _incidences(ids[:la], (la + window - 1) // window, window, v + 1)
+    xb, yb, cb = _incidences(ids[la:], (lb + window - 1) // window, window, v + 1)
+    return xa, ya, xb, yb, ca, cb
+
+
+@kernel
+def window_dots(
+    xa: I64, ya: I64, xb: I64, yb: I64, ca: I64, cb: I64, idf: F64, na: int, nb: int, min_cosine: float
+) -> tuple[I64, I64, F64]:
+    """Return ``summary.window_cosines`` from :func:`window_words` and the words' idf.
+
+    Sums are taken in the order numpy's ``bincount`` takes them (incidences by word,
+    then window; pairs by word, window of a, window of b), so the cosines are the same
+    to the bit.
+    """
+    norm_a = np.zeros(na)
+    for k in range(xa.shape[0]):
+        norm_a[ya[k]] += idf[xa[k]] * idf[xa[k]]
+    norm_b = np.zeros(nb)
+    for k in range(xb.shape[0]):
+        norm_b[yb[k]] += idf[xb[k]] * idf[xb[k]]
+    norm_a, norm_b = np.sqrt(norm_a), np.sqrt(norm_b)
+    dense = np.zeros(na * nb)
+    first_a = first_b = 0
+    for word in range(ca.shape[0]):
+        if ca[word] and cb[word]:
+            weight = idf[word] * idf[word]
+            for p in range(first_a, first_a + ca[word]):
+                for q in range(first_b, first_b + cb[word]):
+                    dense[ya[p] * nb + yb[q]] += weight
+        first_a += ca[word]
+        first_b += cb[word]
+    i = np.empty(na * nb, dtype=np.int64)
+    j = np.empty(na * nb, dtype=np.int64)
+    cos = np.empty(na * nb)
+    m = 0
+    for cell in range(na * nb):
+        if dense[cell] != 0:
+            a, b = cell // nb, cell % nb
+            c = min(dense[cell] / max(norm_a[a] * norm_b[b], 1e-12), 1.0)
+            if c >= min_cosine - 1e-9:
+                i[m], j[m], cos[m] = a, b, c
+                m += 1
+    return i[:m].copy(), j[:m].copy(), cos[:m].copy()
+
+
+@kernel
+def split_groups(i: I64, j: I64, gap_i: int, gap_j: int) -> tuple[I64, I64]:
+    """Return ``summary._groups_numpy``: match indices, then the ``(start, end)`` of each group.
+
+    The same groups, in the same order and each ordered the same way (stable sorts,
+    a stack worked through from its end), since the summary tests sum cosines in
+    that order.
+    """
+    m = i.shape[0]
+    members = np.arange(m)
+    stack = np.zeros((m + 1, 2), dtype=np.int64)
+    stack[0, 1] = m
+    depth = 1
+    groups = np.zeros((m + 1, 2), dtype=np.int64)
+    found = 0
+    while depth:
+        depth -= 1
+        lo, hi = stack[depth, 0], stack[depth, 1]
+        split = False
+        for axis in range(2):
+            coord = i if axis == 0 else j
+            limit = gap_i if axis == 0 else gap_j
+            ordered = members[lo:hi][np.argsort(coord[members[lo:hi]], kind="mergesort")]
+            cuts = 0
+            for k in range(1, ordered.shape[0]):
+                if coord[ordered[k]] - coord[ordered[k - 1]] > limit:
+                    cuts += 1
+            if cuts:
+                members[lo:hi] = ordered
+                start = lo
+                for k in range(1, ordered.shape[0]):
+                    if coord[ordered[k]] - coord[ordered[k - 1]] > limit:
+                        stack[depth, 0], stack[depth, 1] = start, lo + k
+                        depth += 1
+                        start = lo + k
+                stack[depth, 0], stack[depth, 1] = start, hi
+                depth += 1
+                split = True
+                break
+        if not split:
+            groups[found, 0], groups[found, 1] = lo, hi
+            found += 1
+    return members, groups[:found].copy()
 
 
 def warm_up() -> None:
@@ -371,3 +610,8 @@ def warm_up() -> None:
     grams, order, sorted_grams, rare, where = index
     align_seeds(sorted_grams, order, sorted_grams, order, rare, where, rare, where, 3, 4, True, 10, 30, 25)
     align_pair(grams, grams, 3, 4, True, 10, 30, 25)
+    align_pairs(grams, np.array([0, 8, 16]), 3, 4, True, 10, 30, 25)
+    cumulative_weights(order, order + 1)
+    xa, ya, xb, yb, ca, cb = window_words(grams, grams, 3)
+    window_dots(xa, ya, xb, yb, ca, cb, np.ones(ca.shape[0]), 3, 3, 0.25)
+    split_groups(order, order, 3, 60)

@@ -9,7 +9,7 @@ so a passage is reported once, as long as the shared text runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from types import ModuleType
 
@@ -23,6 +23,7 @@ from textreuse.model import Passage
 
 I64 = npt.NDArray[np.int64]
 U64 = npt.NDArray[np.uint64]
+_U64 = np.dtype(np.uint64)
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,8 @@ def _covered(starts: I64, widths: I64) -> int:
 
 def _merge(passages: list[TokenPassage], gap: int) -> list[TokenPassage]:
     """Return passages with those that touch in both texts joined into one."""
+    if len(passages) < 2:  # most pairs share one passage
+        return list(passages)
     merged: list[TokenPassage] = []
     for p in sorted(passages, key=lambda p: (p.a0, p.b0)):
         for k, q in enumerate(merged):
@@ -257,12 +260,50 @@ def align_hashes(ha: U64, hb: U64, *, config: AlignConfig = AlignConfig()) -> li
     """
     kernels = _compiled()
     if kernels is not None:
-        return _two_passes(lambda c: _rows(kernels.align_pair(
-            np.ascontiguousarray(ha, dtype=np.uint64), np.ascontiguousarray(hb, dtype=np.uint64),
-            *_kernel_options(c),
-        ), c), config, ha, hb)
+        return _compiled_passes(kernels, ha, hb, config)
     n = config.seed_n
     return align_indexed(seed_index(ha, n=n), seed_index(hb, n=n), config=config)
+
+
+def align_many(pairs: Sequence[tuple[U64, U64]], *, config: AlignConfig = AlignConfig()) -> list[list[TokenPassage]]:
+    """Return :func:`align_hashes` of each pair of token-hash sequences.
+
+    Compiled, the first pass of all pairs takes one kernel call, not one per pair: for
+    news-sized texts, converting a call's arguments and result cost a third of the
+    alignment itself.
+
+    >>> from textreuse.index.tokenize import tokenize
+    >>> a = tokenize(" ".join(f"w{k}" for k in range(40))).hashes
+    >>> align_many([(a, a[5:]), (a[:3], a)]) == [align_hashes(a, a[5:]), []]
+    True
+    """
+    kernels = _compiled()
+    if kernels is None or not pairs:
+        return [align_hashes(ha, hb, config=config) for ha, hb in pairs]
+    texts = [h for pair in pairs for h in pair]
+    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([h.shape[0] for h in texts], out=bounds[1:])
+    hashes = np.concatenate(texts, dtype=np.uint64, casting="unsafe")
+    rows, first = kernels.align_pairs(hashes, bounds, *_kernel_options(config))
+    rows, first = rows.tolist(), first.tolist()
+    return [
+        _compiled_passes(kernels, ha, hb, config, strict=_rows(rows[first[k] : first[k + 1]], config))
+        for k, (ha, hb) in enumerate(pairs)
+    ]
+
+
+def _compiled_passes(
+    kernels: ModuleType, ha: U64, hb: U64, config: AlignConfig, strict: list[TokenPassage] | None = None
+) -> list[TokenPassage]:
+    """Return :func:`align_hashes` by the compiled kernels, given the first pass if done (`strict`)."""
+
+    def once(c: AlignConfig) -> list[TokenPassage]:
+        if c is config and strict is not None:
+            return strict
+        a, b = np.ascontiguousarray(ha, dtype=_U64), np.ascontiguousarray(hb, dtype=_U64)
+        return _rows(kernels.align_pair(a, b, *_kernel_options(c)).tolist(), c)
+
+    return _two_passes(once, config, ha, hb)
 
 
 def uses_seed_index() -> bool:
@@ -345,11 +386,11 @@ def _kernel_options(config: AlignConfig) -> tuple[int, int, bool, int, int, int]
     )
 
 
-def _rows(rows: I64, config: AlignConfig) -> list[TokenPassage]:
+def _rows(rows: list[list[int]], config: AlignConfig) -> list[TokenPassage]:
     """Return the passages of the cluster rows ``(a0, a1, b0, b1, covered)`` a kernel found."""
     clusters = [
         TokenPassage(a0, a1, b0, b1, covered / (a1 - a0 + b1 - b0))
-        for a0, a1, b0, b1, covered in rows.tolist()
+        for a0, a1, b0, b1, covered in rows
     ]
     return _passages(clusters, config)
 
@@ -362,7 +403,7 @@ def _align_once(a: SeedIndex, b: SeedIndex, config: AlignConfig) -> list[TokenPa
             a.sorted_grams, a.order, b.sorted_grams, b.order, a.rare, a.rare_positions, b.rare,
             b.rare_positions, *_kernel_options(config),
         )
-        return _rows(rows, config)
+        return _rows(rows.tolist(), config)
     i, j = match_seeds(a, b, max_occurrences=config.max_seed_occurrences)
     w = np.full(i.shape[0], n, dtype=np.int64)
     if config.rare_word_seeds:
@@ -393,6 +434,8 @@ def _passages(found: list[TokenPassage], config: AlignConfig) -> list[TokenPassa
 
 def _one_to_one(passages: list[TokenPassage]) -> list[TokenPassage]:
     """Return the passages left after dropping each one that overlaps a longer one."""
+    if len(passages) < 2:
+        return list(passages)
     kept: list[TokenPassage] = []
     for p in sorted(passages, key=lambda p: (-(p.a1 - p.a0 + p.b1 - p.b0), p.a0, p.b0)):
         if all(p.a1 <= q.a0 or q.a1 <= p.a0 for q in kept) and all(
@@ -405,8 +448,8 @@ def _one_to_one(passages: list[TokenPassage]) -> list[TokenPassage]:
 def to_raw(p: TokenPassage, ta: Tokens, tb: Tokens) -> Passage:
     """Return the passage with raw character offsets instead of token indices."""
     return Passage(
-        (int(ta.starts[p.a0]), int(ta.ends[p.a1 - 1])),
-        (int(tb.starts[p.b0]), int(tb.ends[p.b1 - 1])),
+        (ta.starts.item(p.a0), ta.ends.item(p.a1 - 1)),
+        (tb.starts.item(p.b0), tb.ends.item(p.b1 - 1)),
         float(p.similarity),
     )
 

@@ -90,7 +90,12 @@ def shares_words(added: U64, context: U64, *, share: float) -> bool:
     """
     if added.shape[0] == 0:
         return True
-    return float(np.isin(added, context).mean()) >= share
+    if context.shape[0] == 0:
+        return 0.0 >= share
+    # Looked up in the sorted context: np.isin costs ten times as much on a few dozen words.
+    ordered = np.sort(context)
+    at = np.minimum(np.searchsorted(ordered, added), ordered.shape[0] - 1)
+    return float((ordered[at] == added).mean()) >= share
 
 
 def _words(tokens: Tokens, start: int, end: int) -> U64:

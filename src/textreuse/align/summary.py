@@ -39,9 +39,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from textreuse import jit
+
 I64 = npt.NDArray[np.int64]
 U64 = npt.NDArray[np.uint64]
 F64 = npt.NDArray[np.float64]
+
+# Window pairs up to which cosines are summed in a table of all pairs.
+_DENSE = 1 << 22
 
 Span = tuple[int, int, int, int, float]
 """Token ranges ``(a0, a1, b0, b1)`` and the mean cosine of the matched windows."""
@@ -85,7 +90,7 @@ class SummaryConfig:
 def _distinct(keys: I64) -> I64:
     """Return the distinct values of `keys`, sorted."""
     keys = np.sort(keys)
-    return keys[np.r_[True, keys[1:] != keys[:-1]]]
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
 
 
 def window_cosines(ha: U64, hb: U64, *, window: int, min_cosine: float) -> tuple[I64, I64, F64]:
@@ -96,13 +101,29 @@ def window_cosines(ha: U64, hb: U64, *, window: int, min_cosine: float) -> tuple
     them that hold the word. Dot products are summed over the (window of a, window of
     b) pairs that share a word, so the cost follows the shared words, not the product
     of the texts' lengths, and no BLAS thread pool is started (worker processes
-    would fight over the cores).
+    would fight over the cores). Compiled kernels count and sum when they are loaded
+    (:func:`window_cosines_numpy` is the reference), with the same results to the bit.
 
     >>> h = np.arange(40, dtype=np.uint64)
     >>> i, j, c = window_cosines(h, h[20:], window=10, min_cosine=0.5)
     >>> i.tolist(), j.tolist(), [round(float(x), 3) for x in c]
     ([2, 3], [0, 1], [1.0, 1.0])
     """
+    if ha.shape[0] == 0 or hb.shape[0] == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64)
+    na = (ha.shape[0] + window - 1) // window
+    nb = (hb.shape[0] + window - 1) // window
+    kernels = jit.ALIGN.get()
+    if kernels is None or na * nb > _DENSE:
+        return window_cosines_numpy(ha, hb, window=window, min_cosine=min_cosine)
+    ha, hb = np.ascontiguousarray(ha, dtype=np.uint64), np.ascontiguousarray(hb, dtype=np.uint64)
+    xa, ya, xb, yb, ca, cb = kernels.window_words(ha, hb, window)
+    idf = np.log((na + nb) / np.maximum(ca + cb, 1))  # numpy's log, as the numpy code takes it
+    return kernels.window_dots(xa, ya, xb, yb, ca, cb, idf, na, nb, min_cosine)  # type: ignore[no-any-return]
+
+
+def window_cosines_numpy(ha: U64, hb: U64, *, window: int, min_cosine: float) -> tuple[I64, I64, F64]:
+    """Return :func:`window_cosines` with numpy alone: the reference of the compiled path."""
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64))
     if ha.shape[0] == 0 or hb.shape[0] == 0:
         return empty
@@ -139,7 +160,7 @@ def window_cosines(ha: U64, hb: U64, *, window: int, min_cosine: float) -> tuple
     first_a, first_b = np.cumsum(ca) - ca, np.cumsum(cb) - cb
     i = ya[first_a[word] + k // cb[word]]
     j = yb[first_b[word] + k % cb[word]]
-    if na * nb <= 1 << 22:  # a dense table is cheaper than sorting the pairs
+    if na * nb <= _DENSE:  # a dense table is cheaper than sorting the pairs
         dense = np.bincount(i * nb + j, weights=idf[word] ** 2, minlength=na * nb)
         cells = np.flatnonzero(dense)
         dots = dense[cells]
@@ -163,12 +184,22 @@ def best_matches(i: I64, j: I64, cos: F64) -> tuple[I64, I64, F64]:
         return i, j, cos
     order = np.lexsort((j, -cos, i))
     i, j, cos = i[order], j[order], cos[order]
-    first = np.r_[True, i[1:] != i[:-1]]
+    first = np.concatenate(([True], i[1:] != i[:-1]))
     return i[first], j[first], cos[first]
 
 
 def _groups(i: I64, j: I64, gap_i: int, gap_j: int) -> list[I64]:
     """Return groups of match indices, split alternately by gaps along i and along j."""
+    kernels = jit.ALIGN.get()
+    if kernels is None:
+        return _groups_numpy(i, j, gap_i, gap_j)
+    i, j = np.ascontiguousarray(i, dtype=np.int64), np.ascontiguousarray(j, dtype=np.int64)
+    members, bounds = kernels.split_groups(i, j, gap_i, gap_j)
+    return [members[lo:hi] for lo, hi in bounds.tolist()]
+
+
+def _groups_numpy(i: I64, j: I64, gap_i: int, gap_j: int) -> list[I64]:
+    """Return :func:`_groups` with numpy alone: the reference of the compiled path."""
     work = [np.arange(i.shape[0], dtype=np.int64)]
     done: list[I64] = []
     while work:

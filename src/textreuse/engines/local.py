@@ -27,6 +27,7 @@ from textreuse.align.local_align import (
     SeedIndex,
     align_hashes,
     align_indexed,
+    align_many,
     seed_index,
     uses_seed_index,
 )
@@ -230,6 +231,7 @@ class _TokenCache:
         self.n = config.align.seed_n
         self.cache: dict[int, Tokens] = {}
         self.seeds: dict[int, SeedIndex] = {}
+        self.alike: dict[int, bool] = {}
 
     def seed_index(self, k: int) -> SeedIndex:
         """Return the seed index of document `k`, built once."""
@@ -237,6 +239,16 @@ class _TokenCache:
         if index is None:
             index = self.seeds[k] = seed_index(self(k).hashes, n=self.n)
         return index
+
+    def like_representative(self, k: int, rep: int) -> bool:
+        """Return whether document `k` has the same tokens as `rep`, its group's
+        representative; asked once per copy, though a copy takes part in many pairs."""
+        if k == rep:
+            return True
+        alike = self.alike.get(k)
+        if alike is None:
+            alike = self.alike[k] = same_tokens(self(k), self(rep))
+        return alike
 
     def __call__(self, k: int) -> Tokens:
         # Not `or`: a text without words has empty (falsy) tokens.
@@ -276,6 +288,9 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
     )
     out: list[Pair] = []
     indexed = uses_seed_index()
+    # Compiled, the chunk's pairs are aligned in one call (see align_many).
+    pairs = [] if indexed else [(tokens(ra).hashes, tokens(rb).hashes) for ra, rb in tasks if rb >= 0]
+    aligned = iter(align_many(pairs, config=config.align))
     for ra, rb in tasks:
         if rb < 0:
             members = groups[ra]
@@ -290,15 +305,15 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
         if indexed:
             found = align_indexed(tokens.seed_index(ra), tokens.seed_index(rb), config=config.align)
         else:
-            found = align_hashes(tokens(ra).hashes, tokens(rb).hashes, config=config.align)
+            found = next(aligned)
         if not found:
             continue
-        rep_a, rep_b = tokens(ra), tokens(rb)
-        for dx in groups.get(ra, [ra]):
-            for dy in groups.get(rb, [rb]):
-                tx, ty = tokens(dx), tokens(dy)
+        for dx in groups.get(ra, (ra,)):
+            tx = tokens(dx)
+            for dy in groups.get(rb, (rb,)):
+                ty = tokens(dy)
                 passages = found
-                if not (same_tokens(tx, rep_a) and same_tokens(ty, rep_b)):
+                if not (tokens.like_representative(dx, ra) and tokens.like_representative(dy, rb)):
                     # A copy with a recurring line set aside that its representative kept
                     # (or the other way round): the representatives' token ranges do not fit.
                     passages = align_hashes(tx.hashes, ty.hashes, config=config.align)

@@ -46,19 +46,23 @@ def coverage(ranges: list[tuple[int, int]], weights: I64) -> float:
     >>> coverage([(0, 2), (1, 3)], np.array([1, 1, 1, 1]))
     0.75
     """
-    return _coverage(ranges, weights, int(weights.sum()))
+    return _coverage(ranges, np.concatenate(([0], np.cumsum(weights))))
 
 
-def _coverage(ranges: list[tuple[int, int]], weights: I64, total: int) -> float:
-    # A pair has a few passages: summing the weights of the merged ranges costs a few
-    # small numpy calls, where marking every token of the text cost a dozen large ones.
+def _coverage(ranges: list[tuple[int, int]], cumulative: I64) -> float:
+    """Return :func:`coverage` from the running total of the weights (see
+    :attr:`Tokens.cumulative_weights`): a pair has a few passages, each costs a subtraction."""
+    total = cumulative.item(-1)
     if total == 0:
         return 0.0
+    if len(ranges) == 1:  # most pairs share one passage
+        lo, hi = max(ranges[0][0], 0), ranges[0][1]
+        return float(cumulative.item(hi) - cumulative.item(lo) if hi > lo else 0) / total
     inside, reach = 0, 0
     for lo, hi in sorted(ranges):
         lo = max(lo, reach)
         if hi > lo:
-            inside += int(weights[lo:hi].sum())
+            inside += cumulative.item(hi) - cumulative.item(lo)
             reach = hi
     return float(inside) / total
 
@@ -142,15 +146,14 @@ def relate(
     """
     if not found:
         return None
-    wa, wb = ta.weights, tb.weights
-    total_a, total_b = int(wa.sum()), int(wb.sum())
-    cov_a = _coverage([(p.a0, p.a1) for p in found], wa, total_a)
-    cov_b = _coverage([(p.b0, p.b1) for p in found], wb, total_b)
+    wa, wb = ta.cumulative_weights, tb.cumulative_weights
+    cov_a = _coverage([(p.a0, p.a1) for p in found], wa)
+    cov_b = _coverage([(p.b0, p.b1) for p in found], wb)
     relation, swapped = classify(
         cov_a,
         cov_b,
-        total_a,
-        total_b,
+        wa.item(-1),
+        wb.item(-1),
         duplicate=duplicate,
         config=config,
     )
