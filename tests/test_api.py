@@ -7,6 +7,7 @@ import types
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
 import textreuse
 
@@ -133,3 +134,21 @@ def test_every_name_in_all_exists() -> None:
 
 def test_all_has_no_duplicates() -> None:
     assert len(textreuse.__all__) == len(set(textreuse.__all__))
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_scan_pauses_the_cyclic_collector_and_restores_it(monkeypatch: pytest.MonkeyPatch, enabled: bool) -> None:
+    import gc
+
+    from textreuse.engines import local
+
+    seen = []
+    real = local.cluster
+    monkeypatch.setattr(local, "cluster", lambda pairs: (seen.append(gc.isenabled()), real(pairs))[1])
+    (gc.enable if enabled else gc.disable)()
+    try:
+        textreuse.scan_documents([textreuse.Document("a", "alpha beta gamma delta"), textreuse.Document("b", "alpha beta gamma delta")])
+        assert seen == [False]
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()

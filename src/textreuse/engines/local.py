@@ -7,6 +7,7 @@ documents are loaded, so they read them without copying them through pipes.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import queue
@@ -14,7 +15,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -158,6 +159,24 @@ class ScanResult:
 
 # Set before worker processes fork; read-only in the workers.
 _STATE: dict[str, Any] = {}
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a scan runs.
+
+    A scan makes millions of objects that live until it ends (documents, tokens, edge
+    lines, pairs) and almost no reference cycles (757 objects on the 20k benchmark
+    corpus), yet each full collection walks every live object: on that corpus nine of
+    them took 1.3 s of an 11.4 s scan. Reference counting still frees the rest at once.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def default_workers() -> int:
@@ -328,6 +347,7 @@ def same_tokens(a: Tokens, b: Tokens) -> bool:
     return a is b or np.array_equal(a.hashes, b.hashes)
 
 
+@collector_paused()
 def scan_documents(
     docs: list[Document],
     rejects: list[Reject] | None = None,
@@ -612,6 +632,7 @@ def read_all(
     return docs, rejects
 
 
+@collector_paused()
 def scan(
     paths: Iterable[str | Path],
     *,
