@@ -729,6 +729,8 @@ class _WriteBehind:
                 name, build = item
                 try:
                     self.writer.add({name: build()})
+                    # Here rather than in the scan's last write, which would pay for it.
+                    self.writer.checkpoint()
                 except BaseException as exc:  # raised on the scanning thread by finish()
                     self.error = exc
 

@@ -70,6 +70,12 @@ class Writer:
                 self.con.execute(f"{verb} SELECT * FROM _incoming")
                 self.con.unregister("_incoming")
 
+    def checkpoint(self) -> None:
+        """Write what the added tables left in the write-ahead log to the database file
+        (DuckDB does it by itself once the log is large, in whichever call comes next)."""
+        assert self.con is not None, "the database was already committed or abandoned"
+        self.con.execute("CHECKPOINT")
+
     def commit(self, meta: dict[str, Any]) -> None:
         """Record `meta` in the `runs` table, then put the database in place."""
         assert self.con is not None, "the database was already committed or abandoned"
