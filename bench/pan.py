@@ -47,7 +47,6 @@ import json
 import os
 import random
 import shlex
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -189,17 +188,14 @@ def write_pairs_tsv(pairs: Iterable[Pair], path: Path) -> None:
 
 
 def engine_command(engine: str | None) -> list[str]:
-    """Return the command that starts the textreuse CLI."""
+    """Return the command that starts the textreuse CLI: this interpreter's, unless given.
+
+    Not the first ``textreuse`` on PATH: that may belong to another environment (a pyenv
+    shim's interpreter without numba measured the numpy path).
+    """
     if engine:
         return shlex.split(engine)
-    exe = shutil.which("textreuse")
-    if exe:
-        return [exe]
-    return [
-        sys.executable,
-        "-c",
-        "import sys; from textreuse.cli import app; sys.argv[0] = 'textreuse'; app()",
-    ]
+    return [sys.executable, "-m", "textreuse"]
 
 
 def run_engine(cmd: list[str], pairs_tsv: Path, base: Path, workers: int, out_jsonl: Path) -> float:
@@ -347,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep pairs of folders 02-05 that have no case in their XML",
     )
-    ap.add_argument("--engine", help="command that starts the textreuse CLI (default: textreuse)")
+    ap.add_argument("--engine", help="command that starts the textreuse CLI (default: this Python's python -m textreuse)")
     ap.add_argument("--truth-as-detections", action="store_true", help=argparse.SUPPRESS)
     return ap
 
