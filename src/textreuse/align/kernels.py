@@ -302,17 +302,32 @@ def _clusters(i: I64, j: I64, w: I64, n: int, radius: int, max_gap: int, min_spa
 
 
 @kernel
+def _table_size(n: int) -> int:
+    """Return the slot count of an open-addressing table for `n` keys: a power of two, at least 2n."""
+    size = 16
+    while size < 2 * n:
+        size *= 2
+    return size
+
+
+@kernel
+def _slot(slots: U64, used: npt.NDArray[np.bool_], key: np.uint64) -> np.int64:
+    """Return the slot holding `key` in an open-addressing table, or the free slot where it goes."""
+    last = slots.shape[0] - 1
+    s = np.int64((key ^ (key >> _S31)) & np.uint64(last))
+    while used[s] and slots[s] != key:
+        s = (s + 1) & last
+    return s
+
+
+@kernel
 def _table(keys: U64) -> tuple[U64, npt.NDArray[np.bool_], I64, I64, I64]:
     """Return an open-addressing table of `keys`: slots, used, count, head, next.
 
     ``head[slot]`` is the first position of the slot's key and ``next[position]`` the
     following one (ascending), -1 at the end.
     """
-    size = 16
-    while size < 2 * keys.shape[0]:
-        size *= 2
-    mask = np.uint64(size - 1)
-    last = size - 1
+    size = _table_size(keys.shape[0])
     # Only `used` and `count` need zeros: the other arrays are written before they are read.
     slots = np.empty(size, dtype=np.uint64)
     used = np.zeros(size, dtype=np.bool_)
@@ -321,9 +336,7 @@ def _table(keys: U64) -> tuple[U64, npt.NDArray[np.bool_], I64, I64, I64]:
     nxt = np.empty(keys.shape[0], dtype=np.int64)
     for k in range(keys.shape[0] - 1, -1, -1):
         key = keys[k]
-        s = np.int64((key ^ (key >> _S31)) & mask)
-        while used[s] and slots[s] != key:
-            s = (s + 1) & last
+        s = _slot(slots, used, key)
         if not used[s]:
             used[s] = True
             slots[s] = key
@@ -337,13 +350,8 @@ def _table(keys: U64) -> tuple[U64, npt.NDArray[np.bool_], I64, I64, I64]:
 @kernel
 def _find(slots: U64, used: npt.NDArray[np.bool_], key: np.uint64) -> np.int64:
     """Return the slot of `key` in a :func:`_table`, or -1."""
-    last = slots.shape[0] - 1
-    s = np.int64((key ^ (key >> _S31)) & np.uint64(last))
-    while used[s]:
-        if slots[s] == key:
-            return s
-        s = (s + 1) & last
-    return np.int64(-1)
+    s = _slot(slots, used, key)
+    return s if used[s] else np.int64(-1)
 
 
 @kernel
@@ -353,11 +361,7 @@ def _once_in_each(ha: U64, hb: U64, i: I64, j: I64, w: I64, m: int) -> int:
 
     One table holds the words of both texts with their counts in each.
     """
-    size = 16
-    while size < 2 * (ha.shape[0] + hb.shape[0]):
-        size *= 2
-    mask = np.uint64(size - 1)
-    last = size - 1
+    size = _table_size(ha.shape[0] + hb.shape[0])
     # Counts stop at 2 (only "once" matters); slots and positions are written before read.
     slots = np.empty(size, dtype=np.uint64)
     used = np.zeros(size, dtype=np.bool_)
@@ -369,9 +373,7 @@ def _once_in_each(ha: U64, hb: U64, i: I64, j: I64, w: I64, m: int) -> int:
         words = ha if text == 0 else hb
         for k in range(words.shape[0]):
             key = words[k]
-            s = np.int64((key ^ (key >> _S31)) & mask)
-            while used[s] and slots[s] != key:
-                s = (s + 1) & last
+            s = _slot(slots, used, key)
             used[s] = True
             slots[s] = key
             if text == 0:
