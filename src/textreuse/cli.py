@@ -6,6 +6,7 @@ Results go to stdout; progress bars and messages to stderr. Exit codes: 0 succes
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -776,7 +777,13 @@ def run() -> None:
     a second at exit and does nothing a finished command needs: its output is written,
     its database closed and its worker pools joined. A run that started Spark, or that
     failed with a traceback, ends the ordinary way.
+
+    The cyclic garbage collector stays off for the command: a command's objects live
+    until it ends and hardly any form cycles, while the first collection after a scan
+    walks every object the scan made (0.45 s on the 20k benchmark corpus) only to
+    free none of them before the process ends.
     """
+    gc.disable()
     try:
         app(prog_name="textreuse")
     except SystemExit as exc:
