@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import textreuse
 from textreuse.errors import StoreError
 from textreuse.store import duckdb as store
+from textreuse.store.arrow import numbers, string_lists, strings
 from textreuse.store.export import export
 
 
@@ -257,3 +263,45 @@ def test_pairs_table_columns(result) -> None:
         "coverage_b",
         "n_passages",
     ]
+
+
+# Arrow columns built from buffers hold what pyarrow's own conversion gives.
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@given(st.lists(st.none() | _TEXT, max_size=30), st.booleans())
+def test_strings_equal_pyarrow_conversion(values: list[str | None], large: bool) -> None:
+    kind = pa.large_string() if large else pa.string()
+    built = strings(values, large=large)
+    built.validate(full=True)
+    assert built.equals(pa.array(values, kind))
+
+
+@given(st.lists(st.none() | st.integers(-(2**62), 2**62), max_size=30))
+def test_numbers_equal_pyarrow_conversion(values: list[int | None]) -> None:
+    built = numbers(values, np.int64)
+    built.validate(full=True)
+    assert built.equals(pa.array(values, pa.int64()))
+    small = [(v or 0) % 1000 for v in values]
+    assert numbers(np.array(small), np.int32).equals(pa.array(small, pa.int32()))
+
+
+@given(st.lists(st.lists(_TEXT, max_size=4), max_size=20))
+def test_string_lists_equal_pyarrow_conversion(values: list[list[str]]) -> None:
+    built = string_lists(values)
+    built.validate(full=True)
+    assert built.equals(pa.array(values, pa.list_(pa.string())))
+
+
+def test_a_scan_does_not_import_pandas(tmp_path: Path) -> None:
+    # pyarrow's conversion of Python values imports pandas when it is installed (0.4-0.6 s).
+    pytest.importorskip("pandas")
+    code = (
+        "import sys, textreuse; textreuse.scan([sys.argv[1]], db=sys.argv[2], workers=1); "
+        "print('pandas' in sys.modules)"
+    )
+    demo = Path(__file__).resolve().parents[1] / "demo" / "corpus"
+    run = subprocess.run([sys.executable, "-c", code, str(demo), str(tmp_path / "t.duckdb")],
+                         capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"

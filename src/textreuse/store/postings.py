@@ -38,6 +38,7 @@ from textreuse.config import Config
 from textreuse.errors import StoreError
 from textreuse.index.candidates import IndexConfig, Sketch
 from textreuse.model import Annotation
+from textreuse.store.arrow import numbers, strings
 
 INDEX_KEY = "index"
 INDEX_VERSION = 1
@@ -94,15 +95,15 @@ class ScanIndex:
         else:
             hashes, places = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32)
         docs = np.repeat(np.array(self.indexed, dtype=np.int32), sizes)
-        return pa.table({"hash": pa.array(hashes), "doc": pa.array(docs), "position": pa.array(places)})
+        return pa.table({"hash": numbers(hashes, np.uint64), "doc": numbers(docs, np.int32), "position": numbers(places, np.int32)})
 
     def documents(self) -> pa.Table:
         """Return one row per document with words: number, id and fingerprint."""
         return pa.table(
             {
-                "doc": pa.array(np.arange(len(self.ids), dtype=np.int32)),
-                "doc_id": pa.array(self.ids, pa.string()),
-                "fingerprint": pa.array(self.prints, pa.uint64()),
+                "doc": numbers(np.arange(len(self.ids)), np.int32),
+                "doc_id": strings(self.ids),
+                "fingerprint": numbers(self.prints, np.uint64),
             }
         )
 
