@@ -259,3 +259,23 @@ def test_compiled_sketches_match_numpy(seed: int, sizes: list[int]) -> None:
         assert [(s.hashes.tolist(), s.positions.tolist(), s.positions.dtype) for s in got] == [
             (s.hashes.tolist(), s.positions.tolist(), s.positions.dtype) for s in expected
         ]
+
+
+def test_loading_kernels_does_not_import_scipy_linalg() -> None:
+    # numba's BLAS probe imports scipy.linalg (0.1-0.3 s) for functions no kernel uses;
+    # numba code that needs BLAS still gets it, checked when it compiles.
+    pytest.importorskip("numba")
+    pytest.importorskip("scipy.linalg")
+    code = (
+        "import sys, numba, numpy as np\n"
+        "from textreuse import jit\n"
+        "jit.load_all()\n"
+        "before = 'scipy.linalg' in sys.modules\n"
+        "dot = numba.njit(lambda a, b: np.dot(a, b))\n"
+        "corr = numba.njit(lambda a, b: np.correlate(a, b))\n"
+        "x = np.arange(3.0)\n"
+        "print(before, dot(x, x), corr(x, x)[0])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TEXTREUSE_JIT"}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert run.stdout.split() == ["False", "5.0", "5.0"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 import threading
 from collections.abc import Callable
 from functools import lru_cache
@@ -39,7 +40,41 @@ def enabled() -> bool:
         import numba  # noqa: F401
     except ImportError:
         return False
+    _skip_blas_probe()
     return True
+
+
+def _skip_blas_probe() -> None:
+    """Keep numba from importing ``scipy.linalg`` only to learn whether BLAS is there.
+
+    When it loads its first kernel, numba imports ``numba.np.arraymath``, which imports
+    ``scipy.linalg`` when scipy is installed (0.1-0.3 s) to decide whether
+    ``np.correlate`` / ``np.convolve`` may call BLAS; without it they run a plain loop.
+    No kernel here uses them, so that module is imported with the probe saying no.
+    ``np.dot`` and the rest of ``np.linalg`` are unaffected: they check for BLAS
+    themselves when a kernel using them is compiled.
+    """
+    if "scipy.linalg" in sys.modules or "numba.np.arraymath" in sys.modules:
+        return  # nothing to save
+    try:
+        import numba.np.linalg as linalg
+    except ImportError:  # pragma: no cover - another numba layout: let it probe
+        return
+    probe = getattr(linalg, "ensure_blas", None)
+    if probe is None:  # pragma: no cover
+        return
+
+    def absent() -> None:
+        raise ImportError("BLAS not probed")
+
+    linalg.ensure_blas = absent
+    try:
+        import numba.np.arraymath as arraymath
+    finally:
+        linalg.ensure_blas = probe
+    names = vars(arraymath)  # it imported the probe by name: give it the real one back
+    if names.get("ensure_blas") is absent:
+        names["ensure_blas"] = probe
 
 
 def kernel(fn: F) -> F:
