@@ -252,14 +252,11 @@ def tokenize_many(texts: list[str], *, batch_chars: int = 1 << 22) -> list[Token
             offsets = np.concatenate(([0], np.cumsum(lengths)))
             joined = tokenize("\n".join(batch))
             cuts = np.searchsorted(joined.starts, offsets)
-            for d in range(len(batch)):
-                lo, hi = cuts[d], cuts[d + 1]
-                out.append(
-                    Tokens(
-                        joined.hashes[lo:hi],
-                        joined.starts[lo:hi] - offsets[d],
-                        joined.ends[lo:hi] - offsets[d],
-                    )
-                )
+            # Spans made relative to their own text in one pass; each text takes views.
+            shift = np.repeat(offsets[:-1], np.diff(cuts))
+            starts, ends = joined.starts - shift, joined.ends - shift
+            bounds = cuts.tolist()
+            for lo, hi in zip(bounds, bounds[1:]):
+                out.append(Tokens(joined.hashes[lo:hi], starts[lo:hi], ends[lo:hi]))
         k = end
     return out
