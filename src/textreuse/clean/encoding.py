@@ -29,8 +29,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from types import ModuleType
+from typing import Any
 
-import ftfy
 from rapidfuzz.distance import Levenshtein
 
 __all__ = [
@@ -97,25 +99,34 @@ class EncodingConfig:
     ftfy_confidence: float = 0.9
 
 
-# Only ftfy's encoding fixes: no HTML unescaping, quote uncurling, width or ligature
-# folding, NFC normalisation or control-character removal (that is not encoding repair).
-_FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=False,
-    fix_encoding=True,
-    restore_byte_a0=True,
-    replace_lossy_sequences=True,
-    decode_inconsistent_utf8=True,
-    fix_c1_controls=True,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=True,
-    remove_control_chars=False,
-    normalization=None,
-    explain=True,
-)
+@lru_cache(maxsize=1)
+def _ftfy() -> tuple[ModuleType, Any]:
+    """Return ftfy and the configuration it is called with, imported on first use (it
+    takes 85 ms, and a corpus without suspect text never needs it).
+
+    Only ftfy's encoding fixes: no HTML unescaping, quote uncurling, width or ligature
+    folding, NFC normalisation or control-character removal (that is not encoding repair).
+    """
+    import ftfy
+
+    config = ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_encoding=True,
+        restore_byte_a0=True,
+        replace_lossy_sequences=True,
+        decode_inconsistent_utf8=True,
+        fix_c1_controls=True,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=True,
+        remove_control_chars=False,
+        normalization=None,
+        explain=True,
+    )
+    return ftfy, config
 
 
 def _cp1252(b: int) -> str:
@@ -305,7 +316,8 @@ def _ftfy_pass(raw: str, protected: Sequence[tuple[int, int]], config: EncodingC
             seg = raw[pos:end]
             fixed = seg
             if config.use_ftfy and not seg.isascii():
-                explained = ftfy.fix_and_explain(seg, config=_FTFY_CONFIG)
+                ftfy, ftfy_config = _ftfy()
+                explained = ftfy.fix_and_explain(seg, config=ftfy_config)
                 fixed = explained.text
                 if fixed != seg:
                     rule = _rule_name(explained.explanation)

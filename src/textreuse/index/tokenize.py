@@ -32,14 +32,13 @@ _WINDOW = 1 << 20
 _LONG = 64
 
 
-def _power_table(base: int, n: int) -> npt.NDArray[np.uint64]:
-    table = np.full(n, base, dtype=np.uint64)
+@lru_cache(maxsize=2)
+def _power_table(base: int) -> npt.NDArray[np.uint64]:
+    """Return the powers of `base` for a window (made on first use: 45 ms, and only the
+    numpy path needs them)."""
+    table = np.full(_WINDOW + _LONG + 1, base, dtype=np.uint64)
     table[0] = 1
     return np.cumprod(table, dtype=np.uint64)
-
-
-_POW = _power_table(_P, _WINDOW + _LONG + 1)
-_IPOW = _power_table(_P_INV, _WINDOW + _LONG + 1)
 
 
 @lru_cache(maxsize=1)
@@ -131,16 +130,17 @@ def _hash_words(cps: npt.NDArray[np.uint32], starts: I64, ends: I64) -> U64:
     lens = ends - starts
     h = np.zeros(n, dtype=np.uint64)
     first = 0
+    powers, inverse = _power_table(_P), _power_table(_P_INV)
     with np.errstate(over="ignore"):
         while first < n:
             lo = int(starts[first])
             last = int(np.searchsorted(starts, lo + _WINDOW, side="left"))
             hi = min(cps.shape[0], lo + _WINDOW + _LONG)
             prefix = np.zeros(hi - lo + 1, dtype=np.uint64)
-            np.cumsum(cps[lo:hi].astype(np.uint64) * _POW[: hi - lo], out=prefix[1:])
+            np.cumsum(cps[lo:hi].astype(np.uint64) * powers[: hi - lo], out=prefix[1:])
             s = starts[first:last] - lo
             e = np.minimum(ends[first:last], hi) - lo
-            h[first:last] = (prefix[e] - prefix[s]) * _IPOW[s]
+            h[first:last] = (prefix[e] - prefix[s]) * inverse[s]
             first = last
         h = mix64(h ^ (lens.astype(np.uint64) << np.uint64(56)))
     for i in np.flatnonzero(lens > _LONG):
