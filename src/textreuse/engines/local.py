@@ -708,7 +708,7 @@ class _WriteBehind:
     """Adds tables to a database on a thread, in the order given, while the scan goes on.
 
     Tables come as builders, called on the thread: building Arrow tables from Python
-    records is work too (and the first one imports pandas when it is installed).
+    records is work too.
     """
 
     def __init__(self, writer: Any) -> None:
