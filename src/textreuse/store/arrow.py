@@ -3,8 +3,8 @@
 Columns are built from buffers (:func:`numbers`, :func:`strings`, :func:`string_lists`)
 rather than with ``pa.array``: pyarrow's conversion of Python lists and numpy arrays
 imports pandas on first use when it is installed, which took 0.4-0.6 s of a scan's
-time on the thread that writes the database beside it; the buffers hold the same
-values and cost no more to build.
+time on the thread that writes the database beside it. The buffers hold the same
+values, as tests check against ``pa.array``.
 """
 
 from __future__ import annotations
