@@ -294,14 +294,18 @@ def test_string_lists_equal_pyarrow_conversion(values: list[list[str]]) -> None:
     assert built.equals(pa.array(values, pa.list_(pa.string())))
 
 
-def test_a_scan_does_not_import_pandas(tmp_path: Path) -> None:
+def test_a_scan_and_a_trace_do_not_import_pandas(tmp_path: Path) -> None:
     # pyarrow's conversion of Python values imports pandas when it is installed (0.4-0.6 s).
     pytest.importorskip("pandas")
     code = (
-        "import sys, textreuse; textreuse.scan([sys.argv[1]], db=sys.argv[2], workers=1); "
-        "print('pandas' in sys.modules)"
+        "import sys, textreuse; from textreuse.engines import trace\n"
+        "textreuse.scan([sys.argv[1]], db=sys.argv[2], workers=1)\n"
+        "scanned = 'pandas' in sys.modules\n"
+        "found = trace.trace(sys.argv[3], db=sys.argv[2])\n"
+        "print(scanned, 'pandas' in sys.modules, len(found.pairs) > 0)"
     )
     demo = Path(__file__).resolve().parents[1] / "demo" / "corpus"
-    run = subprocess.run([sys.executable, "-c", code, str(demo), str(tmp_path / "t.duckdb")],
+    article = next(iter(sorted((demo / "news").glob("*.txt"))))
+    run = subprocess.run([sys.executable, "-c", code, str(demo), str(tmp_path / "t.duckdb"), str(article)],
                          capture_output=True, text=True, check=True)
-    assert run.stdout.strip() == "False"
+    assert run.stdout.split() == ["False", "False", "True"]

@@ -780,7 +780,7 @@ def run() -> None:
 
     The cyclic garbage collector stays off for the command: a command's objects live
     until it ends and hardly any form cycles, while the first collection after a scan
-    walks every object the scan made (0.45 s on the 20k benchmark corpus) only to
+    walks every object the scan made (0.47 s on the 20k benchmark corpus) only to
     free none of them before the process ends.
     """
     gc.disable()

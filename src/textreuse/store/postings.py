@@ -151,7 +151,7 @@ def query_postings(
     ``df`` is the length of the hash's posting list; lists longer than `max_df` are
     left out in the query, as the candidate search would drop them anyway.
     """
-    con.register("_query", pa.table({"hash": pa.array(hashes, pa.uint64())}))
+    con.register("_query", pa.table({"hash": numbers(hashes, np.uint64)}))
     try:
         rows = con.execute(
             "WITH hits AS (SELECT p.hash, p.doc, p.position FROM postings p SEMI JOIN _query q ON p.hash = q.hash), "
