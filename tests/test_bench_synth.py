@@ -120,13 +120,13 @@ def _coverage(text: str, spans: list[list[int]]) -> float:
     return inside / total
 
 
-@needs_base
 def core(text: str) -> str:
     """Return `text` without the credit lines the generator appends to copies (boilerplate)."""
     credits = {c.format(site=site) for c in synth.CREDITS for site in synth.SITES}
     return "\n".join(line for line in text.split("\n") if line.strip() not in credits)
 
 
+@needs_base
 def test_relation_rules(corpus: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
     docs, truth = corpus
     text = {d["id"]: d["text"] for d in docs}
