@@ -23,19 +23,29 @@ from textreuse.index.tokenize import mix64, ngrams, tokenize
 def brute_force(sketches: list[Sketch], config: IndexConfig) -> list[tuple[int, int, int]]:
     """Return (a, b, shared) for all pairs, by the documented rule, one pair at a time.
 
-    Shared: sampled n-grams in both sketches found in at most ``max_df`` documents.
+    Shared: sampled n-grams in both sketches found in at most ``max_df`` documents, or
+    in more when one of the two is the n-gram's anchor.
     Each shared n-gram *links* to the first shared n-gram starting at least
     ``shingle_n`` words later along text a, when the two are ``shingle_n``..``window``
     words apart in both texts. A candidate has at least ``min_shared`` shared n-grams
     and ``min_shared - 1`` links.
     """
     df = Counter(h for s in sketches for h in set(s.hashes.tolist()))
+    # A long list (df > max_df) pairs its documents with its anchor only: the member
+    # with the most n-grams in long lists, the least document among equals.
+    priority = [sum(df[h] > config.max_df for h in set(s.hashes.tolist())) for s in sketches]
+    anchor = {}
+    for h, n in df.items():
+        if n > config.max_df:
+            anchor[h] = min((k for k, s in enumerate(sketches) if h in set(s.hashes.tolist())),
+                            key=lambda k: (-priority[k], k))
     out = []
     for a, b in combinations(range(len(sketches)), 2):
         pos_a = dict(zip(sketches[a].hashes.tolist(), sketches[a].positions.tolist()))
         pos_b = dict(zip(sketches[b].hashes.tolist(), sketches[b].positions.tolist()))
         shared = sorted(
-            (pos_a[h], pos_b[h]) for h in pos_a.keys() & pos_b.keys() if df[h] <= config.max_df
+            (pos_a[h], pos_b[h]) for h in pos_a.keys() & pos_b.keys()
+            if df[h] <= config.max_df or anchor[h] in (a, b)
         )
         links = 0
         for xa, xb in shared:
@@ -83,11 +93,22 @@ def test_candidate_pairs_with_large_hashes() -> None:
     assert (a.tolist(), b.tolist(), shared.tolist()) == ([0], [1], [2])
 
 
-def test_common_ngrams_beyond_max_df_do_not_pair() -> None:
+def test_common_ngrams_beyond_max_df_pair_with_their_anchor_only() -> None:
+    # Twelve copies of one text: its n-grams are in 12 > max_df documents, so each copy
+    # pairs with one anchor (the first copy: all hold as many long-list n-grams), not
+    # with all eleven others.
     sketches = [_sk([1, 2, 3], [0, 10, 20]) for _ in range(12)]
     sketches += [_sk([1, 7, 8], [0, 10, 20]), _sk([7, 8], [50, 60])]
     a, b, _ = candidate_pairs(sketches, config=IndexConfig(max_df=11))
-    assert list(zip(a.tolist(), b.tolist())) == [(12, 13)]
+    assert list(zip(a.tolist(), b.tolist())) == [(0, k) for k in range(1, 12)] + [(12, 13)]
+
+
+def test_a_stock_phrase_beyond_max_df_pairs_nothing() -> None:
+    # One n-gram in many different texts: each shares it with the anchor, but a lone
+    # shared n-gram never makes a candidate.
+    sketches = [_sk([1, 100 + k, 200 + k], [0, 10, 20]) for k in range(30)]
+    a, _, _ = candidate_pairs(sketches, config=IndexConfig(max_df=5))
+    assert a.shape[0] == 0
 
 
 def test_no_shared_ngram_gives_no_candidates() -> None:

@@ -29,7 +29,7 @@ from textreuse.store import parquet
 from textreuse.store.duckdb import TABLES
 
 # The tables a Spark scan writes besides the database's core ones (not the trace index).
-SPARK_TABLES = (*TABLES, "annotations", "repairs", "evidence")
+SPARK_TABLES = (*TABLES, "stories", "story_members", "annotations", "repairs", "evidence")
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "corpus"
 

@@ -95,19 +95,23 @@ def test_scan_stores_one_sketch_per_set_of_duplicates(db: Path) -> None:
     assert numbers == (8, 8, 7)
     # One entry per sampled n-gram: about a quarter of the indexed words.
     assert 0.15 * 7 * 300 < entries < 0.35 * (600 + 500 + 6 * 300)
-    assert meta["index"]["sample"] == IndexConfig().sample and meta["version"] == 1
+    assert meta["index"]["sample"] == IndexConfig().sample and meta["version"] == 2
     with store.connect(db) as con:
         kinds = con.execute("SELECT kind FROM annotations WHERE doc_id = 'copy' ORDER BY start").fetchall()
     assert [k for (k,) in kinds] == ["byline", "recurring"]
 
 
-def _entries(sketches: list[Sketch], query: Sketch) -> tuple[np.ndarray, ...]:
+def _entries(sketches: list[Sketch], query: Sketch, max_df: int) -> tuple[np.ndarray, ...]:
+    """Return every stored entry of the query's n-grams, with df and the anchor priority
+    of its document once the query is added (computed the slow way)."""
     hashes = np.concatenate([s.hashes for s in sketches])
     docs = np.repeat(np.arange(len(sketches), dtype=np.int32), [len(s) for s in sketches])
     places = np.concatenate([s.positions for s in sketches]).astype(np.int32)
     df = np.array([int((hashes == h).sum()) for h in hashes], dtype=np.int64)
+    with_query = df + np.isin(hashes, query.hashes)
+    priority = np.array([int((with_query[docs == d] > max_df).sum()) for d in docs], dtype=np.int64)
     hit = np.isin(hashes, query.hashes)
-    return hashes[hit], docs[hit], places[hit], df[hit]
+    return hashes[hit], docs[hit], places[hit], df[hit], priority[hit]
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -125,20 +129,59 @@ def test_query_candidates_agrees_with_the_candidate_search(seed: int) -> None:
     query = make()
     a, b, shared = candidate_pairs(sketches + [query], config=config)
     last = b == len(sketches)
-    found, counts = query_candidates(query, *_entries(sketches, query), config=config)
+    found, counts = query_candidates(query, *_entries(sketches, query, config.max_df), config=config)
     assert found.tolist() == a[last].tolist()
     assert counts.tolist() == shared[last].tolist()
 
 
-def test_query_candidates_applies_the_df_cap() -> None:
+@pytest.mark.parametrize("seed", range(4))
+def test_stored_postings_query_agrees_with_the_candidate_search(seed: int) -> None:
+    """Through DuckDB: the rows query_postings picks (long lists' anchors included) give
+    the pairs a scan would make with the new document added last."""
+    from textreuse.config import Config
+    from textreuse.index.candidates import find_candidates
+    from textreuse.store.postings import ScanIndex, query_postings
+
+    rng = np.random.default_rng(100 + seed)
+    pool = rng.choice(np.arange(1, 60, dtype=np.uint64), size=50, replace=False)
+    config = IndexConfig(max_df=3)
+
+    def make() -> Sketch:
+        hashes = np.unique(rng.choice(pool, size=int(rng.integers(2, 30)), replace=False))
+        return Sketch(hashes, rng.permutation(np.arange(0, 5 * len(hashes), 5, dtype=np.int32))[: len(hashes)])
+
+    sketches = [make() for _ in range(10)]
+    query = make()
+    found = find_candidates(sketches, config=config)
+    ids = [f"d{k}" for k in range(len(sketches))]
+    index = ScanIndex.build(ids, {k: [k] for k in range(len(sketches))}, list(range(len(sketches))),
+                            sketches, Config(index=config), found.priority.tolist())
+    con = duckdb.connect()
+    con.register("p", index.postings())
+    con.register("i", index.documents())
+    con.execute("CREATE TABLE postings AS SELECT * FROM p")
+    con.execute("CREATE TABLE index_documents AS SELECT * FROM i")
+    got, counts = query_candidates(query, *query_postings(con, query.hashes, max_df=config.max_df), config=config)
+    a, b, shared = candidate_pairs(sketches + [query], config=config)
+    last = b == len(sketches)
+    assert got.tolist() == a[last].tolist()
+    assert counts.tolist() == shared[last].tolist()
+
+
+def test_query_candidates_pairs_long_lists_with_their_anchor_only() -> None:
     query = Sketch(np.array([1, 2], dtype=np.uint64), np.array([0, 10], dtype=np.int32))
-    rows = (np.array([1, 2], dtype=np.uint64), np.array([0, 0], dtype=np.int32),
-            np.array([0, 10], dtype=np.int32))
-    found, _ = query_candidates(query, *rows, np.array([1, 1]), config=IndexConfig(max_df=2))
+    # Documents 0 and 1 both hold n-grams 1 and 2 (df 2 each).
+    rows = (np.array([1, 2, 1, 2], dtype=np.uint64), np.array([0, 0, 1, 1], dtype=np.int32),
+            np.array([0, 10, 0, 10], dtype=np.int32), np.array([2, 2, 2, 2]))
+    found, _ = query_candidates(query, *rows, np.zeros(4, np.int64), config=IndexConfig(max_df=3))
+    assert found.tolist() == [0, 1]
+    # With the new document each list holds 3 documents, over a cap of 2: it pairs with
+    # the lists' anchor (the least document among equal priorities) alone.
+    found, _ = query_candidates(query, *rows, np.full(4, 2), config=IndexConfig(max_df=2))
     assert found.tolist() == [0]
-    # With the new document, each list holds 3 documents: over the cap of 2.
-    found, _ = query_candidates(query, *rows, np.array([2, 2]), config=IndexConfig(max_df=2))
-    assert found.tolist() == []
+    # Outranking every stored document, the new one is the anchor and pairs with all.
+    found, _ = query_candidates(query, *rows, np.full(4, 1), config=IndexConfig(max_df=2))
+    assert found.tolist() == [0, 1]
 
 
 # ---------------------------------------------------------------- trace

@@ -43,6 +43,7 @@ from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import IngestConfig, read_text_file
 from textreuse.model import Annotation, Document, Family, Pair
 from textreuse.relate.cluster import lineage
+from textreuse.relate.stories import Member, Story
 from textreuse.report.highlight import Piece, matching_view, passage_tokens, split_sides
 from textreuse.store import duckdb as store
 from textreuse.store.export import export
@@ -222,7 +223,7 @@ def scan_command(
             + "; "
             f"{summary['pairs']} pairs ("
             + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in rel.items())
-            + f"); {summary['families']} families; {summary['repaired']} repaired, "
+            + f"); {summary['stories']} stories; {summary['repaired']} repaired, "
             f"{summary['with_boilerplate']} with boilerplate; "
             f"{summary['seconds']['total']:.1f} s → {where}"
         )
@@ -408,6 +409,121 @@ def diff_command(
         diff, da.raw_text, dc.raw_text, aligned_now=aligned_now, marks=marks, context=context
     ):
         out.print(renderable)
+
+
+stories_app = typer.Typer(
+    help="List stories (a reused text and every place it appears), most widely spread first.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+app.add_typer(stories_app, name="stories")
+
+
+def _story_row(story: Story) -> dict[str, object]:
+    return {
+        "story": story.id,
+        "size": story.size,
+        "sites": story.sites,
+        "first_date": story.first_date,
+        "last_date": story.last_date,
+        "origin": story.origin,
+        "representative": story.representative,
+    }
+
+
+def _member_row(story: Story, m: Member) -> dict[str, object]:
+    return {
+        "story": story.id,
+        "doc": m.doc_id,
+        "relation": m.relation,
+        "source": m.source,
+        "similarity": round(m.similarity, 4),
+        "coverage": round(m.coverage, 4),
+        "spans": [[a, b] for a, b in m.spans],
+    }
+
+
+def _read_stories(db: Path, source: Path | None, **where: str | None) -> list[Story]:
+    try:
+        with _open(db, source) as con:
+            if not store.has_table(con, "stories"):
+                raise _fail(f"{source or db} has no stories: it was written by an older textreuse; rescan it")
+            if where.get("doc") is not None and not con.execute(
+                "SELECT 1 FROM documents WHERE doc_id = ?", [where["doc"]]
+            ).fetchall():
+                raise _fail(f"no document {where['doc']!r} in {source or db}", code=2)
+            return store.read_stories(con, **where)
+    except TextReuseError as exc:
+        raise _fail(str(exc)) from None
+
+
+@stories_app.callback()
+def stories_command(
+    ctx: typer.Context,
+    db: DbOption = DEFAULT_DB,
+    source: FromOption = None,
+    doc: Annotated[str | None, typer.Option("--doc", help="Only the stories this document takes part in, with its spans.")] = None,
+    fmt: Annotated[PairFormat, typer.Option("--format", help="table or jsonl.")] = PairFormat.table,
+    limit: Annotated[int | None, typer.Option("--limit", min=0, help="At most this many stories.")] = None,
+) -> None:
+    """List stories (a reused text and every place it appears), most widely spread first."""
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = {"db": db, "source": source, "fmt": fmt}
+        return
+    stories = _read_stories(db, source, doc=doc)[:limit]
+    if fmt is PairFormat.jsonl:
+        for story in stories:
+            row = _story_row(story)
+            if doc is not None:
+                member = story.member(doc)
+                row["member"] = _member_row(story, member) if member else None
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"{len(stories)} stories" + (f" with {doc}" if doc else ""))
+    columns = ["story", "size", "sites", "first", "last", "origin", "representative"]
+    if doc is not None:
+        columns += ["as", "spans"]
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for story in stories:
+        cells: list[str | Text] = [story.id, str(story.size), str(story.sites), story.first_date or "", story.last_date or "",
+                 Text(story.origin or ""), Text(story.representative)]
+        if doc is not None:
+            member = story.member(doc)
+            cells += [member.relation if member else "", " ".join(f"{a}-{b}" for a, b in member.spans) if member else ""]
+        table.add_row(*cells)
+    out.print(table)
+
+
+@stories_app.command("show")
+def stories_show_command(
+    ctx: typer.Context,
+    story_id: Annotated[str, typer.Argument(help="The story's id (see textreuse stories).")],
+) -> None:
+    """Show one story: its members with their spans, the copy tree and the timeline."""
+    opts = ctx.obj or {}
+    found = _read_stories(opts.get("db", DEFAULT_DB), opts.get("source"), story=story_id)
+    if not found:
+        raise _fail(f"no story {story_id!r}; list them with: textreuse stories", code=2)
+    story = found[0]
+    if opts.get("fmt") is PairFormat.jsonl:
+        sys.stdout.write(json.dumps(_story_row(story), ensure_ascii=False) + "\n")
+        for m in story.members:
+            sys.stdout.write(json.dumps(_member_row(story, m), ensure_ascii=False) + "\n")
+        return
+    out.print(Text(f"{story.id}: {story.size} members on {story.sites} sites, "
+                   f"{story.first_date or '?'} to {story.last_date or '?'}; origin {story.origin or 'unknown'}"))
+    children: dict[str | None, list[Member]] = {}
+    for m in story.members:
+        children.setdefault(m.source, []).append(m)
+    root = RichTree(Text(story.representative + ("  (origin)" if story.representative == story.origin else "")))
+    stack = [(root, story.representative)]
+    while stack:
+        node, doc = stack.pop()
+        for m in children.get(doc, []):
+            spans = " ".join(f"{a}-{b}" for a, b in m.spans)
+            stack.append((node.add(Text(f"{m.doc_id}  [{m.relation}, similarity {m.similarity:.2f}, {spans}]")), m.doc_id))
+    out.print(root)
 
 
 @app.command("families")

@@ -47,13 +47,14 @@ from textreuse.clean.encoding import Step, repair_with_witness
 from textreuse.clean.matching import Prepared, prepare, prepare_many
 from textreuse.clean.witness import best_witness, lossy
 from textreuse.config import Config
-from textreuse.index.candidates import Sketch, candidate_pairs, fingerprint, sketch_many
+from textreuse.index.candidates import Sketch, find_candidates, fingerprint, sketch_many
 from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import IngestConfig, read_inputs
 from textreuse.model import RELATIONS, Annotation, Document, Family, Pair, Reject
 from textreuse.relate.cluster import cluster, components
-from textreuse.relate.pairs import relate, whole
+from textreuse.relate.pairs import held_by_copies, relate, whole
 from textreuse.relate.provenance import Evidence, Facts, direct, evidence
+from textreuse.relate.stories import Story, build_stories
 from textreuse.store import arrow, postings
 
 T = TypeVar("T")
@@ -86,6 +87,7 @@ class ScanResult:
     pairs: list[Pair]
     families: list[Family]
     seconds: dict[str, float] = field(default_factory=dict)
+    stories: list[Story] = field(default_factory=list)
     candidates: int = 0
     annotations: dict[str, tuple[Annotation, ...]] = field(default_factory=dict)
     repairs: dict[str, tuple[Step, ...]] = field(default_factory=dict)
@@ -104,6 +106,8 @@ class ScanResult:
             "pairs": lambda: arrow.pairs_table(self.pairs),
             "passages": lambda: arrow.passages_table(self.pairs),
             "families": lambda: arrow.families_table(self.families),
+            "stories": lambda: arrow.stories_table(self.stories),
+            "story_members": lambda: arrow.story_members_table(self.stories),
             "annotations": lambda: arrow.annotations_table(self.annotations),
             "repairs": lambda: arrow.repairs_table(self.repairs),
             "evidence": lambda: arrow.evidence_table(self.evidence),
@@ -151,6 +155,7 @@ class ScanResult:
             "pairs": len(self.pairs),
             "pairs_by_relation": by_relation,
             "families": len(self.families),
+            "stories": len(self.stories),
             "repaired": len(self.repairs),
             "with_boilerplate": len(self.annotations),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
@@ -407,15 +412,22 @@ def scan_documents(
 
     t0 = time.perf_counter()
     with reporter.stage("candidates", None):
-        a, b, _shared = candidate_pairs([sketches[r] for r in reps], config=config.index)
+        found_candidates = find_candidates([sketches[r] for r in reps], config=config.index)
+    a, b = found_candidates.a, found_candidates.b
     # Kept for the database, so that `textreuse trace` needs no rescan.
-    index = postings.ScanIndex.build([d.id for d in docs], by_print, reps, sketches, config)
+    index = postings.ScanIndex.build(
+        [d.id for d in docs], by_print, reps, sketches, config, found_candidates.priority.tolist()
+    )
     del sketches
     if emit is not None:
         emit("postings", index.postings)
         emit("index_documents", index.documents)
     rep_index = np.array(reps, dtype=np.int64)
     tasks = [(int(x), int(y)) for x, y in zip(rep_index[a], rep_index[b])]
+    anchored = {
+        (docs[int(x)].id, docs[int(y)].id)
+        for x, y in zip(rep_index[a[found_candidates.anchored]], rep_index[b[found_candidates.anchored]])
+    }
     tasks += [(r, -1) for r in sorted(groups)]
     seconds["candidates"] = time.perf_counter() - t0
 
@@ -443,6 +455,7 @@ def scan_documents(
     with reporter.stage("align", len(tasks)) as advance:
         for found in run_parallel(_relate_chunk, tasks, workers=workers, advance=advance, chunk=64):
             pairs.extend(found)
+    pairs = held_by_copies(pairs, anchored, groups={docs[r].id: [docs[m].id for m in ms] for r, ms in groups.items()})
     pairs.sort(key=lambda p: (p.doc_a, p.doc_b))
     seconds["align"] = time.perf_counter() - t0
 
@@ -457,9 +470,10 @@ def scan_documents(
     seconds["provenance"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    with reporter.stage("families", None):
+    with reporter.stage("stories", None):
+        stories = build_stories(pairs, {d.id: d for d in docs})
         families = cluster(pairs)
-    seconds["families"] = time.perf_counter() - t0
+    seconds["stories"] = time.perf_counter() - t0
     _STATE.clear()
     return ScanResult(
         docs,
@@ -467,6 +481,7 @@ def scan_documents(
         pairs,
         families,
         seconds,
+        stories=stories,
         candidates=len(a),
         annotations=boilerplate,
         repairs={docs[k].id: v for k, v in repairs.items()},
@@ -699,8 +714,8 @@ def scan(
 
 
 RESULT_TABLES = (
-    "documents", "rejects", "pairs", "passages", "families", "annotations", "repairs", "evidence", "postings",
-    "index_documents",
+    "documents", "rejects", "pairs", "passages", "families", "stories", "story_members", "annotations", "repairs",
+    "evidence", "postings", "index_documents",
 )
 
 

@@ -18,8 +18,10 @@ provenance) wherever the local engine uses it:
    first represents them.
 3. *candidates*: the representatives' sketch entries are shuffled by n-gram hash, so
    a partition holds whole posting lists; it builds them with the candidate search's
-   own function (same ``max_df`` cut-off). The shared n-grams are shuffled by first
-   document and judged by its own window rule.
+   own function (same ``max_df`` cut-off; longer lists pair their documents with an
+   anchor, whose priority, a count over all lists, is joined onto the entries first).
+   The shared n-grams are shuffled by first document and judged by its own window
+   rule; anchored pairs that show no copied text are dropped after alignment.
 4. *boilerplate*: the survey of recurring lines needs every document's head and tail
    lines at once, so they are collected to the driver (their hashes and spans: about
    0.3 KB per document pickled and 1.5 KB as Python objects on the demo corpus, so
@@ -83,7 +85,10 @@ if TYPE_CHECKING:
     from textreuse.engines.local import Reporter
 
 INSTALL_HINT = "pip install 'textreuse[spark]'"
-TABLES = ("documents", "rejects", "pairs", "passages", "families", "annotations", "repairs", "evidence")
+TABLES = (
+    "documents", "rejects", "pairs", "passages", "families", "stories", "story_members", "annotations", "repairs",
+    "evidence",
+)
 
 # An item's ordinal: the file's place in the listing, then the item's place in its file.
 _ITEM_BITS = 32
@@ -104,14 +109,20 @@ _INDEX_SCHEMA = (
     f"marks array<{_ANNOTATION_TYPE}>, edges binary"
 )
 _MARK_SCHEMA = f"ord long, found array<{_ANNOTATION_TYPE}>"
-_SHARED_SCHEMA = "a long, b long, pa int, pb int"
-_CANDIDATE_SCHEMA = "a long, b long, shared long"
+_SHARED_SCHEMA = "a long, b long, pa int, pb int, listed boolean"
+_CANDIDATE_SCHEMA = "a long, b long, shared long, anchored boolean"
 _PASSAGE_TYPE = "struct<a_start:long, a_end:long, b_start:long, b_end:long, similarity:double>"
 _PAIR_SCHEMA = (
     "doc_a string, doc_b string, relation string, origin string, coverage_a double, "
     f"coverage_b double, passages array<{_PASSAGE_TYPE}>, evidence array<{_EVIDENCE_TYPE}>"
 )
 _FAMILY_SCHEMA = "family_id string, size int, origin string, members array<string>"
+# One row per story member, with its story's fields (the stories table is their distinct rows).
+_STORY_SCHEMA = (
+    "story_id string, size int, representative string, rep_start long, rep_end long, story_origin string, "
+    "first_date string, last_date string, sites int, rank long, doc_id string, relation string, source string, "
+    "similarity double, coverage double, starts array<long>, ends array<long>, member long"
+)
 _DOCUMENT_COLUMNS = (
     "doc_id", "source_path", "url", "date", "title", "source", "encoding", "n_chars", "raw_text",
     "author", "site_name", "canonical_url", "capture_date", "links", "html",
@@ -133,6 +144,7 @@ class SparkScanResult:
     candidates: int
     pairs_by_relation: dict[str, int]
     families: int
+    stories: int = 0
     repaired: int = 0
     with_boilerplate: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
@@ -148,6 +160,7 @@ class SparkScanResult:
             "pairs": sum(self.pairs_by_relation.values()),
             "pairs_by_relation": dict(self.pairs_by_relation),
             "families": self.families,
+            "stories": self.stories,
             "repaired": self.repaired,
             "with_boilerplate": self.with_boilerplate,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
@@ -360,7 +373,7 @@ def _columns(batches: Iterable[pa.RecordBatch]) -> pa.Table | None:
 
 
 def _posting_batches(batches: Iterable[pa.RecordBatch], *, config: Config) -> Iterator[pa.RecordBatch]:
-    from textreuse.index.candidates import _shared_ngrams
+    from textreuse.index.candidates import _shared_ngrams, anchor_pairs
 
     table = _columns(batches)
     if table is None:
@@ -370,10 +383,17 @@ def _posting_batches(batches: Iterable[pa.RecordBatch], *, config: Config) -> It
     places = table.column("pos").to_numpy().astype(np.int32)
     # The stage works on small dense document numbers; np.unique keeps their order.
     uniq, codes = np.unique(ords, return_inverse=True)
+    # Each document's anchor priority, counted over all partitions beforehand.
+    priority = np.zeros(uniq.shape[0], dtype=np.int64)
+    priority[codes] = table.column("pr").to_numpy()
     chosen = np.ones(hashes.shape[0], dtype=bool)
-    a, b, pa_, pb = _shared_ngrams(hashes, codes.astype(np.int32), places, chosen, config.index)
+    (a, b, pa_, pb), long_lists = _shared_ngrams(hashes, codes.astype(np.int32), places, chosen, config.index)
+    xa, xb, xpa, xpb = anchor_pairs(long_lists, priority)
+    listed = np.concatenate([np.ones(a.shape[0], dtype=bool), np.zeros(xa.shape[0], dtype=bool)])
     yield from _chunked(
-        {"a": uniq[a], "b": uniq[b], "pa": pa_, "pb": pb}, _arrow_schema(_SHARED_SCHEMA)
+        {"a": uniq[np.concatenate([a, xa])], "b": uniq[np.concatenate([b, xb])], "pa": np.concatenate([pa_, xpa]),
+         "pb": np.concatenate([pb, xpb]), "listed": listed},
+        _arrow_schema(_SHARED_SCHEMA),
     )
 
 
@@ -389,8 +409,14 @@ def _linked_batches(batches: Iterable[pa.RecordBatch], *, config: Config) -> Ite
     cb = np.searchsorted(uniq, b).astype(np.int32)
     pa_ = table.column("pa").to_numpy().astype(np.int32)
     pb = table.column("pb").to_numpy().astype(np.int32)
+    listed = table.column("listed").to_numpy(zero_copy_only=False).astype(bool)
     x, y, shared = _linked_pairs(ca, cb, pa_, pb, np.ones(a.shape[0], dtype=bool), config.index)
-    yield from _chunked({"a": uniq[x], "b": uniq[y], "shared": shared}, _arrow_schema(_CANDIDATE_SCHEMA))
+    # As find_candidates does: pairs the short lists alone do not make are anchored.
+    px, py, _ = _linked_pairs(ca, cb, pa_, pb, listed, config.index)
+    anchored = ~np.isin((x << 32) | y, (px << 32) | py)
+    yield from _chunked(
+        {"a": uniq[x], "b": uniq[y], "shared": shared, "anchored": anchored}, _arrow_schema(_CANDIDATE_SCHEMA)
+    )
 
 
 def _chunked(columns: dict[str, Any], schema: pa.Schema, size: int = 1 << 20) -> Iterator[pa.RecordBatch]:
@@ -497,6 +523,47 @@ def _family_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatc
     yield pa.RecordBatch.from_pydict(out, schema=_arrow_schema(_FAMILY_SCHEMA))
 
 
+def _story_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """Build each component's stories with :func:`build_stories` (a story never spans two
+    components), one row per member with its story's fields."""
+    from textreuse.relate.stories import build_stories
+    from textreuse.store import arrow
+
+    table = _columns(batches)
+    if table is None:
+        return
+    rows = table.to_pydict()
+    pairs: dict[str, list[Pair]] = defaultdict(list)
+    docs: dict[str, dict[str, Document]] = defaultdict(dict)
+    for i, label in enumerate(rows["label"]):
+        if rows["doc_id"][i] is not None:
+            docs[label][rows["doc_id"][i]] = Document(
+                rows["doc_id"][i], "", url=rows["url"][i], date=rows["date"][i], source=rows["source"][i],
+                site_name=rows["site_name"][i],
+            )
+            continue
+        passages = tuple(
+            Passage((q["a_start"], q["a_end"]), (q["b_start"], q["b_end"]), q["similarity"]) for q in rows["passages"][i]
+        )
+        pairs[label].append(Pair(rows["doc_a"][i], rows["doc_b"][i], rows["relation"][i], rows["origin"][i],
+                                 rows["coverage_a"][i], rows["coverage_b"][i], passages))
+    for label, found in pairs.items():
+        stories = build_stories(sorted(found, key=lambda p: (p.doc_a, p.doc_b)), docs[label])
+        heads = arrow.stories_table(stories).to_pydict()
+        members = arrow.story_members_table(stories).to_pydict()
+        where = {sid: k for k, sid in enumerate(heads["story_id"])}
+        at = [where[sid] for sid in members["story_id"]]
+        out = {name: [heads[name][k] for k in at] for name in
+               ("story_id", "size", "representative", "rep_start", "rep_end", "first_date", "last_date", "sites")}
+        out["story_origin"] = [heads["origin"][k] for k in at]
+        # The local engine's order of stories: by spread, then id (build_stories' sort).
+        out["rank"] = [0] * len(at)
+        for name in ("doc_id", "relation", "source", "similarity", "coverage", "starts", "ends"):
+            out[name] = members[name]
+        out["member"] = list(range(len(at)))
+        yield pa.RecordBatch.from_pydict(out, schema=_arrow_schema(_STORY_SCHEMA))
+
+
 _PASSAGE_ARROW = pa.struct(
     [(k, pa.int64()) for k in ("a_start", "a_end", "b_start", "b_end")] + [("similarity", pa.float64())]
 )
@@ -522,8 +589,12 @@ _ARROW = {
          ("steps", pa.list_(_STEP_ARROW)), ("marks", pa.list_(_ANNOTATION_ARROW)), ("edges", pa.binary())]
     ),
     _MARK_SCHEMA: pa.schema([("ord", pa.int64()), ("found", pa.list_(_ANNOTATION_ARROW))]),
-    _SHARED_SCHEMA: pa.schema([("a", pa.int64()), ("b", pa.int64()), ("pa", pa.int32()), ("pb", pa.int32())]),
-    _CANDIDATE_SCHEMA: pa.schema([("a", pa.int64()), ("b", pa.int64()), ("shared", pa.int64())]),
+    _SHARED_SCHEMA: pa.schema(
+        [("a", pa.int64()), ("b", pa.int64()), ("pa", pa.int32()), ("pb", pa.int32()), ("listed", pa.bool_())]
+    ),
+    _CANDIDATE_SCHEMA: pa.schema(
+        [("a", pa.int64()), ("b", pa.int64()), ("shared", pa.int64()), ("anchored", pa.bool_())]
+    ),
     _PAIR_SCHEMA: pa.schema(
         [("doc_a", pa.string()), ("doc_b", pa.string()), ("relation", pa.string()), ("origin", pa.string()),
          ("coverage_a", pa.float64()), ("coverage_b", pa.float64()), ("passages", pa.list_(_PASSAGE_ARROW)),
@@ -531,6 +602,14 @@ _ARROW = {
     ),
     _FAMILY_SCHEMA: pa.schema(
         [("family_id", pa.string()), ("size", pa.int32()), ("origin", pa.string()), ("members", pa.list_(pa.string()))]
+    ),
+    _STORY_SCHEMA: pa.schema(
+        [("story_id", pa.string()), ("size", pa.int32()), ("representative", pa.string()), ("rep_start", pa.int64()),
+         ("rep_end", pa.int64()), ("story_origin", pa.string()), ("first_date", pa.string()),
+         ("last_date", pa.string()), ("sites", pa.int32()), ("rank", pa.int64()), ("doc_id", pa.string()),
+         ("relation", pa.string()), ("source", pa.string()), ("similarity", pa.float64()),
+         ("coverage", pa.float64()), ("starts", pa.list_(pa.int64())), ("ends", pa.list_(pa.int64())),
+         ("member", pa.int64())]
     ),
 }
 
@@ -725,6 +804,13 @@ def scan(
                 .select(F.col("ord").alias("k"), F.explode(F.arrays_zip("hashes", "positions")).alias("e"))
                 .select("k", F.col("e.hashes").alias("h"), F.col("e.positions").alias("pos"))
             )
+            # Anchor priorities (see anchor_priority) need every partition's list sizes.
+            sizes = entries.groupBy("h").agg(F.count("*").alias("df"))
+            priority = (
+                entries.join(sizes.where(F.col("df") > config.index.max_df), "h")
+                .groupBy("k").agg(F.count("*").alias("pr"))
+            )
+            entries = entries.join(priority, "k", "left").fillna(0, ["pr"])
             shared = entries.repartition(parts, "h").mapInArrow(
                 functools.partial(_posting_batches, config=config), _SHARED_SCHEMA
             )
@@ -743,7 +829,7 @@ def scan(
         t0 = time.perf_counter()
         with reporter.stage("align", None):
             # Provenance runs in the same tasks, which hold both documents of each pair.
-            pairs = persist(_align(docs, groups, candidates, marks, parts, config))
+            pairs = persist(_held_by_copies(_align(docs, groups, candidates, marks, parts, config), docs, groups, candidates))
             by_relation: dict[str, int] = {r: 0 for r in RELATIONS}
             for row in pairs.groupBy("relation").count().collect():
                 by_relation[row["relation"]] = row["count"]
@@ -765,7 +851,18 @@ def scan(
                 .mapInArrow(_family_batches, _FAMILY_SCHEMA)
             )
             n_families = families.count()
-        seconds["families"] = time.perf_counter() - t0
+            story_rows = persist(
+                pairs.join(labels, pairs["doc_a"] == labels["doc"]).drop("doc", "evidence")
+                .unionByName(
+                    docs.select("doc_id", "url", "date", "source", "site_name")
+                    .join(labels.withColumnRenamed("doc", "doc_id"), "doc_id"),
+                    allowMissingColumns=True,
+                )
+                .repartition(parts, "label")
+                .mapInArrow(_story_batches, _STORY_SCHEMA)
+            )
+            n_stories = story_rows.select("story_id").distinct().count()
+        seconds["stories"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         with reporter.stage("write", len(TABLES)) as advance:
@@ -801,6 +898,22 @@ def scan(
             advance(1)
             written["families"] = target.write(
                 "families", families.orderBy(F.desc("size"), F.element_at("members", 1))
+            )
+            advance(1)
+            # build_stories' order: by spread (size, sites, first date), then id.
+            spread: list[Any] = [F.desc("size"), F.desc("sites"), F.coalesce("first_date", F.lit("")), "story_id"]
+            written["stories"] = target.write(
+                "stories",
+                story_rows.select("story_id", "size", "representative", "rep_start", "rep_end",
+                                  F.col("story_origin").alias("origin"), "first_date", "last_date", "sites")
+                .distinct().orderBy(*spread),
+            )
+            advance(1)
+            written["story_members"] = target.write(
+                "story_members",
+                story_rows.orderBy(*spread, "member").select(
+                    "story_id", "doc_id", "relation", "source", "similarity", "coverage", "starts", "ends"
+                ),
             )
             advance(1)
             patterned_first = F.when(F.col("patterned"), 0).otherwise(1)
@@ -841,6 +954,7 @@ def scan(
         candidates=n_candidates,
         pairs_by_relation=by_relation,
         families=n_families,
+        stories=n_stories,
         repaired=n_repaired,
         with_boilerplate=n_marked,
         seconds=seconds,
@@ -912,6 +1026,40 @@ def _align(
     )
     rows = tasks.select("p", "ra", "rb", "members_a", "members_b").unionByName(texts, allowMissingColumns=True)
     return rows.repartition(parts, "p").mapInArrow(functools.partial(_align_batches, config=config), _PAIR_SCHEMA)
+
+
+def _held_by_copies(pairs: DataFrame, docs: DataFrame, groups: DataFrame, candidates: DataFrame) -> DataFrame:
+    """Return `pairs` without the anchored ones that show no copied text, by the rule of
+    :func:`textreuse.relate.pairs.held_by_copies`, as joins."""
+    from pyspark.sql import functions as F
+
+    from textreuse.relate.pairs import COPY_RELATIONS
+
+    ids = docs.select(F.col("ord"), F.col("doc_id"))
+    keys = (
+        candidates.where("anchored")
+        .join(ids.withColumnRenamed("ord", "a").withColumnRenamed("doc_id", "x"), "a")
+        .join(ids.withColumnRenamed("ord", "b").withColumnRenamed("doc_id", "y"), "b")
+        .select(F.least("x", "y").alias("lo"), F.greatest("x", "y").alias("hi"))
+    )
+    copies = F.col("relation").isin(sorted(COPY_RELATIONS))
+    homed = (
+        pairs.where(copies).select(F.explode(F.array("doc_a", "doc_b")).alias("d"))
+        .union(
+            groups.where(F.size("members") > 1).select(F.explode("members").alias("ord"))
+            .join(ids, "ord").select(F.col("doc_id").alias("d"))
+        )
+        .distinct()
+    )
+    doubtful = (
+        pairs.where(~copies)
+        .select("doc_a", "doc_b", F.least("doc_a", "doc_b").alias("lo"), F.greatest("doc_a", "doc_b").alias("hi"))
+        .join(keys, ["lo", "hi"], "left_semi")
+        .join(homed.withColumnRenamed("d", "doc_a"), "doc_a", "left_anti")
+        .join(homed.withColumnRenamed("d", "doc_b"), "doc_b", "left_anti")
+        .select("doc_a", "doc_b")
+    )
+    return pairs.join(doubtful, ["doc_a", "doc_b"], "left_anti")
 
 
 def _marks(spark: SparkSession, docs: DataFrame, index: DataFrame, groups: DataFrame, config: Config) -> DataFrame:

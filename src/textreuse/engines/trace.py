@@ -150,8 +150,8 @@ def trace_document(
     new = prepare(doc.raw_text, encoding=config.encoding, boilerplate=config.boilerplate)
     tokens = new.tokens
     query = sketch(tokens.hashes, config=config.index)
-    hashes, docs, places, df = postings.query_postings(con, query.hashes, max_df=config.index.max_df - 1)
-    candidates, _shared = query_candidates(query, hashes, docs, places, df, config=config.index)
+    entries = postings.query_postings(con, query.hashes, max_df=config.index.max_df)
+    candidates, _shared = query_candidates(query, *entries, config=config.index)
     # Exact duplicates are found by fingerprint, as a scan groups them, however short.
     same = postings.with_fingerprint(con, fingerprint(tokens.hashes)) if len(tokens) else []
     groups = {rep: members for rep, members in postings.duplicate_groups(con, candidates.tolist()).items()

@@ -16,6 +16,7 @@ corpus when its true relations do.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,14 +115,24 @@ def sketch_many(hashes: list[U64], *, config: IndexConfig = IndexConfig()) -> li
 _PART_SIZE = 1_000_000
 
 
+Quad = tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]]
+
+
+def _empty_quad() -> Quad:
+    none = np.zeros(0, dtype=np.int32)
+    return none, none, none, none
+
+
 def _shared_ngrams(
     hashes: U64, docs: npt.NDArray[np.int32], places: npt.NDArray[np.int32],
     chosen: npt.NDArray[np.bool_], config: IndexConfig,
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
-    """Return ``(doc_a, doc_b, place_a, place_b)`` for each n-gram two documents share.
+) -> tuple[Quad, LongLists]:
+    """Return ``(doc_a, doc_b, place_a, place_b)`` for each n-gram two documents share,
+    and the posting lists longer than ``max_df``, which pair no two documents here.
 
-    Only the `chosen` entries are looked at; n-grams in more than ``max_df``
-    documents are skipped.
+    Only the `chosen` entries are looked at. A long list is either a stock phrase (one
+    n-gram in many different texts) or a text copied many times; :func:`anchor_pairs`
+    pairs its documents with one anchor each, so copies stay visible at any count.
     """
     where = np.flatnonzero(chosen)
     h, d, at = hashes[where], docs[where], places[where]
@@ -135,7 +146,9 @@ def _shared_ngrams(
     starts = np.flatnonzero(first)
     size = np.diff(np.append(starts, h.shape[0]))
     group = np.cumsum(first) - 1
-    keep = (size[group] >= 2) & (size[group] <= config.max_df)
+    long_entry = size[group] > config.max_df
+    long_lists = LongLists(group[long_entry].astype(np.int64), d[long_entry], at[long_entry])
+    keep = (size[group] >= 2) & ~long_entry
     remaining = (size[group] - (np.arange(h.shape[0]) - starts[group]) - 1)[keep]
     d, at = d[keep], at[keep]
     out: list[list[npt.NDArray[np.int32]]] = [[], [], [], []]
@@ -147,10 +160,94 @@ def _shared_ngrams(
             column.append(values)
         offset += 1
     if not out[0]:
-        none = np.zeros(0, dtype=np.int32)
-        return none, none, none, none
+        return _empty_quad(), long_lists
     a, b, pa, pb = (np.concatenate(column) for column in out)
-    return a, b, pa, pb
+    return (a, b, pa, pb), long_lists
+
+
+@dataclass(frozen=True)
+class LongLists:
+    """Posting lists longer than ``max_df``: one row per entry, grouped by ``list_id``
+    (rows of one list are adjacent and in document order)."""
+
+    list_id: I64
+    docs: npt.NDArray[np.int32]
+    places: npt.NDArray[np.int32]
+
+    @staticmethod
+    def concat(parts: Sequence[LongLists]) -> LongLists:
+        """Return the lists of all `parts` as one, their ids kept apart."""
+        ids, offset = [], 0
+        for part in parts:
+            ids.append(part.list_id + offset)
+            offset += int(part.list_id.max(initial=-1)) + 1
+        if not ids:
+            return LongLists(np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int32))
+        return LongLists(
+            np.concatenate(ids), np.concatenate([p.docs for p in parts]), np.concatenate([p.places for p in parts])
+        )
+
+
+def anchor_priority(long_docs: npt.NDArray[np.int32], n_docs: int) -> I64:
+    """Return, per document, how many of its sampled n-grams are in long posting lists.
+
+    The document of a long list that holds the most such n-grams is the list's anchor:
+    for a text copied many times, a whole copy of it (an excerpt or a quoting article
+    holds only part); the same copy for most of the text's lists.
+
+    >>> anchor_priority(np.array([0, 2, 2], dtype=np.int32), 4).tolist()
+    [1, 0, 2, 0]
+    """
+    return np.bincount(long_docs.astype(np.int64), minlength=n_docs).astype(np.int64)
+
+
+def anchor_pairs(lists: LongLists, priority: I64) -> Quad:
+    """Return ``(doc_a, doc_b, place_a, place_b)`` pairing each document of a long posting
+    list with the list's anchor (the member of highest `priority`, the least document
+    among equals), ``doc_a < doc_b``.
+
+    A list of m documents gives m - 1 rows instead of m(m - 1)/2, so a text copied
+    100,000 times costs what 100,000 documents do; whether a row becomes a candidate is
+    still judged by the window rule, which a stock phrase alone does not pass.
+
+    >>> lists = LongLists(np.array([0, 0, 0]), np.array([3, 5, 8], np.int32), np.array([1, 2, 3], np.int32))
+    >>> [x.tolist() for x in anchor_pairs(lists, np.array([0, 0, 0, 1, 0, 4, 0, 0, 4]))]
+    [[5, 3], [8, 5], [2, 1], [3, 2]]
+    """
+    if lists.list_id.shape[0] == 0:
+        return _empty_quad()
+    ids, d, at = lists.list_id, lists.docs, lists.places
+    # Order each list by priority, highest first, then by document: its head is the anchor.
+    order = np.lexsort((d, -priority[d], ids))
+    ids, d, at = ids[order], d[order], at[order]
+    head = np.ones(ids.shape[0], dtype=bool)
+    head[1:] = ids[1:] != ids[:-1]
+    anchor_at = np.flatnonzero(head)[np.cumsum(head) - 1]
+    rest = ~head
+    x, y = d[anchor_at][rest], d[rest]
+    px, py = at[anchor_at][rest], at[rest]
+    swap = x > y
+    a, b = np.where(swap, y, x), np.where(swap, x, y)
+    pa, pb = np.where(swap, py, px), np.where(swap, px, py)
+    return a.astype(np.int32), b.astype(np.int32), pa.astype(np.int32), pb.astype(np.int32)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Return-type of :func:`find_candidates`: pairs ``(a, b, shared)`` of sketch indices,
+    ``a < b``, each sketch's anchor ``priority`` (see :func:`anchor_priority`), and
+    whether each pair is ``anchored``: a candidate only through long posting lists.
+
+    An anchored pair shares n-grams that many different texts hold (a stock passage, a
+    footer) or a text copied many times; the relate stage keeps it only when it shows
+    the latter (see :func:`textreuse.relate.pairs.held_by_copies`).
+    """
+
+    a: I64
+    b: I64
+    shared: I64
+    priority: I64
+    anchored: npt.NDArray[np.bool_]
 
 
 def candidate_pairs(
@@ -161,6 +258,8 @@ def candidate_pairs(
     Two shared n-grams support each other only when they lie within ``window``
     words of each other in both documents, as n-grams of one shared passage do,
     without overlapping; chance matches of stock phrases are scattered or overlap.
+    An n-gram in more than ``max_df`` documents counts only between each of them and
+    its list's anchor (:func:`anchor_pairs`).
 
     >>> a = Sketch(np.array([1, 2, 3], dtype=np.uint64), np.array([0, 9, 30]))
     >>> b = Sketch(np.array([1, 2], dtype=np.uint64), np.array([100, 108]))
@@ -170,12 +269,16 @@ def candidate_pairs(
     >>> pa.tolist(), pb.tolist(), shared.tolist()
     ([0], [1], [2])
     """
+    found = find_candidates(sketches, config=config)
+    return found.a, found.b, found.shared
+
+
+def find_candidates(sketches: list[Sketch], *, config: IndexConfig = IndexConfig()) -> Candidates:
+    """Return the candidate pairs of :func:`candidate_pairs` and the sketches' anchor priorities."""
     empty = np.zeros(0, dtype=np.int64)
-    if len(sketches) < 2:
-        return empty, empty, empty
     sizes = np.fromiter((len(s) for s in sketches), dtype=np.int64, count=len(sketches))
-    if not sizes.sum():
-        return empty, empty, empty
+    if len(sketches) < 2 or not sizes.sum():
+        return Candidates(empty, empty, empty, np.zeros(len(sketches), dtype=np.int64), np.zeros(0, dtype=bool))
     hashes = np.concatenate([s.hashes for s in sketches])
     places = np.concatenate([s.positions for s in sketches]).astype(np.int32, copy=False)
     docs = np.repeat(np.arange(len(sketches), dtype=np.int32), sizes)
@@ -184,16 +287,28 @@ def candidate_pairs(
     parts = min(65535, max(1, -(-hashes.shape[0] // _PART_SIZE)))
     # Slices by high bits: n-gram hashes are uniform there (sampling looked at low bits).
     slice_of = ((hashes >> np.uint64(40)) % np.uint64(parts)).astype(np.uint16)
-    found = [_shared_ngrams(hashes, docs, places, slice_of == part, config) for part in range(parts)]
+    found, long_parts = zip(*(_shared_ngrams(hashes, docs, places, slice_of == part, config) for part in range(parts)))
     del hashes, places, docs, slice_of
-    a, b, pa, pb = (np.concatenate([f[k] for f in found]) for k in range(4))
-    del found
+    long_lists = LongLists.concat(long_parts)
+    priority = anchor_priority(long_lists.docs, len(sketches))
+    with_anchor = anchor_pairs(long_lists, priority)
+    n_listed = sum(f[0].shape[0] for f in found)
+    a, b, pa, pb = (np.concatenate([f[k] for f in found] + [with_anchor[k]]) for k in range(4))
+    del found, long_parts, long_lists, with_anchor
     # Pairs are judged a slice of first documents at a time, again to bound memory.
     slices = max(1, -(-a.shape[0] // _PART_SIZE))
     judged = [_linked_pairs(a, b, pa, pb, a % slices == part, config) for part in range(slices)]
     out = [np.concatenate([j[k] for j in judged]) for k in range(3)]
     order = np.lexsort((out[1], out[0]))
-    return out[0][order], out[1][order], out[2][order]
+    x, y, shared = out[0][order], out[1][order], out[2][order]
+    # Which candidates the short lists alone make: the others are held by anchors only.
+    listed = np.zeros(a.shape[0], dtype=bool)
+    listed[:n_listed] = True
+    plain = [_linked_pairs(a, b, pa, pb, listed & (a % slices == part), config) for part in range(slices)]
+    px, py = (np.concatenate([j[k] for j in plain]) for k in range(2))
+    key = (x << 32) | y
+    anchored = ~np.isin(key, (px << 32) | py)
+    return Candidates(x, y, shared, priority, anchored)
 
 
 def _linked_pairs(
@@ -243,25 +358,43 @@ def query_candidates(
     docs: npt.NDArray[np.int32],
     places: npt.NDArray[np.int32],
     df: I64,
+    priority: I64,
     *,
     config: IndexConfig = IndexConfig(),
 ) -> tuple[I64, I64]:
     """Return the indexed documents a new document pairs with, and the n-grams each shares.
 
-    The rows ``(hashes, docs, places)`` are the entries of a stored index whose hash is
-    in `query`'s sketch, and ``df`` the size of each hash's posting list there. The new
-    document is judged as one more document of the corpus, after all the others: the
-    same ``max_df`` cap (its own entry counted), ``min_shared`` and ``window`` rules as
-    :func:`candidate_pairs`, through the same code.
+    The rows ``(hashes, docs, places)`` are entries of a stored index whose hash is in
+    `query`'s sketch, ``df`` the size of each hash's posting list there and ``priority``
+    each row's document's anchor priority with the new document added (lists it makes
+    longer than ``max_df`` count). Lists that stay within ``max_df`` must come whole;
+    longer ones need only their top-priority entry, unless the new document outranks it
+    (then whole). The new document is judged as one more document of the corpus, after
+    all the others: the same ``max_df`` cap and anchors (its own entry counted),
+    ``min_shared`` and ``window`` rules as :func:`candidate_pairs`, through the same code.
 
     >>> q = Sketch(np.array([1, 2, 5], dtype=np.uint64), np.array([100, 108, 300], dtype=np.int32))
     >>> rows = (np.array([1, 2, 1, 2], dtype=np.uint64), np.array([0, 0, 3, 3], dtype=np.int32),
-    ...         np.array([0, 9, 0, 900], dtype=np.int32), np.array([2, 2, 2, 2]))
+    ...         np.array([0, 9, 0, 900], dtype=np.int32), np.array([2, 2, 2, 2]), np.zeros(4, np.int64))
     >>> [x.tolist() for x in query_candidates(q, *rows)]
     [[0], [2]]
     """
     empty = np.zeros(0, dtype=np.int64)
-    keep = (df + 1 <= config.max_df) & np.isin(hashes, query.hashes)
+    inside = np.isin(hashes, query.hashes)
+    hashes, docs, places, df, priority = hashes[inside], docs[inside], places[inside], df[inside], priority[inside]
+    long_row = df + 1 > config.max_df
+    own_priority = int(np.unique(hashes[long_row]).shape[0])
+    # Each long list's anchor: its top stored entry, or the new document when it
+    # outranks that (it comes last, so it loses ties); it then pairs with every entry.
+    order = np.lexsort((docs, -priority, hashes))
+    head = np.ones(order.shape[0], dtype=bool)
+    head[1:] = hashes[order][1:] != hashes[order][:-1]
+    top = np.zeros(hashes.shape[0], dtype=bool)
+    top[order[head]] = True
+    top_priority = priority[order][head][np.cumsum(head) - 1]
+    outranked = np.zeros(hashes.shape[0], dtype=bool)
+    outranked[order] = own_priority > top_priority
+    keep = ~long_row | top | outranked
     if not keep.any():
         return empty, empty
     h, a, pa = hashes[keep], docs[keep].astype(np.int32), places[keep].astype(np.int32)

@@ -16,6 +16,7 @@ do not count.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -171,6 +172,39 @@ def relate(
     longer_b = not swapped if keep_order else True
     origin = choose_origin(relation, doc_a.id, doc_b.id, doc_a.date, doc_b.date, longer_b=longer_b)
     return Pair(doc_a.id, doc_b.id, relation, origin, cov_a, cov_b, tuple(passages))
+
+
+# Relations that say two texts are (or one holds) the same text: copies, not a shared part.
+COPY_RELATIONS = frozenset(["duplicate", "near_duplicate", "excerpt"])
+
+
+def held_by_copies(
+    pairs: Iterable[Pair], anchored: Collection[tuple[str, str]], *, groups: Mapping[str, Sequence[str]] = {}
+) -> list[Pair]:
+    """Return `pairs` without the anchored ones that show no copied text.
+
+    An *anchored* pair (ids as the candidate search compared them) was proposed only by
+    n-grams that more documents hold than the df cap allows: a text copied many times,
+    or a passage many different texts carry (a footer, a stock paragraph). It is kept
+    when it is a copy itself (:data:`COPY_RELATIONS`) or when one of its documents has
+    copies (a pair of those relations, or exact duplicates in `groups`, which maps a
+    representative to its group): the text then has a home, and sharing part of it is
+    quoting it. A passage that no document holds as its own text is set aside.
+
+    >>> ps = [Pair("f1", "f2", "overlap", None, .2, .2), Pair("q", "s", "overlap", None, .3, .3),
+    ...       Pair("c", "s", "near_duplicate", None, .9, .9)]
+    >>> [(p.doc_a, p.doc_b) for p in held_by_copies(ps, {("f1", "f2"), ("q", "s"), ("c", "s")})]
+    [('q', 's'), ('c', 's')]
+    """
+    pairs = list(pairs)
+    homed = {m for rep, members in groups.items() if len(members) > 1 for m in (rep, *members)}
+    homed.update(d for p in pairs if p.relation in COPY_RELATIONS for d in (p.doc_a, p.doc_b))
+    keys = {frozenset(k) for k in anchored}
+    return [
+        p for p in pairs
+        if p.relation in COPY_RELATIONS or p.doc_a in homed or p.doc_b in homed
+        or frozenset((p.doc_a, p.doc_b)) not in keys
+    ]
 
 
 def whole(a: Tokens, b: Tokens) -> TokenPassage:

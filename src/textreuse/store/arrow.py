@@ -18,6 +18,7 @@ import pyarrow as pa
 from textreuse.clean.encoding import Step
 from textreuse.model import Annotation, Document, Family, Pair, Reject
 from textreuse.relate.provenance import Evidence
+from textreuse.relate.stories import Story
 
 _OFFSET_LIMIT = 2**31 - 1  # the largest offset of a ``string`` (not ``large_string``) array
 
@@ -73,6 +74,18 @@ def string_lists(values: Sequence[Sequence[str]]) -> pa.Array:
     offsets = np.zeros(len(values) + 1, dtype=np.int32)
     np.cumsum(np.fromiter(map(len, values), dtype=np.int32, count=len(values)), out=offsets[1:])
     return pa.ListArray.from_arrays(numbers(offsets, np.int32), strings([v for vs in values for v in vs]))
+
+
+def number_lists(values: Sequence[Sequence[int]], dtype: type[np.generic] = np.int64) -> pa.Array:
+    """Return `values` as an Arrow ``list<int>`` array of numpy type `dtype` (no null lists).
+
+    >>> number_lists([[1, 2], []]).to_pylist()
+    [[1, 2], []]
+    """
+    offsets = np.zeros(len(values) + 1, dtype=np.int32)
+    np.cumsum(np.fromiter(map(len, values), dtype=np.int32, count=len(values)), out=offsets[1:])
+    flat = np.fromiter((v for vs in values for v in vs), dtype=dtype, count=int(offsets[-1]))
+    return pa.ListArray.from_arrays(numbers(offsets, np.int32), numbers(flat, dtype))
 
 
 def documents_table(docs: list[Document]) -> pa.Table:
@@ -158,6 +171,42 @@ def families_table(families: list[Family]) -> pa.Table:
             "size": numbers([len(f.members) for f in families], np.int32),
             "origin": strings([f.origin for f in families]),
             "members": string_lists([f.members for f in families]),
+        }
+    )
+
+
+def stories_table(stories: Sequence[Story]) -> pa.Table:
+    """Return one row per story: size, representative and its span, origin, dates, sites."""
+    reps = [s.member(s.representative) for s in stories]
+    return pa.table(
+        {
+            "story_id": strings([s.id for s in stories]),
+            "size": numbers([s.size for s in stories], np.int32),
+            "representative": strings([s.representative for s in stories]),
+            "rep_start": numbers([m.spans[0][0] if m and m.spans else 0 for m in reps], np.int64),
+            "rep_end": numbers([m.spans[-1][1] if m and m.spans else 0 for m in reps], np.int64),
+            "origin": strings([s.origin for s in stories]),
+            "first_date": strings([s.first_date for s in stories]),
+            "last_date": strings([s.last_date for s in stories]),
+            "sites": numbers([s.sites for s in stories], np.int32),
+        }
+    )
+
+
+def story_members_table(stories: Sequence[Story]) -> pa.Table:
+    """Return one row per story member: its relation to the story's text, its source in the
+    copy tree, similarity and coverage, and its raw spans (``starts``/``ends``)."""
+    rows = [(s.id, m) for s in stories for m in s.members]
+    return pa.table(
+        {
+            "story_id": strings([sid for sid, _ in rows]),
+            "doc_id": strings([m.doc_id for _, m in rows]),
+            "relation": strings([m.relation for _, m in rows]),
+            "source": strings([m.source for _, m in rows]),
+            "similarity": numbers([m.similarity for _, m in rows], np.float64),
+            "coverage": numbers([m.coverage for _, m in rows], np.float64),
+            "starts": number_lists([[a for a, _ in m.spans] for _, m in rows]),
+            "ends": number_lists([[b for _, b in m.spans] for _, m in rows]),
         }
     )
 

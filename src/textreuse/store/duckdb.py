@@ -19,6 +19,7 @@ import pyarrow as pa
 from textreuse.clean.encoding import Step
 from textreuse.errors import StoreError
 from textreuse.model import Annotation, Document, Family, Pair, Passage
+from textreuse.relate.stories import Member, Story
 
 DUCKDB_MAGIC = b"DUCK"
 TABLES = ("documents", "rejects", "pairs", "passages", "families")
@@ -192,6 +193,33 @@ def read_families(con: duckdb.DuckDBPyConnection) -> list[Family]:
     """Return the stored families, largest first."""
     rows = con.execute("SELECT family_id, members, origin FROM families ORDER BY size DESC, family_id").fetchall()
     return [Family(f, tuple(m), o) for f, m, o in rows]
+
+
+def read_stories(
+    con: duckdb.DuckDBPyConnection, *, doc: str | None = None, story: str | None = None
+) -> list[Story]:
+    """Return the stored stories (those `doc` is a member of, or the one with id `story`),
+    most widely spread first; each story's ``pairs`` are left empty."""
+    where, args = "", []
+    if doc is not None:
+        where, args = "WHERE story_id IN (SELECT story_id FROM story_members WHERE doc_id = ?)", [doc]
+    elif story is not None:
+        where, args = "WHERE story_id = ?", [story]
+    heads = con.execute(
+        "SELECT story_id, representative, origin, first_date, last_date, sites FROM stories "
+        f"{where} ORDER BY size DESC, sites DESC, first_date NULLS LAST, story_id",
+        args,
+    ).fetchall()
+    members: dict[str, list[Member]] = {h[0]: [] for h in heads}
+    if heads:
+        rows = con.execute(
+            "SELECT story_id, doc_id, relation, source, similarity, coverage, starts, ends FROM story_members "
+            "WHERE list_contains(?, story_id) ORDER BY story_id, source IS NOT NULL, doc_id",
+            [list(members)],
+        ).fetchall()
+        for sid, d, rel, src, sim, cov, starts, ends in rows:
+            members[sid].append(Member(d, rel, tuple(zip(starts, ends)), src, sim, cov))
+    return [Story(sid, rep, origin, tuple(members[sid]), first, last, sites, ()) for sid, rep, origin, first, last, sites in heads]
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -17,7 +17,7 @@ from textreuse.errors import StoreError
 from textreuse.store.duckdb import TABLES
 
 # Tables opened when present: a scan's cleaning and provenance, and the trace index.
-OPTIONAL = ("runs", "annotations", "repairs", "evidence", "postings", "index_documents")
+OPTIONAL = ("runs", "annotations", "repairs", "evidence", "postings", "index_documents", "stories", "story_members")
 
 
 def _source(folder: Path, name: str) -> str | None:

@@ -3,8 +3,10 @@
 A scan writes two tables beside its results:
 
 - ``index_documents`` (``doc`` INTEGER, ``doc_id`` VARCHAR, ``fingerprint``
-  UBIGINT): every document with words, numbered from 0, with the hash of its whole
-  normalised word sequence (equal for exact duplicates);
+  UBIGINT, ``priority`` INTEGER): every document with words, numbered from 0, with
+  the hash of its whole normalised word sequence (equal for exact duplicates) and
+  its anchor priority (how many of its n-grams are in posting lists longer than the
+  df cap, see :func:`textreuse.index.candidates.anchor_priority`);
 - ``postings`` (``hash`` UBIGINT, ``doc`` INTEGER, ``position`` INTEGER): the sketch
   of every document the candidate search compared, one row per sampled n-gram with
   its first word position; ``doc`` is the document's number in ``index_documents``.
@@ -41,7 +43,7 @@ from textreuse.model import Annotation
 from textreuse.store.arrow import numbers, strings
 
 INDEX_KEY = "index"
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 TABLES = ("postings", "index_documents")
 
 
@@ -51,7 +53,8 @@ class ScanIndex:
 
     ``ids`` and ``prints`` are the documents with words and their fingerprints (their
     position is their number); ``indexed`` the numbers of the documents whose
-    ``sketches`` the candidate search compared; ``meta`` the options that shaped them.
+    ``sketches`` the candidate search compared, and ``priority`` their anchor
+    priorities; ``meta`` the options that shaped them.
     """
 
     ids: list[str]
@@ -59,16 +62,18 @@ class ScanIndex:
     indexed: list[int]
     sketches: list[Sketch]
     meta: dict[str, Any]
+    priority: Sequence[int] = ()
 
     @classmethod
     def build(
         cls, ids: Sequence[str], by_print: dict[int, list[int]], reps: Sequence[int],
-        sketches: Sequence[Sketch], config: Config,
+        sketches: Sequence[Sketch], config: Config, priority: Sequence[int] = (),
     ) -> ScanIndex:
         """Return the index of a scan from its documents' ids, fingerprint groups and sketches.
 
         `by_print` maps each fingerprint to the positions of its documents in `ids`;
-        `reps` are the positions the candidate search compared.
+        `reps` are the positions the candidate search compared, `priority` their anchor
+        priorities in that order (none: all 0).
         """
         prints = {k: fp for fp, members in by_print.items() for k in members}
         numbered = sorted(prints)
@@ -79,6 +84,7 @@ class ScanIndex:
             [number[r] for r in reps],
             [sketches[r] for r in reps],
             index_meta(config),
+            [int(x) for x in priority],
         )
 
     def postings(self) -> pa.Table:
@@ -98,12 +104,16 @@ class ScanIndex:
         return pa.table({"hash": numbers(hashes, np.uint64), "doc": numbers(docs, np.int32), "position": numbers(places, np.int32)})
 
     def documents(self) -> pa.Table:
-        """Return one row per document with words: number, id and fingerprint."""
+        """Return one row per document with words: number, id, fingerprint, anchor priority."""
+        priority = np.zeros(len(self.ids), dtype=np.int32)
+        if len(self.priority):
+            priority[np.array(self.indexed, dtype=np.int64)] = np.asarray(self.priority, dtype=np.int32)
         return pa.table(
             {
                 "doc": numbers(np.arange(len(self.ids)), np.int32),
                 "doc_id": strings(self.ids),
                 "fingerprint": numbers(self.prints, np.uint64),
+                "priority": numbers(priority, np.int32),
             }
         )
 
@@ -145,19 +155,32 @@ def read_index_config(con: duckdb.DuckDBPyConnection, db: str | Path) -> Config:
 
 def query_postings(
     con: duckdb.DuckDBPyConnection, hashes: npt.NDArray[np.uint64], *, max_df: int
-) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int64]]:
-    """Return the stored entries of `hashes`: ``(hash, doc, position, df)`` per entry.
+) -> tuple[
+    npt.NDArray[np.uint64], npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.int64]
+]:
+    """Return the stored entries a new document with n-grams `hashes` may pair with:
+    ``(hash, doc, position, df, priority)`` per entry.
 
-    ``df`` is the length of the hash's posting list; lists longer than `max_df` are
-    left out in the query, as the candidate search would drop them anyway.
+    ``df`` is the length of the hash's posting list and ``priority`` the entry's
+    document's anchor priority once the new document is added (lists it takes past
+    `max_df` count for their documents). A list that stays within `max_df` comes
+    whole; a longer one only its top-priority entry, or whole when the new document
+    outranks it (what :func:`textreuse.index.candidates.query_candidates` needs).
     """
     con.register("_query", pa.table({"hash": numbers(hashes, np.uint64)}))
     try:
         rows = con.execute(
             "WITH hits AS (SELECT p.hash, p.doc, p.position FROM postings p SEMI JOIN _query q ON p.hash = q.hash), "
-            "df AS (SELECT hash, count(*) AS df FROM hits GROUP BY hash HAVING count(*) <= ?) "
-            "SELECT h.hash, h.doc, h.position, df.df FROM hits h JOIN df USING (hash) "
-            "ORDER BY h.doc, h.position",
+            "df AS (SELECT hash, count(*) AS df FROM hits GROUP BY hash), "
+            "crossing AS (SELECT h.doc, count(*) AS n FROM hits h JOIN df USING (hash) WHERE df.df = $1 GROUP BY h.doc), "
+            "own AS (SELECT count(*) AS n FROM df WHERE df.df + 1 > $1), "
+            "ranked AS (SELECT h.hash, h.doc, h.position, df.df, i.priority + coalesce(c.n, 0) AS priority "
+            "  FROM hits h JOIN df USING (hash) JOIN index_documents i ON i.doc = h.doc "
+            "  LEFT JOIN crossing c ON c.doc = h.doc), "
+            "tops AS (SELECT *, row_number() OVER w AS rank, first_value(priority) OVER w AS top "
+            "  FROM ranked WINDOW w AS (PARTITION BY hash ORDER BY priority DESC, doc)) "
+            "SELECT hash, doc, position, df, priority FROM tops, own "
+            "WHERE df + 1 <= $1 OR rank = 1 OR own.n > top ORDER BY doc, position",
             [max_df],
         ).fetchall()
     finally:
@@ -167,6 +190,7 @@ def query_postings(
         np.array([r[1] for r in rows], dtype=np.int32),
         np.array([r[2] for r in rows], dtype=np.int32),
         np.array([r[3] for r in rows], dtype=np.int64),
+        np.array([r[4] for r in rows], dtype=np.int64),
     )
 
 

@@ -1,0 +1,369 @@
+"""Stories: one reused text and every place it appears, with who copied whom.
+
+A *story* is a text and its places: passages (document, raw spans) that are copies of
+one another. It is built from the aligned pairs in three steps, so that its cost is
+linear in the pairs and quoting never merges two stories:
+
+1. **Texts.** Documents that are copies of each other (duplicate and near duplicate
+   pairs) are one text: a *group* (connected components).
+2. **Excerpts.** A document whose whole text lies in another (the excerpt side of an
+   excerpt pair, when it is the copy) holds that other's text: its group hangs under
+   the source's group, under one parent only (the source its text covers most), so
+   an excerpt found in two longer texts links neither to the other. A group with no
+   parent is the *root* of a story; the groups under it are its excerpts.
+3. **Quotes.** A document that holds part of another's text (an overlap, or an excerpt
+   pair whose longer side is the copy) joins the source's story with the shared spans
+   only, as a *quoted* member; its own text stays its own story.
+
+Who is the source of a pair: its origin when the evidence decided one
+(:mod:`textreuse.relate.provenance`); else, for an excerpt, the longer document; for an
+overlap, the document whose text has more copies, then the earlier-dated one, then the
+second by id (``doc_b``).
+
+Each member has a *source*, the member it was most likely copied from, so a story is a
+copy tree: the representative is its root (the story's origin when the evidence names
+one, else the member with the most copy pairs), copies hang on the pairs that found
+them, breadth first from the root, excerpts on their source, quotes on theirs. Each
+tree edge is an aligned pair, so a story of n members lists n - 1 pairs
+(:func:`tree_pairs`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+import xxhash
+
+from textreuse.model import Document, Pair, Span
+
+__all__ = ["MEMBER_RELATIONS", "Member", "Story", "build_stories", "story_id", "tree_pairs"]
+
+MemberRelation = Literal["copy", "near_copy", "excerpt", "quoted"]
+MEMBER_RELATIONS: tuple[MemberRelation, ...] = ("copy", "near_copy", "excerpt", "quoted")
+
+_COPY = frozenset(["duplicate", "near_duplicate"])
+
+
+@dataclass(frozen=True)
+class Member:
+    """One place a story's text appears: a document and the raw spans that hold it.
+
+    ``relation`` is how the document holds the text (``copy``, ``near_copy``,
+    ``excerpt``, ``quoted``); ``source`` the member it was most likely copied from (None
+    for the representative); ``similarity`` and ``coverage`` those of the pair with its
+    source (the share of this document the story's text covers).
+    """
+
+    doc_id: str
+    relation: MemberRelation
+    spans: tuple[Span, ...]
+    source: str | None
+    similarity: float
+    coverage: float
+
+
+@dataclass(frozen=True)
+class Story:
+    """A reused text and its members, with its origin when the evidence decides one."""
+
+    id: str
+    representative: str
+    origin: str | None
+    members: tuple[Member, ...]
+    first_date: str | None
+    last_date: str | None
+    sites: int
+    pairs: tuple[Pair, ...]
+    """The tree edges: for each member but the representative, its pair with its source."""
+
+    @property
+    def size(self) -> int:
+        """Return the number of members."""
+        return len(self.members)
+
+    def member(self, doc_id: str) -> Member | None:
+        """Return the member for `doc_id`, or None."""
+        return next((m for m in self.members if m.doc_id == doc_id), None)
+
+
+def story_id(members: Iterable[str]) -> str:
+    """Return an id derived from the member documents alone, the same in every engine and run.
+
+    >>> story_id(["b", "a"]) == story_id(["a", "b"])
+    True
+    """
+    return "st-" + xxhash.xxh64_hexdigest("\n".join(sorted(set(members))).encode())[:12]
+
+
+class _Groups:
+    """Union-find over document ids."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        root = x
+        while self.parent.setdefault(root, root) != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _site(doc: Document | None) -> str | None:
+    if doc is None:
+        return None
+    if doc.site_name:
+        return doc.site_name.lower()
+    if doc.url:
+        try:
+            host = urlsplit(doc.url).hostname
+        except ValueError:
+            host = None
+        if host:
+            return host.removeprefix("www.")
+    return doc.source.lower() if doc.source else None
+
+
+def _sides(p: Pair, doc: str) -> tuple[tuple[Span, ...], float]:
+    """Return the spans and coverage of `doc`'s side of pair `p`."""
+    if doc == p.doc_a:
+        return tuple(q.a for q in p.passages), p.coverage_a
+    return tuple(q.b for q in p.passages), p.coverage_b
+
+
+def _similarity(p: Pair) -> float:
+    """Return the passages' similarity weighted by their length on side a."""
+    total = sum(q.a[1] - q.a[0] for q in p.passages)
+    if not total:
+        return 1.0 if p.relation == "duplicate" else 0.0
+    return sum(q.similarity * (q.a[1] - q.a[0]) for q in p.passages) / total
+
+
+def _other(p: Pair, doc: str) -> str:
+    return p.doc_b if doc == p.doc_a else p.doc_a
+
+
+def _extent(spans: Iterable[Span]) -> tuple[Span, ...]:
+    """Return half-open spans merged where they overlap or touch, in order."""
+    out: list[list[int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return tuple((s, e) for s, e in out)
+
+
+def _direction(p: Pair, size: Mapping[str, int], dates: Mapping[str, str | None]) -> tuple[str, str]:
+    """Return ``(source, copy)`` of a pair that is not a copy pair (see the module's rule)."""
+    if p.origin is not None:
+        return p.origin, _other(p, p.origin)
+    if p.relation == "excerpt":
+        return p.doc_b, p.doc_a
+    a, b = p.doc_a, p.doc_b
+    if size[a] != size[b]:
+        return (a, b) if size[a] > size[b] else (b, a)
+    da, db = dates.get(a), dates.get(b)
+    if da and db and da != db:
+        return (a, b) if da < db else (b, a)
+    return b, a
+
+
+def _origin(pairs: Iterable[Pair]) -> str | None:
+    """Return the member that wins its directed pairs and loses none, if one stands out."""
+    wins: Counter[str] = Counter()
+    losses: Counter[str] = Counter()
+    for p in pairs:
+        if p.origin is not None:
+            wins[p.origin] += 1
+            losses[_other(p, p.origin)] += 1
+    scored = sorted(((n, m) for m, n in wins.items() if not losses[m]), key=lambda x: (-x[0], x[1]))
+    if scored and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+        return scored[0][1]
+    return None
+
+
+def build_stories(pairs: Sequence[Pair], docs: Mapping[str, Document]) -> list[Story]:
+    """Return the stories of the aligned `pairs`, most widely spread first.
+
+    `docs` maps ids to documents (for dates and sites). Every pair is the tree edge of
+    at most one story; pairs that no tree needs (a copy aligned with two members) are
+    left out of every story's ``pairs``.
+
+    >>> from textreuse.model import Passage
+    >>> ps = [Pair("a", "b", "near_duplicate", None, .9, .9, (Passage((0, 90), (0, 95), .9),)),
+    ...       Pair("e", "a", "excerpt", None, 1., .3, (Passage((0, 30), (0, 30), 1.),)),
+    ...       Pair("q", "b", "overlap", None, .2, .4, (Passage((50, 80), (10, 40), 1.),))]
+    >>> [(s.representative, [(m.doc_id, m.relation, m.source) for m in s.members]) for s in build_stories(ps, {})]
+    [('a', [('a', 'copy', None), ('b', 'near_copy', 'a'), ('e', 'excerpt', 'a'), ('q', 'quoted', 'b')])]
+    """
+    groups = _Groups()
+    for p in pairs:
+        groups.find(p.doc_a), groups.find(p.doc_b)
+        if p.relation in _COPY:
+            groups.union(p.doc_a, p.doc_b)
+    members_of: dict[str, list[str]] = defaultdict(list)
+    for doc in list(groups.parent):
+        members_of[groups.find(doc)].append(doc)
+    size = {doc: len(members_of[groups.find(doc)]) for doc in groups.parent}
+    dates = {doc: (docs[doc].date if doc in docs else None) for doc in groups.parent}
+
+    copy_pairs: dict[str, list[Pair]] = defaultdict(list)  # group -> its copy pairs
+    whole_edges: dict[str, list[tuple[tuple[float, int, str], str, Pair]]] = defaultdict(list)
+    partial: list[tuple[str, str, Pair]] = []  # (source, copy, pair)
+    for p in pairs:
+        if p.relation in _COPY:
+            copy_pairs[groups.find(p.doc_a)].append(p)
+            continue
+        source, copy = _direction(p, size, dates)
+        if groups.find(source) == groups.find(copy):
+            continue  # a copy's weaker second alignment with its own text
+        if p.relation == "excerpt" and copy == p.doc_a:
+            rank = (-_sides(p, source)[1], -size[source], source)
+            whole_edges[groups.find(copy)].append((rank, copy, p))
+        else:
+            partial.append((source, copy, p))
+
+    # Each group hangs under one parent group, the source its text covers most.
+    parent: dict[str, tuple[str, str, Pair]] = {}  # group -> (source doc, copy doc, pair)
+
+    def root_of(g: str) -> str:
+        seen = set()
+        while g in parent and g not in seen:
+            seen.add(g)
+            g = groups.find(parent[g][0])
+        return g
+
+    for g in sorted(whole_edges):
+        for _rank, copy, p in sorted(whole_edges[g], key=lambda x: x[0]):
+            source = _other(p, copy)
+            if root_of(groups.find(source)) != g:  # no cycles
+                parent[g] = (source, copy, p)
+                break
+
+    trees: dict[str, list[str]] = defaultdict(list)  # root group -> its groups
+    for g in sorted(members_of):
+        trees[root_of(g)].append(g)
+    quoted: dict[str, dict[str, list[tuple[str, Pair]]]] = defaultdict(lambda: defaultdict(list))
+    for source, copy, p in partial:
+        root = root_of(groups.find(source))
+        if root_of(groups.find(copy)) != root:
+            quoted[root][copy].append((source, p))
+
+    out = []
+    for root, tree in trees.items():
+        if len(tree) == 1 and len(members_of[root]) == 1 and not quoted.get(root):
+            continue  # a lone document whose pairs all went elsewhere
+        out.append(_story(root, tree, members_of, copy_pairs, parent, quoted.get(root, {}), docs))
+    out.sort(key=lambda s: (-s.size, -s.sites, s.first_date or "", s.id))
+    return out
+
+
+def _story(
+    root: str,
+    tree: list[str],
+    members_of: Mapping[str, list[str]],
+    copy_pairs: Mapping[str, list[Pair]],
+    parent: Mapping[str, tuple[str, str, Pair]],
+    quoted: Mapping[str, list[tuple[str, Pair]]],
+    docs: Mapping[str, Document],
+) -> Story:
+    """Return the story of the group tree under `root` with its quoting members."""
+    members: dict[str, Member] = {}
+    edges: list[Pair] = []
+    whole_pairs: list[Pair] = []
+    for g in tree:
+        within = copy_pairs.get(g, [])
+        whole_pairs += within
+        if g == root:
+            start = _origin(within)
+            if start is None:
+                degree = Counter(d for p in within for d in (p.doc_a, p.doc_b))
+                start = min(members_of[g], key=lambda d: (-degree[d], d))
+            _group_tree(start, within, None, None, members, edges)
+        else:
+            _source, start, link = parent[g]
+            whole_pairs.append(link)
+            _group_tree(start, within, parent[g], "excerpt", members, edges)
+    # Whole members hold the story's text wherever their copy pairs put it.
+    spans: dict[str, list[Span]] = defaultdict(list)
+    for p in whole_pairs:
+        for d in (p.doc_a, p.doc_b):
+            if d in members:
+                spans[d] += _sides(p, d)[0]
+    for d, m in list(members.items()):
+        members[d] = Member(d, m.relation, _extent(spans[d]), m.source, m.similarity, m.coverage)
+    for copy in sorted(quoted):
+        found = quoted[copy]
+        source, best = max(found, key=lambda sp: (sum(q.a[1] - q.a[0] for q in sp[1].passages), _other(sp[1], copy)))
+        held = _extent(s for _, p in found for s in _sides(p, copy)[0])
+        members[copy] = Member(copy, "quoted", held, source, round(_similarity(best), 4), _sides(best, copy)[1])
+        edges.append(best)
+    ordered = tuple(sorted(members.values(), key=lambda m: (m.source is not None, MEMBER_RELATIONS.index(m.relation), m.doc_id)))
+    representative = ordered[0].doc_id
+    directed = whole_pairs + [p for found in quoted.values() for _, p in found]
+    dated = sorted(d for d in (docs[m.doc_id].date if m.doc_id in docs else None for m in ordered) if d)
+    sites = {s for s in (_site(docs.get(m.doc_id)) for m in ordered) if s}
+    return Story(
+        story_id(members),
+        representative,
+        _origin(directed),
+        ordered,
+        dated[0] if dated else None,
+        dated[-1] if dated else None,
+        len(sites),
+        tuple(edges),
+    )
+
+
+def _group_tree(
+    start: str,
+    within: Sequence[Pair],
+    entry: tuple[str, str, Pair] | None,
+    relation: MemberRelation | None,
+    members: dict[str, Member],
+    edges: list[Pair],
+) -> None:
+    """Add one group's members to `members`, breadth first from `start` over its copy
+    pairs (`relation` None: each member's own, copy or near copy; ``excerpt``: all)."""
+    if entry is None:
+        members[start] = Member(start, "copy", (), None, 1.0, 1.0)
+    else:
+        source, _, link = entry
+        members[start] = Member(start, "excerpt", (), source, round(_similarity(link), 4), _sides(link, start)[1])
+        edges.append(link)
+    adjacent: dict[str, list[Pair]] = defaultdict(list)
+    for p in within:
+        adjacent[p.doc_a].append(p)
+        adjacent[p.doc_b].append(p)
+    queue = deque([start])
+    while queue:
+        doc = queue.popleft()
+        # Strongest first, so each copy hangs on the pair most like it.
+        for p in sorted(adjacent[doc], key=lambda p: (-_similarity(p), _other(p, doc))):
+            other = _other(p, doc)
+            if other in members:
+                continue
+            kind: MemberRelation = relation or ("copy" if p.relation == "duplicate" else "near_copy")
+            members[other] = Member(other, kind, (), doc, round(_similarity(p), 4), _sides(p, other)[1])
+            edges.append(p)
+            queue.append(other)
+
+
+def tree_pairs(stories: Iterable[Story]) -> list[Pair]:
+    """Return every story's tree edges once, sorted by their documents."""
+    seen: dict[tuple[str, str], Pair] = {}
+    for s in stories:
+        for p in s.pairs:
+            seen.setdefault((p.doc_a, p.doc_b), p)
+    return [seen[k] for k in sorted(seen)]

@@ -1,0 +1,134 @@
+"""Stories built from aligned pairs: texts, excerpts hung under one source, quotes kept apart."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from textreuse.model import Document, Pair, Passage
+from textreuse.relate.stories import build_stories, story_id, tree_pairs
+
+
+def near(a: str, b: str, sim: float = 0.9) -> Pair:
+    return Pair(a, b, "near_duplicate", None, 0.9, 0.9, (Passage((0, 100), (0, 100), sim),))
+
+
+def dup(a: str, b: str) -> Pair:
+    return Pair(a, b, "duplicate", None, 1.0, 1.0, (Passage((0, 100), (0, 100), 1.0),))
+
+
+def excerpt(e: str, src: str, at: int = 0, cover: float = 0.3) -> Pair:
+    return Pair(e, src, "excerpt", None, 1.0, cover, (Passage((0, 30), (at, at + 30), 1.0),))
+
+
+def overlap(a: str, b: str, origin: str | None = None) -> Pair:
+    return Pair(a, b, "overlap", origin, 0.2, 0.3, (Passage((200, 230), (40, 70), 0.95),))
+
+
+def by_rep(stories):
+    return {s.representative: s for s in stories}
+
+
+def test_copies_are_one_story_with_a_tree_of_n_minus_one_pairs() -> None:
+    pairs = [near("a", f"c{k}") for k in range(5)] + [dup("c0", "c0x")]
+    (story,) = build_stories(pairs, {})
+    assert story.representative == "a" and story.size == 7
+    assert len(story.pairs) == story.size - 1
+    assert {m.doc_id: m.relation for m in story.members}["c0x"] == "copy"
+    assert {m.doc_id: m.source for m in story.members}["c0x"] == "c0"
+
+
+def test_quoting_joins_the_quoted_story_with_its_span_only() -> None:
+    # s and its copy t; q (with its own copy r) quotes s: q is a quoted member of s's
+    # story and keeps its own story with r.
+    pairs = [near("s", "t"), near("q", "r"), overlap("q", "s", origin="s")]
+    stories = by_rep(build_stories(pairs, {}))
+    assert set(stories) == {"q", "s"}
+    quoted = stories["s"].member("q")
+    assert quoted is not None and quoted.relation == "quoted" and quoted.spans == ((200, 230),)
+    assert {m.doc_id for m in stories["q"].members} == {"q", "r"}
+    assert stories["s"].member("r") is None
+
+
+def test_an_article_quoting_three_stories_is_in_four() -> None:
+    pairs = [near(f"s{k}", f"t{k}") for k in range(3)] + [near("q", "q2")]
+    pairs += [overlap("q", f"s{k}", origin=f"s{k}") for k in range(3)]
+    stories = build_stories(pairs, {})
+    assert sum(1 for s in stories if s.member("q") is not None) == 4
+    assert len(stories) == 4
+
+
+def test_an_excerpt_hangs_under_the_source_it_covers_most() -> None:
+    # e is an excerpt of s (covering 40% of it) and of a longer t (10%): one parent only,
+    # so s's and t's stories stay apart.
+    pairs = [near("s", "s2"), near("t", "t2"), excerpt("e", "s", cover=0.4), excerpt("e", "t", cover=0.1)]
+    stories = by_rep(build_stories(pairs, {}))
+    assert stories["s"].member("e") is not None and stories["s"].member("e").relation == "excerpt"
+    assert "e" not in {m.doc_id for m in stories["t"].members if m.relation != "quoted"}
+    assert stories["t"].member("s") is None
+
+
+def test_copies_of_an_excerpt_are_excerpts_of_the_story() -> None:
+    pairs = [near("s", "s2"), excerpt("e", "s"), dup("e", "e2")]
+    (story,) = build_stories(pairs, {})
+    assert {m.doc_id: m.relation for m in story.members} == {"s": "copy", "s2": "near_copy", "e": "excerpt", "e2": "excerpt"}
+
+
+def test_the_origin_is_the_member_the_evidence_names() -> None:
+    dated = Pair("a", "b", "near_duplicate", "b", 0.9, 0.9, (Passage((0, 100), (0, 100), 0.9),))
+    (story,) = build_stories([dated, near("b", "c")], {})
+    assert story.origin == "b" and story.representative == "b"
+
+
+def test_dates_and_sites() -> None:
+    docs = {
+        "a": Document("a", "x", date="2024-01-03", url="https://www.one.example/a"),
+        "b": Document("b", "x", date="2024-01-01", url="https://two.example/b"),
+        "c": Document("c", "x", site_name="One.example"),
+    }
+    (story,) = build_stories([near("a", "b"), near("a", "c")], docs)
+    assert (story.first_date, story.last_date, story.sites) == ("2024-01-01", "2024-01-03", 2)
+
+
+def test_story_ids_depend_on_members_only() -> None:
+    pairs = [near("a", "b"), near("b", "c")]
+    (one,) = build_stories(pairs, {})
+    (two,) = build_stories(list(reversed(pairs)), {})
+    assert one.id == two.id == story_id(["c", "b", "a"])
+
+
+def test_tree_pairs_lists_each_edge_once() -> None:
+    pairs = [near("a", "b"), near("a", "c"), near("b", "c")]
+    stories = build_stories(pairs, {})
+    assert [(p.doc_a, p.doc_b) for p in tree_pairs(stories)] == [("a", "b"), ("a", "c")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 40))
+def test_random_pair_graphs_make_trees(seed: int, n: int) -> None:
+    """Whatever the pairs: every member but the representative has a source in its story,
+    each story lists size - 1 tree pairs, and every document of a copy pair is in one
+    story as a whole member."""
+    rng = np.random.default_rng(seed)
+    ids = [f"d{k}" for k in range(n)]
+    pairs = []
+    for _ in range(int(rng.integers(1, 3 * n))):
+        a, b = sorted(rng.choice(ids, size=2, replace=False).tolist())
+        kind = int(rng.integers(4))
+        pairs.append([near(a, b), dup(a, b), excerpt(a, b), overlap(a, b, origin=[None, a, b][int(rng.integers(3))])][kind])
+    stories = build_stories(pairs, {})
+    whole_of: dict[str, int] = {}
+    for s in stories:
+        docs = {m.doc_id for m in s.members}
+        assert len(docs) == s.size and len(s.pairs) == s.size - 1
+        for m in s.members:
+            if m.source is None:
+                assert m.doc_id == s.representative
+            else:
+                assert m.source in docs
+            if m.relation != "quoted":
+                whole_of[m.doc_id] = whole_of.get(m.doc_id, 0) + 1
+    for p in pairs:
+        if p.relation in ("duplicate", "near_duplicate"):
+            assert whole_of.get(p.doc_a) == 1 and whole_of.get(p.doc_b) == 1
