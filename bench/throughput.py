@@ -9,7 +9,8 @@ corpus with :mod:`synth`, then runs, one after the other and each in its own mea
 process:
 
 (a) ``textreuse scan CORPUS.jsonl --db TMP.duckdb --workers 1 --quiet`` (timed), followed by
-    ``textreuse pairs --db TMP.duckdb --format jsonl`` (not timed) for scoring;
+    ``textreuse pairs --db TMP.duckdb --format jsonl --all`` (not timed) for scoring: every pair
+    of members of each story, as the truth lists every related pair;
 (b) a datasketch pipeline in one process: word 5-gram shingles over casefolded ``\\w+`` tokens,
     ``MinHash(num_perm=128)`` with ``update_batch``, ``MinHashLSH(threshold=0.5, num_perm=128)``:
     insert all, then query each; the candidate pairs are its found pairs;
@@ -225,7 +226,7 @@ def run_textreuse(corpus: Path, workers: int, work: Path, truth: list[dict[str, 
         return m
     pairs_path = work / f"tr-w{workers}-pairs.jsonl"
     with open(pairs_path, "wb") as f:
-        res = subprocess.run(_textreuse_cmd() + ["pairs", "--db", str(db), "--format", "jsonl"],
+        res = subprocess.run(_textreuse_cmd() + ["pairs", "--db", str(db), "--format", "jsonl", "--all", "--max-pairs", "100000000"],
                              stdout=f, stderr=subprocess.PIPE, check=False)
     if res.returncode != 0:
         m["error"] = "pairs export failed: " + res.stderr.decode("utf-8", "replace")[-2000:]

@@ -438,7 +438,7 @@ def test_the_command_ends_with_its_exit_code_and_all_its_output(tmp_path: Path) 
     corpus.write_text("".join(json.dumps({"id": f"d{k}", "text": words}) + "\n" for k in range(3)), encoding="utf-8")
     scanned = textreuse("scan", str(corpus), "--db", "t.duckdb", "--quiet", "--workers", "1")
     assert scanned.returncode == 0, scanned.stderr
-    listed = textreuse("pairs", "--db", "t.duckdb", "--format", "jsonl")
+    listed = textreuse("pairs", "--db", "t.duckdb", "--format", "jsonl", "--all")
     assert listed.returncode == 0
     assert len(listed.stdout.splitlines()) == 3 and listed.stdout.endswith("\n")
     missing = textreuse("pairs", "--db", "missing.duckdb")

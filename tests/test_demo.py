@@ -26,7 +26,7 @@ def _key(a: str, b: str) -> frozenset[str]:
 
 
 def test_every_planted_pair_is_found_with_its_relation(result: textreuse.ScanResult) -> None:
-    found = {_key(p.doc_a, p.doc_b): p for p in result.pairs}
+    found = {_key(p.doc_a, p.doc_b): p for p in result.all_pairs()}
     for t in _truth():
         pair = found.get(_key(t["doc_a"], t["doc_b"]))
         assert pair is not None, f"missed {t}"
@@ -38,7 +38,7 @@ def test_every_planted_pair_is_found_with_its_relation(result: textreuse.ScanRes
 
 def test_no_pair_outside_the_truth(result: textreuse.ScanResult) -> None:
     truth = {_key(t["doc_a"], t["doc_b"]) for t in _truth()}
-    extra = [(p.doc_a, p.doc_b, p.relation) for p in result.pairs if _key(p.doc_a, p.doc_b) not in truth]
+    extra = [(p.doc_a, p.doc_b, p.relation) for p in result.all_pairs() if _key(p.doc_a, p.doc_b) not in truth]
     assert extra == []
 
 

@@ -175,7 +175,8 @@ def test_engines_agree_on_generated_corpus(spark, tmp_path: Path, gen) -> None:
     rules = {a.rule for marks in local.annotations.values() for a in marks}
     assert {"writes", "recurring-line"} <= rules, rules
     assert any(s.witness == "lossy/clean.txt" for s in local.repairs["lossy/damaged.txt"])
-    assert {e.kind for found in local.evidence.values() for e in found} >= {"date", "excerpt", "frame"}
+    # (The dated wire pair is a duplicate of orig/13's group, aligned through its representative.)
+    assert {e.kind for found in local.evidence.values() for e in found} >= {"excerpt", "frame"}
     for partitions in (2, 5):
         out = tmp_path / f"out-{partitions}"
         result = engine.scan([corpus], out=out, spark=spark, partitions=partitions, config=GENERATED_CONFIG)
@@ -224,7 +225,7 @@ def test_engines_agree_on_parquet_csv_and_html_inputs(spark, tmp_path: Path, gen
     )
     db, out = tmp_path / "local.duckdb", tmp_path / "out"
     local = scan([corpus], db=db, workers=1)
-    assert {d.id for d in local.documents} == {"p1", "p2", "c1", "page.html"} and len(local.pairs) >= 3
+    assert {d.id for d in local.documents} == {"p1", "p2", "c1", "page.html"} and len(local.all_pairs()) >= 3
     engine.scan([corpus], out=out, spark=spark, partitions=2)
     _assert_same_tables(db, out)
 
@@ -259,7 +260,7 @@ def test_cli_scan_with_spark_then_read_commands_from_the_folder(spark, tmp_path:
     )
     assert done.exit_code == 0, done.stderr
     summary = json.loads(done.stdout)
-    assert summary["out"] == str(out) and summary["pairs"] == 14 and summary["rejected"] == 2
+    assert summary["out"] == str(out) and summary["pairs"] == 11 and summary["rejected"] == 2
     assert "rejected" in done.stderr  # each reject is named on stderr, as the local engine does
     for command in (["pairs", "--format", "jsonl"], ["families", "--format", "jsonl"], ["rejects"],
                     ["text", "news/lowmarsh-river-flood.txt"]):  # fmt: skip

@@ -132,3 +132,20 @@ def test_random_pair_graphs_make_trees(seed: int, n: int) -> None:
     for p in pairs:
         if p.relation in ("duplicate", "near_duplicate"):
             assert whole_of.get(p.doc_a) == 1 and whole_of.get(p.doc_b) == 1
+
+
+def test_member_pairs_map_passages_through_the_tree() -> None:
+    from textreuse.relate.stories import member_pairs
+
+    b = Pair("a", "b", "near_duplicate", None, 0.9, 0.9, (Passage((0, 1000), (0, 1000), 0.9),))
+    c = Pair("a", "c", "near_duplicate", None, 0.9, 0.9, (Passage((0, 1000), (100, 1100), 0.8),))
+    q = Pair("q", "c", "overlap", None, 0.1, 0.2, (Passage((5000, 5300), (600, 900), 1.0),))
+    (story,) = build_stories([b, c, q], {})
+    found = {(p.doc_a, p.doc_b): p for p in member_pairs(story, {"a": 1000, "b": 1000, "c": 1100, "q": 9000})}
+    assert set(found) == {("a", "b"), ("a", "c"), ("a", "q"), ("b", "c"), ("b", "q"), ("c", "q")}
+    bc = found[("b", "c")]
+    assert bc.relation == "near_duplicate" and [(x.a, x.b) for x in bc.passages] == [((0, 1000), (100, 1100))]
+    assert bc.passages[0].similarity == 0.8
+    # q quoted c's 600-900, which is a's 500-800 and b's 500-800.
+    bq = found[("b", "q")]
+    assert bq.relation == "overlap" and [(x.a, x.b) for x in bq.passages] == [((500, 800), (5000, 5300))]

@@ -213,12 +213,18 @@ def test_trace_gives_the_pairs_a_rescan_would(tmp_path: Path, db: Path, texts: d
     corpus = tmp_path / "corpus"
     rescanned = scan([corpus, excerpt], workers=1)
     expected = {}
-    for p in rescanned.pairs:
+    for p in rescanned.all_pairs():
         if "excerpt.txt" in (p.doc_a, p.doc_b):
             other = p.doc_b if p.doc_a == "excerpt.txt" else p.doc_a
             expected[other] = p
+    # Every pair of story members the rescan has (the excerpt with orig and its copy) ...
     assert set(traced) == set(expected) == {"orig", "copy"}
-    for other, p in expected.items():
+    assert all(traced[o].relation == p.relation for o, p in expected.items())
+    # ... and where the rescan aligned the pair itself (its tree pair), the same alignment.
+    aligned = [p for p in rescanned.pairs if "excerpt.txt" in (p.doc_a, p.doc_b)]
+    assert len(aligned) == 1
+    for p in aligned:
+        other = p.doc_b if p.doc_a == "excerpt.txt" else p.doc_a
         t = traced[other]
         flip = p.doc_a != "excerpt.txt"
         assert t.relation == p.relation and t.origin == p.origin

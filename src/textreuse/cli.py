@@ -255,11 +255,17 @@ def pairs_command(
     fmt: Annotated[PairFormat, typer.Option("--format", help="table for people, jsonl for programs.")] = PairFormat.table,
     relation: Annotated[str | None, typer.Option(help="Only this relation.")] = None,
     doc: Annotated[str | None, typer.Option(help="Only pairs with this document.")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Every pair of members of each story, passages mapped through the story (not aligned again).")] = False,
+    max_pairs: Annotated[int, typer.Option("--max-pairs", help="With --all: refuse when the stories hold more pairs than this.")] = 1_000_000,
 ) -> None:
-    """List the related pairs found by a scan."""
+    """List the related pairs found by a scan: each story member with its source, or --all."""
     try:
         with _open(db, source) as con:
-            pairs = store.read_pairs(con, relation=relation, doc=doc)
+            if every:
+                pairs = [p for p in store.read_member_pairs(con, max_pairs=max_pairs)
+                         if (relation is None or p.relation == relation) and (doc is None or doc in (p.doc_a, p.doc_b))]
+            else:
+                pairs = store.read_pairs(con, relation=relation, doc=doc)
     except TextReuseError as exc:
         raise _fail(str(exc)) from None
     if fmt is PairFormat.jsonl:
@@ -323,9 +329,20 @@ def show_command(
         with _open(db, source) as con:
             pairs = [p for p in store.read_pairs(con, doc=doc_a) if {p.doc_a, p.doc_b} == {doc_a, doc_b}]
             if not pairs:
-                store.read_document(con, doc_a)
-                store.read_document(con, doc_b)
-                raise _fail(f"{doc_a!r} and {doc_b!r} share no text in {db}")
+                # Not a story's tree pair: members of one story are aligned now.
+                from textreuse.engines.local import relate_documents
+
+                da, dc = store.read_document(con, doc_a), store.read_document(con, doc_b)
+                # (Without stories, a database of older textreuse or an export of its
+                # five main tables, any two documents are aligned now.)
+                together = not store.has_table(con, "story_members") or con.execute(
+                    "SELECT 1 FROM story_members x JOIN story_members y USING (story_id) "
+                    "WHERE x.doc_id = ? AND y.doc_id = ? LIMIT 1", [doc_a, doc_b]
+                ).fetchall()
+                found = relate_documents(da, dc) if together else None
+                if found is None:
+                    raise _fail(f"{doc_a!r} and {doc_b!r} share no text in {db}")
+                pairs = [found]
             pair = pairs[0]
             first, second = store.read_document(con, pair.doc_a), store.read_document(con, pair.doc_b)
             # The stored repairs and boilerplate, so the words differ exactly as on the report's pair page.

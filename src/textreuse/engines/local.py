@@ -54,7 +54,7 @@ from textreuse.model import RELATIONS, Annotation, Document, Family, Pair, Rejec
 from textreuse.relate.cluster import cluster, components
 from textreuse.relate.pairs import held_by_copies, relate, whole
 from textreuse.relate.provenance import Evidence, Facts, direct, evidence
-from textreuse.relate.stories import Story, build_stories
+from textreuse.relate.stories import Story, all_pairs, build_stories, tree_pairs
 from textreuse.store import arrow, postings
 
 T = TypeVar("T")
@@ -118,6 +118,11 @@ class ScanResult:
 
     def _index(self) -> postings.ScanIndex:
         return self.index or postings.ScanIndex([], [], [], [], {})
+
+    def all_pairs(self) -> list[Pair]:
+        """Return every pair of members of each story (what ``pairs --all`` lists): the
+        stories' tree pairs as aligned, the others with passages mapped through them."""
+        return all_pairs(self.stories, {d.id: len(d.raw_text) for d in self.documents})
 
     @property
     def pairs_table(self) -> pa.Table:
@@ -255,7 +260,6 @@ class _TokenCache:
         self.n = config.align.seed_n
         self.cache: dict[int, Tokens] = {}
         self.seeds: dict[int, SeedIndex] = {}
-        self.alike: dict[int, bool] = {}
 
     def seed_index(self, k: int) -> SeedIndex:
         """Return the seed index of document `k`, built once."""
@@ -263,16 +267,6 @@ class _TokenCache:
         if index is None:
             index = self.seeds[k] = seed_index(self(k).hashes, n=self.n)
         return index
-
-    def like_representative(self, k: int, rep: int) -> bool:
-        """Return whether document `k` has the same tokens as `rep`, its group's
-        representative; asked once per copy, though a copy takes part in many pairs."""
-        if k == rep:
-            return True
-        alike = self.alike.get(k)
-        if alike is None:
-            alike = self.alike[k] = same_tokens(self(k), self(rep))
-        return alike
 
     def __call__(self, k: int) -> Tokens:
         # Not `or`: a text without words has empty (falsy) tokens.
@@ -300,7 +294,13 @@ class _TokenCache:
 
 
 def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
-    """Align representative pairs, or pair duplicates (task ``(k, -1)``: group of k)."""
+    """Align representative pairs, or pair duplicates (task ``(k, -1)``: group of k).
+
+    A duplicate group of n documents gives n - 1 pairs, each copy with the group's
+    representative, and a representative pair stands for its groups' copies: they are
+    members of the same stories (:mod:`textreuse.relate.stories`), whose pairs of
+    members are mapped through them, not aligned again.
+    """
     docs: list[Document] = _STATE["docs"]
     groups: dict[int, list[int]] = _STATE["groups"]
     config: Config = _STATE["config"]
@@ -308,7 +308,7 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
     if tokens is None:
         tokens = _STATE["cache"] = _TokenCache(docs, config, _STATE["kept"], _STATE["marks"])
     tokens.load(
-        m for ra, rb in tasks for r in (ra, rb) if r >= 0 for m in groups.get(r, [r])
+        m for ra, rb in tasks for r in ((ra,) if rb < 0 else (ra, rb)) for m in (groups.get(r, [r]) if rb < 0 else [r])
     )
     out: list[Pair] = []
     indexed = uses_seed_index()
@@ -317,39 +317,23 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
     aligned = iter(align_many(pairs, config=config.align))
     for ra, rb in tasks:
         if rb < 0:
-            members = groups[ra]
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    dx, dy = members[x], members[y]
-                    tx, ty = tokens(dx), tokens(dy)
-                    p = relate(docs[dx], docs[dy], tx, ty, [whole(tx, ty)], duplicate=True, config=config.relate)
-                    if p is not None:
-                        out.append(p)
+            rep = docs[ra]
+            tr = tokens(ra)
+            for m in groups[ra][1:]:
+                tm = tokens(m)
+                p = relate(rep, docs[m], tr, tm, [whole(tr, tm)], duplicate=True, config=config.relate)
+                if p is not None:
+                    out.append(p)
             continue
         if indexed:
             found = align_indexed(tokens.seed_index(ra), tokens.seed_index(rb), config=config.align)
         else:
             found = next(aligned)
-        if not found:
-            continue
-        for dx in groups.get(ra, (ra,)):
-            tx = tokens(dx)
-            for dy in groups.get(rb, (rb,)):
-                ty = tokens(dy)
-                passages = found
-                if not (tokens.like_representative(dx, ra) and tokens.like_representative(dy, rb)):
-                    # A copy with a recurring line set aside that its representative kept
-                    # (or the other way round): the representatives' token ranges do not fit.
-                    passages = align_hashes(tx.hashes, ty.hashes, config=config.align)
-                p = relate(docs[dx], docs[dy], tx, ty, passages, config=config.relate)
-                if p is not None:
-                    out.append(p)
+        if found:
+            p = relate(docs[ra], docs[rb], tokens(ra), tokens(rb), found, config=config.relate)
+            if p is not None:
+                out.append(p)
     return out
-
-
-def same_tokens(a: Tokens, b: Tokens) -> bool:
-    """Return whether two documents' matching tokens are the same word sequence."""
-    return a is b or np.array_equal(a.hashes, b.hashes)
 
 
 @collector_paused()
@@ -444,7 +428,7 @@ def scan_documents(
     seconds["boilerplate"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    needed = {m for t in tasks for r in t if r >= 0 for m in groups.get(r, [r])}
+    needed = {m for ra, rb in tasks for m in (groups.get(ra, [ra]) if rb < 0 else (ra, rb))}
     _STATE["kept"] = {k: v for k, v in kept.items() if k in needed}
     del kept
     seconds["candidates"] += time.perf_counter() - t0
@@ -473,6 +457,10 @@ def scan_documents(
     with reporter.stage("stories", None):
         stories = build_stories(pairs, {d.id: d for d in docs})
         families = cluster(pairs)
+        # The pairs a scan reports are the stories' tree edges: n - 1 for n members.
+        pairs = tree_pairs(stories)
+        found_evidence = {(p.doc_a, p.doc_b): found_evidence[(p.doc_a, p.doc_b)] for p in pairs
+                          if (p.doc_a, p.doc_b) in found_evidence}
     seconds["stories"] = time.perf_counter() - t0
     _STATE.clear()
     return ScanResult(

@@ -862,6 +862,17 @@ def scan(
                 .mapInArrow(_story_batches, _STORY_SCHEMA)
             )
             n_stories = story_rows.select("story_id").distinct().count()
+            # The pairs a scan reports are the stories' tree edges: n - 1 for n members.
+            edges = story_rows.where(F.col("source").isNotNull()).select(
+                F.least("doc_id", "source").alias("lo"), F.greatest("doc_id", "source").alias("hi")
+            )
+            pairs = persist(
+                pairs.withColumn("lo", F.least("doc_a", "doc_b")).withColumn("hi", F.greatest("doc_a", "doc_b"))
+                .join(edges, ["lo", "hi"], "left_semi").drop("lo", "hi")
+            )
+            by_relation = {r: 0 for r in RELATIONS}
+            for row in pairs.groupBy("relation").count().collect():
+                by_relation[row["relation"]] = row["count"]
         seconds["stories"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()

@@ -17,13 +17,14 @@ from email.message import Message
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 from textreuse.align.local_align import TokenPassage, align_hashes, align_indexed, seed_index
 from textreuse.clean.matching import Prepared, prepare, prepare_many
 from textreuse.config import Config
-from textreuse.engines.local import same_tokens
 from textreuse.errors import IngestError, StoreError
 from textreuse.index.candidates import fingerprint, query_candidates, sketch
+from textreuse.index.tokenize import Tokens
 from textreuse.ingest.decode import decode
 from textreuse.ingest.html import PageTask, decode_html, looks_like_html
 from textreuse.ingest.read import IngestConfig, read_inputs
@@ -136,6 +137,11 @@ def trace(
         postings.read_index_config(con, db)
         doc = read_new(source, doc_id=doc_id, date=date, config=ingest)
         return trace_document(doc, con, db=db)
+
+
+def same_tokens(a: Tokens, b: Tokens) -> bool:
+    """Return whether two documents' matching tokens are the same word sequence."""
+    return a is b or np.array_equal(a.hashes, b.hashes)
 
 
 def trace_document(

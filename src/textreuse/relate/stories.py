@@ -31,16 +31,16 @@ tree edge is an aligned pair, so a story of n members lists n - 1 pairs
 from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
 import xxhash
 
-from textreuse.model import Document, Pair, Span
+from textreuse.model import Document, Pair, Passage, Relation, Span
 
-__all__ = ["MEMBER_RELATIONS", "Member", "Story", "build_stories", "story_id", "tree_pairs"]
+__all__ = ["MEMBER_RELATIONS", "Member", "Story", "build_stories", "all_pairs", "member_pairs", "segments", "story_id", "tree_pairs"]
 
 MemberRelation = Literal["copy", "near_copy", "excerpt", "quoted"]
 MEMBER_RELATIONS: tuple[MemberRelation, ...] = ("copy", "near_copy", "excerpt", "quoted")
@@ -219,7 +219,7 @@ def build_stories(pairs: Sequence[Pair], docs: Mapping[str, Document]) -> list[S
     dates = {doc: (docs[doc].date if doc in docs else None) for doc in groups.parent}
 
     copy_pairs: dict[str, list[Pair]] = defaultdict(list)  # group -> its copy pairs
-    whole_edges: dict[str, list[tuple[tuple[float, int, str], str, Pair]]] = defaultdict(list)
+    whole_edges: dict[str, list[tuple[tuple[bool, float, int, str], str, Pair]]] = defaultdict(list)
     partial: list[tuple[str, str, Pair]] = []  # (source, copy, pair)
     for p in pairs:
         if p.relation in _COPY:
@@ -229,7 +229,8 @@ def build_stories(pairs: Sequence[Pair], docs: Mapping[str, Document]) -> list[S
         if groups.find(source) == groups.find(copy):
             continue  # a copy's weaker second alignment with its own text
         if p.relation == "excerpt" and copy == p.doc_a:
-            rank = (-_sides(p, source)[1], -size[source], source)
+            # A source the evidence names comes first, then the one the excerpt covers most.
+            rank = (p.origin is None, -_sides(p, source)[1], -size[source], source)
             whole_edges[groups.find(copy)].append((rank, copy, p))
         else:
             partial.append((source, copy, p))
@@ -301,12 +302,19 @@ def _story(
         for d in (p.doc_a, p.doc_b):
             if d in members:
                 spans[d] += _sides(p, d)[0]
-    for d, m in list(members.items()):
-        members[d] = Member(d, m.relation, _extent(spans[d]), m.source, m.similarity, m.coverage)
+    chosen = []
     for copy in sorted(quoted):
         found = quoted[copy]
-        source, best = max(found, key=lambda sp: (sum(q.a[1] - q.a[0] for q in sp[1].passages), _other(sp[1], copy)))
-        held = _extent(s for _, p in found for s in _sides(p, copy)[0])
+        source, best = max(found, key=lambda sp: (
+            sp[1].origin is not None, sum(q.a[1] - q.a[0] for q in sp[1].passages), _other(sp[1], copy)
+        ))
+        chosen.append((copy, source, best, _extent(s for _, p in found for s in _sides(p, copy)[0])))
+        # The quoted text is the source's too (a story of one text and its quotes has no
+        # copy pairs to say where its text lies).
+        spans[source] += _sides(best, source)[0]
+    for d, m in list(members.items()):
+        members[d] = Member(d, m.relation, _extent(spans[d]), m.source, m.similarity, m.coverage)
+    for copy, source, best, held in chosen:
         members[copy] = Member(copy, "quoted", held, source, round(_similarity(best), 4), _sides(best, copy)[1])
         edges.append(best)
     ordered = tuple(sorted(members.values(), key=lambda m: (m.source is not None, MEMBER_RELATIONS.index(m.relation), m.doc_id)))
@@ -367,3 +375,139 @@ def tree_pairs(stories: Iterable[Story]) -> list[Pair]:
         for p in s.pairs:
             seen.setdefault((p.doc_a, p.doc_b), p)
     return [seen[k] for k in sorted(seen)]
+
+
+# A segment maps a stretch of a member's raw text onto the representative's:
+# (member start, member end, representative start, representative end).
+Segment = tuple[int, int, int, int]
+
+
+def _scale(x: int, a0: int, a1: int, b0: int, b1: int) -> int:
+    """Return offset `x` of ``[a0, a1)`` carried linearly onto ``[b0, b1)``."""
+    if a1 == a0:
+        return b0
+    return b0 + round((x - a0) * (b1 - b0) / (a1 - a0))
+
+
+def segments(story: Story) -> dict[str, list[Segment]]:
+    """Return, per member, how its spans map onto the representative's raw text, composed
+    along the copy tree through the tree pairs' passages (linearly inside a passage)."""
+    edge: dict[tuple[str, str], Pair] = {}
+    for pair in story.pairs:
+        edge[(pair.doc_a, pair.doc_b)] = edge[(pair.doc_b, pair.doc_a)] = pair
+    children: dict[str, list[Member]] = defaultdict(list)
+    for m in story.members:
+        if m.source is not None:
+            children[m.source].append(m)
+    rep = story.member(story.representative)
+    out: dict[str, list[Segment]] = {story.representative: [(s, e, s, e) for s, e in (rep.spans if rep else ())]}
+    queue = deque([story.representative])
+    while queue:
+        src = queue.popleft()
+        for m in children.get(src, []):
+            p = edge.get((m.doc_id, src))
+            found: list[Segment] = []
+            for q in p.passages if p is not None else ():
+                mine, theirs = (q.a, q.b) if p is not None and p.doc_a == m.doc_id else (q.b, q.a)
+                for s0, s1, r0, r1 in out.get(src, []):
+                    lo, hi = max(theirs[0], s0), min(theirs[1], s1)
+                    if hi <= lo:
+                        continue
+                    found.append((
+                        _scale(lo, theirs[0], theirs[1], mine[0], mine[1]),
+                        _scale(hi, theirs[0], theirs[1], mine[0], mine[1]),
+                        _scale(lo, s0, s1, r0, r1),
+                        _scale(hi, s0, s1, r0, r1),
+                    ))
+            out[m.doc_id] = sorted(found)
+            queue.append(m.doc_id)
+    return out
+
+
+def member_pairs(
+    story: Story, lengths: Mapping[str, int], *, min_chars: int = 100, near_duplicate: float = 0.8, excerpt: float = 0.6
+) -> Iterator[Pair]:
+    """Yield every pair of the story's members that share its text, with passages mapped
+    through the copy tree (no new alignment).
+
+    Where two members' segments cover the same stretch of the representative, that
+    stretch is their shared passage, carried back onto each; stretches shorter than
+    `min_chars` on either side are left out. Coverage is the share of each document's
+    raw characters (`lengths`) inside its passages, and the relation follows the
+    thresholds of :class:`textreuse.relate.pairs.RelateConfig` on it (``duplicate``
+    when both members are copies and cover the whole text). Similarity is the lower of
+    the two members'; the origin is the one that is the other's ancestor in the copy
+    tree along edges the evidence directed that way, else, for an excerpt, the longer
+    side (the excerpt evidence of a scan), else none.
+    """
+    seg = segments(story)
+    by_doc = {m.doc_id: m for m in story.members}
+    edge_origin = {frozenset((p.doc_a, p.doc_b)): p.origin for p in story.pairs}
+    ids = sorted(seg)
+    for i, x in enumerate(ids):
+        for y in ids[i + 1 :]:
+            passages = []
+            for x0, x1, rx0, rx1 in seg[x]:
+                for y0, y1, ry0, ry1 in seg[y]:
+                    lo, hi = max(rx0, ry0), min(rx1, ry1)
+                    if hi <= lo:
+                        continue
+                    a = (_scale(lo, rx0, rx1, x0, x1), _scale(hi, rx0, rx1, x0, x1))
+                    b = (_scale(lo, ry0, ry1, y0, y1), _scale(hi, ry0, ry1, y0, y1))
+                    if a[1] - a[0] >= min_chars and b[1] - b[0] >= min_chars:
+                        sim = min(by_doc[x].similarity, by_doc[y].similarity)
+                        passages.append(Passage(a, b, round(sim, 4)))
+            if not passages:
+                continue
+            cov_a = min(1.0, sum(q.a[1] - q.a[0] for q in passages) / max(1, lengths.get(x, 1)))
+            cov_b = min(1.0, sum(q.b[1] - q.b[0] for q in passages) / max(1, lengths.get(y, 1)))
+            relation: Relation
+            doc_a, doc_b = x, y
+            if by_doc[x].relation == by_doc[y].relation == "copy" and min(cov_a, cov_b) >= 0.98:
+                relation = "duplicate"
+            elif min(cov_a, cov_b) >= near_duplicate:
+                relation = "near_duplicate"
+            elif (cov_a if lengths.get(x, 0) <= lengths.get(y, 0) else cov_b) >= excerpt:
+                relation = "excerpt"
+                if lengths.get(x, 0) > lengths.get(y, 0):
+                    doc_a, doc_b, cov_a, cov_b = y, x, cov_b, cov_a
+                    passages = [Passage(q.b, q.a, q.similarity) for q in passages]
+            else:
+                relation = "overlap"
+            origin = _line_origin(doc_a, doc_b, by_doc, edge_origin)
+            if origin is None and relation == "excerpt":
+                origin = doc_b  # the excerpt evidence: the longer side, as in a scan
+            yield Pair(doc_a, doc_b, relation, origin, cov_a, cov_b, tuple(sorted(passages, key=lambda q: q.a)))
+
+
+def _line_origin(
+    x: str, y: str, by_doc: Mapping[str, Member], edge_origin: Mapping[frozenset[str], str | None]
+) -> str | None:
+    """Return x or y when it is the other's ancestor along edges each directed from the
+    source by its pair's origin, else None."""
+    for top, low in ((x, y), (y, x)):
+        doc = low
+        while doc != top:
+            source = by_doc[doc].source
+            if source is None or edge_origin.get(frozenset((doc, source))) != source:
+                break
+            doc = source
+        else:
+            return top
+    return None
+
+
+def all_pairs(stories: Iterable[Story], lengths: Mapping[str, int]) -> list[Pair]:
+    """Return every pair of members of each story, by ``doc_a, doc_b``: a tree pair as
+    aligned, the others mapped through their story (:func:`member_pairs`); a pair of
+    documents in two stories keeps the first story's."""
+    found: dict[tuple[str, str], Pair] = {}
+    for story in stories:
+        tree = {(p.doc_a, p.doc_b): p for p in story.pairs}
+        for p in member_pairs(story, lengths):
+            key = (p.doc_a, p.doc_b)
+            found.setdefault(key, tree.get(key) or tree.get((p.doc_b, p.doc_a)) or p)
+    for story in stories:
+        for p in story.pairs:  # a tree pair whose mapped passages fell under the minimum
+            found.setdefault((p.doc_a, p.doc_b), p)
+    return [found[k] for k in sorted(found)]

@@ -19,7 +19,7 @@ import pyarrow as pa
 from textreuse.clean.encoding import Step
 from textreuse.errors import StoreError
 from textreuse.model import Annotation, Document, Family, Pair, Passage
-from textreuse.relate.stories import Member, Story
+from textreuse.relate.stories import Member, Story, all_pairs
 
 DUCKDB_MAGIC = b"DUCK"
 TABLES = ("documents", "rejects", "pairs", "passages", "families")
@@ -220,6 +220,30 @@ def read_stories(
         for sid, d, rel, src, sim, cov, starts, ends in rows:
             members[sid].append(Member(d, rel, tuple(zip(starts, ends)), src, sim, cov))
     return [Story(sid, rep, origin, tuple(members[sid]), first, last, sites, ()) for sid, rep, origin, first, last, sites in heads]
+
+
+def read_member_pairs(con: duckdb.DuckDBPyConnection, *, max_pairs: int | None = None) -> list[Pair]:
+    """Return every pair of members of each stored story, passages mapped through the
+    story's tree pairs (:func:`textreuse.relate.stories.member_pairs`), by ``doc_a, doc_b``.
+
+    Raises StoreError, naming the count, when the stories hold more than `max_pairs`
+    pairs of members (n(n - 1)/2 for a story of n).
+    """
+    total = con.execute("SELECT coalesce(sum(size * (size - 1) // 2), 0) FROM stories").fetchone()
+    if max_pairs is not None and total is not None and int(total[0]) > max_pairs:
+        raise StoreError(
+            f"the stories hold {int(total[0]):,} pairs of members, over --max-pairs {max_pairs:,}; "
+            "raise it, or list the stories' tree pairs without --all"
+        )
+    tree = {(p.doc_a, p.doc_b): p for p in read_pairs(con)}
+    lengths = dict(con.execute("SELECT doc_id, length(raw_text) FROM documents").fetchall())
+    stories = []
+    for story in read_stories(con):
+        keys = {(m.doc_id, m.source) for m in story.members if m.source is not None}
+        edges = tuple(tree.get(k) or tree[(k[1], k[0])] for k in keys)
+        stories.append(Story(story.id, story.representative, story.origin, story.members, story.first_date,
+                             story.last_date, story.sites, edges))
+    return all_pairs(stories, lengths)
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
