@@ -11,8 +11,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, NamedTuple
@@ -20,14 +19,6 @@ from typing import Annotated, NamedTuple
 import duckdb
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree as RichTree
@@ -37,13 +28,14 @@ from textreuse.clean.boilerplate import BoilerplateConfig, edit_steps, mark, mer
 from textreuse.clean.encoding import EncodingConfig, Step, apply_steps, repair, repair_with_witness
 from textreuse.clean.witness import best_witness
 from textreuse.config import Config
-from textreuse.engines.local import Advance, PairTask, ScanResult, align_pairs, scan
+from textreuse.engines.local import PairTask, ScanResult, align_pairs, scan
 from textreuse.errors import TextReuseError
 from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import IngestConfig, read_text_file
 from textreuse.model import Annotation, Document, Family, Pair
 from textreuse.relate.cluster import lineage
 from textreuse.report.highlight import Piece, matching_view, passage_tokens, split_sides
+from textreuse.report.progress import RichReporter
 from textreuse.store import duckdb as store
 from textreuse.store.export import export
 
@@ -92,24 +84,6 @@ class ExportFormat(str, Enum):
 def _fail(message: str, code: int = 1) -> typer.Exit:
     err.print(Text.assemble(("error: ", "bold red"), message))
     return typer.Exit(code)
-
-
-class RichReporter:
-    """Progress bars on stderr, one per stage."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
-
-    @contextmanager
-    def stage(self, name: str, total: int | None) -> Iterator[Advance]:
-        if self.quiet:
-            yield lambda n: None
-            return
-        columns = [SpinnerColumn(), TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-        with Progress(*columns, console=err, transient=False) as progress:
-            task = progress.add_task(name, total=total)
-            yield lambda n: progress.advance(task, n)
-            progress.update(task, total=progress.tasks[0].completed or 1, completed=progress.tasks[0].completed or 1)
 
 
 def _version(value: bool) -> None:

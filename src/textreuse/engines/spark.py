@@ -80,7 +80,7 @@ from textreuse.relate.provenance import Evidence
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-    from textreuse.engines.local import Reporter
+    from textreuse.progress import Reporter
 
 INSTALL_HINT = "pip install 'textreuse[spark]'"
 TABLES = ("documents", "rejects", "pairs", "passages", "families", "annotations", "repairs", "evidence")
@@ -671,7 +671,7 @@ def scan(
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
-    from textreuse.engines.local import _Silent
+    from textreuse.progress import Silent as _Silent
 
     reporter = reporter or _Silent()
     spark = spark or session(master, partitions=partitions)
