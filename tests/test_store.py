@@ -376,3 +376,31 @@ def test_open_reads_back_the_scan_result_and_its_tables(tmp_path: Path, gen) -> 
 def test_open_of_a_missing_database_says_to_scan(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="textreuse scan"):
         textreuse.open(tmp_path / "missing.duckdb")
+
+
+def _readme_tables() -> dict[str, list[str]]:
+    """Return the tables and columns the README's *Database* section lists."""
+    import re
+
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Database", 1)[1].split("\n### ", 1)[0]
+    out = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and re.fullmatch(r"`\w+`", cells[0]):
+            out[cells[0].strip("`")] = re.findall(r"`(\w+)`", cells[1])
+    return out
+
+
+def test_readme_database_section_lists_every_table_and_column_a_scan_writes(tmp_path: Path, result) -> None:
+    # Compared with the database itself, so a table added to the scan (or a column) fails
+    # here until the README says what it holds.
+    db = tmp_path / "t.duckdb"
+    result.save(db, meta={"inputs": ["corpus"]})
+    with store.connect(db) as con:
+        actual = store.schema(con)
+    documented = _readme_tables()
+    rows = "\n".join(
+        f"| `{t}` | {', '.join(f'`{c}`' for c in cols)} | ... |" for t, cols in actual.items() if documented.get(t) != cols
+    )
+    assert documented == actual, f"update the README's Database table:\n{rows}"
