@@ -233,3 +233,44 @@ def test_fifty_megabyte_document_is_read_and_scanned(tmp_path: Path, gen) -> Non
     big_span = p.b if pair.doc_b == "big.txt" else p.a
     assert big[big_span[0] : big_span[1]] == passage
     assert elapsed < 60
+
+
+# ---------------------------------------------------------------- kinds, globs, standard input
+
+
+def test_empty_and_binary_files_get_their_kind(tmp_path: Path) -> None:
+    from textreuse.ingest.read import read_text_file
+
+    (tmp_path / "e.txt").write_bytes(b" \n")
+    (tmp_path / "b.bin").write_bytes(b"\x00\x01\x02\xff" * 100)
+    assert read_text_file(tmp_path / "e.txt", "e").kind == "empty"
+    assert read_text_file(tmp_path / "b.bin", "b").kind == "binary"
+
+
+def test_include_and_exclude_pick_a_folders_files(tmp_path: Path) -> None:
+    from textreuse.ingest.read import IngestConfig
+
+    for name in ("a.txt", "sub/b.txt", "ORIGIN.md", "sub/notes.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f"text of {name} " * 20, encoding="utf-8")
+    config = IngestConfig(include=("*.txt", "sub/*.md"), exclude=("b.txt",))
+    ids = [d.id for d in read_inputs([tmp_path], config=config)]
+    assert ids == ["a.txt", "sub/notes.md"]
+
+
+def test_standard_input_is_sniffed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from textreuse.ingest.read import read_stdin
+
+    records = b'{"id": "x", "text": "one two three"}\n{"id": "y", "text": ""}\n'
+    got = read_stdin(stream=io.BytesIO(records))
+    assert [getattr(d, "id", None) for d in got] == ["x", None] and got[1].kind == "empty"
+    [text] = read_stdin(stream=io.BytesIO(b"plain words here"))
+    assert (text.id, text.raw_text) == ("stdin", "plain words here")
+    [forced] = read_stdin(stream=io.BytesIO(records), fmt="text")
+    assert forced.raw_text == records.decode()
+    [empty] = read_stdin(stream=io.BytesIO(b""))
+    assert empty.reason == "standard input is empty"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"from the pipe " * 5)))
+    assert [d.id for d in read_inputs(["-"])] == ["stdin"]

@@ -329,7 +329,7 @@ def test_non_html_revisit_error_and_crawler_truncated_records_are_rejected_and_c
     }
     assert len(summary["rejects"]) == 4
     text = CliRunner().invoke(app, ["scan", str(path), "--db", str(tmp_path / "n.duckdb"), "-q"])
-    assert "1 documents read, 4 rejected (1 not html, 1 http status, 1 truncated, 1 revisit)" in text.stderr
+    assert "1 document read, 4 rejected (1 not html, 1 http status, 1 truncated, 1 revisit)" in text.stderr
 
 
 def test_corrupt_gzip_member_is_rejected_with_its_offset_and_the_rest_is_read(tmp_path: Path) -> None:

@@ -279,3 +279,46 @@ def test_loading_kernels_does_not_import_scipy_linalg() -> None:
     env = {k: v for k, v in os.environ.items() if k != "TEXTREUSE_JIT"}
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert run.stdout.split() == ["False", "5.0", "5.0"]
+
+
+# ---------------------------------------------------------------- cold cache
+
+
+def _kernel_module(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / "kernels.py"
+    source.write_text(
+        "from textreuse.jit import kernel\n\n\n@kernel\ndef double(x):\n    return 2 * x\n\n\ndef plain(x):\n    return x\n",
+        encoding="utf-8",
+    )
+    return source
+
+
+def test_cold_names_the_cache_index_of_each_kernel(tmp_path: Path) -> None:
+    source = _kernel_module(tmp_path / "pkg")
+    tag = f"py{sys.version_info.major}{sys.version_info.minor}"
+    assert jit.cached_names(source) == [f"kernels.double-4.{tag}.nbi"]
+
+
+def test_cold_until_numba_has_cached_every_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("numba")
+    monkeypatch.delenv("TEXTREUSE_JIT", raising=False)
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "cache"))
+    source = _kernel_module(tmp_path / "pkg")
+    assert jit.cold([source])
+    (tmp_path / "cache" / "some" / "subpath").mkdir(parents=True)
+    index = tmp_path / "cache" / "some" / "subpath" / jit.cached_names(source)[0]
+    index.write_bytes(b"")
+    assert not jit.cold([source])
+    os.utime(source, (index.stat().st_mtime + 10, index.stat().st_mtime + 10))  # the source was edited since
+    assert jit.cold([source])
+
+
+def test_never_cold_when_the_kernels_are_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEXTREUSE_JIT", "0")
+    assert not jit.cold([_kernel_module(tmp_path / "pkg")])
+
+
+def test_the_installed_kernels_are_warm_after_loading() -> None:
+    jit.load_all()
+    assert not jit.cold() or not jit.enabled()

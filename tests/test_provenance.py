@@ -120,7 +120,7 @@ def test_families_tree_draws_who_copied_whom(tmp_path: Path, gen) -> None:
     db = tmp_path / "x.duckdb"
     runner = CliRunner()
     assert runner.invoke(app, ["scan", str(tmp_path / "c"), "--db", str(db), "--quiet"]).exit_code == 0
-    drawn = runner.invoke(app, ["families", "--db", str(db), "--tree"])
+    drawn = runner.invoke(app, ["families", "--db", str(db), "--tree", "--format", "table"])
     assert drawn.exit_code == 0
     lines = drawn.stdout.splitlines()
     root = next(i for i, line in enumerate(lines) if "news/original.txt" in line)

@@ -16,12 +16,14 @@ import pytest
 from typer.testing import CliRunner
 
 import textreuse
-from textreuse import cli
 from textreuse.clean.encoding import damage
-from textreuse.cli import STYLES, _render_side, app
+from textreuse.cli import app
 from textreuse.errors import StoreError
 from textreuse.report import html as report
+from textreuse.report import terminal as terminal_views
 from textreuse.report.highlight import diff_words, split_sides
+from textreuse.report.terminal import STYLES
+from textreuse.report.terminal import render_side as _render_side
 
 HOSTILE_ID = "<script>window.__pwned='id'</script>/../../evil\"'.html"
 HOSTILE_HEAD = (
@@ -614,11 +616,11 @@ def test_mojibake_is_not_shown_as_changed_words(cleaned: dict) -> None:
 def test_terminal_show_marks_the_same_words_as_the_pair_page(cleaned: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     drawn: list[tuple[str, list]] = []
 
-    def record(text: str, pieces: list) -> object:
+    def record(text: str, pieces: list, **marks: object) -> object:
         drawn.append((text, pieces))
-        return _render_side(text, pieces)
+        return _render_side(text, pieces, **marks)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cli, "_render_side", record)
+    monkeypatch.setattr(terminal_views, "render_side", record)
     pair = cleaned["pair"]
     result = CliRunner().invoke(app, ["show", pair.doc_a, pair.doc_b, "--db", str(cleaned["db"])])
     assert result.exit_code == 0, result.stderr

@@ -240,7 +240,9 @@ def test_export_keeps_raw_text_and_offsets(tmp_path: Path, db: Path, result) -> 
 def test_export_leaves_no_temporary_files(tmp_path: Path, db: Path) -> None:
     out = tmp_path / "out"
     export(db, out, fmt="jsonl")
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.jsonl" for t in store.TABLES)
+    with store.connect(db) as con:
+        tables = store.schema(con)
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.jsonl" for t in tables)
 
 
 def test_export_to_a_folder_with_a_quote_in_its_name(tmp_path: Path, db: Path) -> None:
@@ -307,3 +309,96 @@ def test_a_scan_and_a_trace_do_not_import_pandas(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-c", code, str(demo), str(tmp_path / "t.duckdb"), str(article)],
                          capture_output=True, text=True, check=True)
     assert run.stdout.split() == ["False", "False", "True"]
+
+
+# ---------------------------------------------------------------- never overwrite, read back, schema
+
+
+def test_check_target_refuses_a_duckdb_file_textreuse_did_not_write(tmp_path: Path, result) -> None:
+    theirs = tmp_path / "theirs.duckdb"
+    con = duckdb.connect(str(theirs))
+    con.execute("CREATE TABLE invoices (id INTEGER)")
+    con.close()
+    before = digest(theirs)
+    with pytest.raises(StoreError, match="textreuse did not write .*invoices"):
+        store.write(theirs, result.tables(), {"version": "x"})
+    assert digest(theirs) == before
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    store.write(empty, result.tables(), {"version": "x"})  # a database with no tables holds nothing to lose
+
+
+def test_previous_run_reads_what_the_runs_table_records(tmp_path: Path, result) -> None:
+    db = tmp_path / "t.duckdb"
+    assert store.previous_run(db) is None
+    store.write(db, result.tables(), {"version": "x", "inputs": ["/data/corpus"]})
+    assert store.previous_run(db) == {"version": "x", "inputs": ["/data/corpus"]}
+
+
+def test_read_pairs_with_a_limit_gives_the_first_pairs_whole(tmp_path: Path, result) -> None:
+    db = tmp_path / "t.duckdb"
+    store.write(db, result.tables(), {"version": "x"})
+    with store.connect(db) as con:
+        every = store.read_pairs(con)
+        assert store.read_pairs(con, limit=1) == every[:1] and store.count_pairs(con) == len(every) >= 2
+        doc = every[-1].doc_b
+        assert store.read_pairs(con, doc=doc, limit=5) == [p for p in every if doc in (p.doc_a, p.doc_b)][:5]
+        assert store.count_pairs(con, relation="duplicate") == sum(p.relation == "duplicate" for p in every)
+        with pytest.raises(StoreError, match="no document 'ghost'"):
+            store.check_document(con, "ghost")
+
+
+def test_open_reads_back_the_scan_result_and_its_tables(tmp_path: Path, gen) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    base = gen.words(300)
+    for name, text in {"a.txt": gen.prose(base), "b.txt": gen.prose(base).upper(),
+                       "c.txt": "X writes:\n\n" + gen.prose(base[:120]), "e.txt": ""}.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    db = tmp_path / "t.duckdb"
+    scanned = textreuse.scan([corpus], db=db, workers=1)
+    stored = textreuse.open(db)
+    assert isinstance(stored, textreuse.ScanResult)
+    assert stored.pairs == scanned.pairs and stored.documents == scanned.documents
+    assert stored.families == scanned.families and stored.rejects == scanned.rejects
+    assert stored.counts()["pairs_by_relation"] == scanned.counts()["pairs_by_relation"]
+    with store.connect(db) as con:
+        for name, table in stored.tables().items():
+            written = con.execute(f'SELECT * FROM "{name}"').fetchall()
+            assert [tuple(r.values()) for r in table.to_pylist()] == written, name
+    assert stored.pairs_table.num_rows == len(scanned.pairs)
+    pytest.importorskip("pandas")
+    assert list(stored.passages_table.to_pandas().columns)[:2] == ["doc_a", "doc_b"]
+
+
+def test_open_of_a_missing_database_says_to_scan(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="textreuse scan"):
+        textreuse.open(tmp_path / "missing.duckdb")
+
+
+def _readme_tables() -> dict[str, list[str]]:
+    """Return the tables and columns the README's *Database* section lists."""
+    import re
+
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Database", 1)[1].split("\n### ", 1)[0]
+    out = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and re.fullmatch(r"`\w+`", cells[0]):
+            out[cells[0].strip("`")] = re.findall(r"`(\w+)`", cells[1])
+    return out
+
+
+def test_readme_database_section_lists_every_table_and_column_a_scan_writes(tmp_path: Path, result) -> None:
+    # Compared with the database itself, so a table added to the scan (or a column) fails
+    # here until the README says what it holds.
+    db = tmp_path / "t.duckdb"
+    result.save(db, meta={"inputs": ["corpus"]})
+    with store.connect(db) as con:
+        actual = store.schema(con)
+    documented = _readme_tables()
+    rows = "\n".join(
+        f"| `{t}` | {', '.join(f'`{c}`' for c in cols)} | ... |" for t, cols in actual.items() if documented.get(t) != cols
+    )
+    assert documented == actual, f"update the README's Database table:\n{rows}"

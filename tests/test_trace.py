@@ -352,7 +352,7 @@ def test_trace_cli_outputs_pairs_and_origin(tmp_path: Path, db: Path, texts: dic
     summary = runner.invoke(app, ["trace", str(excerpt), "--db", str(db), "--json"])
     row = json.loads(summary.stdout)
     assert row["origin"] == "orig" and row["pairs"] == rows
-    table = runner.invoke(app, ["trace", str(excerpt), "--db", str(db)])
+    table = runner.invoke(app, ["trace", str(excerpt), "--db", str(db), "--format", "table"])
     assert table.exit_code == 0 and "likely origin: orig" in table.stdout
 
 

@@ -6,6 +6,9 @@
 ...     textreuse.Document("b", "ONE two three four five six seven eight nine ten " * 3))
 >>> pair.relation
 'duplicate'
+
+``textreuse.open(db)`` reads back what ``textreuse.scan(..., db=db)`` stored: the same
+:class:`ScanResult`, with Arrow tables (``.pairs_table.to_pandas()``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from textreuse.align.local_align import AlignConfig, align_texts
 from textreuse.align.summary import SummaryConfig
 from textreuse.config import Config
 from textreuse.engines.local import ScanResult, relate_documents, scan, scan_documents
+from textreuse.engines.stored import open_result as open  # noqa: A001  (textreuse.open, as scan's twin)
 from textreuse.engines.trace import TraceResult, trace
 from textreuse.errors import AlignError, IngestError, PageError, StoreError, TextReuseError
 from textreuse.index.candidates import IndexConfig
@@ -51,6 +55,7 @@ __all__ = [
     "TraceResult",
     "__version__",
     "align_texts",
+    "open",
     "relate_documents",
     "scan",
     "scan_documents",

@@ -18,15 +18,18 @@ class TextReuseError(Exception):
 
 
 class IngestError(TextReuseError):
-    """A file or record could not be read."""
+    """A file or record could not be read; `kind`, when set, names why in one word (``binary``...)."""
+
+    def __init__(self, message: str, kind: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class PageError(IngestError):
     """A web page gave no document; `kind` names why in one word (``no_main_text``...)."""
 
     def __init__(self, message: str, kind: str) -> None:
-        super().__init__(message)
-        self.kind = kind
+        super().__init__(message, kind)
 
 
 class StoreError(TextReuseError):

@@ -19,12 +19,15 @@ the compilation; with no writable place at all, each process compiles again.
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar, cast
 
@@ -34,7 +37,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 @lru_cache(maxsize=1)
 def enabled() -> bool:
     """Return whether compiled kernels are used: numba is installed and not turned off."""
-    if os.environ.get("TEXTREUSE_JIT", "1").strip().lower() in ("0", "false", "no", "off"):
+    if _turned_off():
         return False
     try:
         import numba  # noqa: F401
@@ -126,3 +129,55 @@ def load_all() -> None:
     """Load every kernel module: tokenising's first, as a scan needs it first."""
     TOKENIZE.get()
     ALIGN.get()
+
+
+# The modules whose kernels load_all compiles, as files beside this one.
+KERNEL_SOURCES = (Path(__file__).parent / "index" / "kernels.py", Path(__file__).parent / "align" / "kernels.py")
+
+
+def _turned_off() -> bool:
+    return os.environ.get("TEXTREUSE_JIT", "1").strip().lower() in ("0", "false", "no", "off")
+
+
+def cached_names(source: Path) -> list[str]:
+    """Return the file names of the cache indexes numba writes for the kernels of `source`.
+
+    numba names them ``MODULE.FUNCTION-LINE.pyXY.nbi``, LINE being the first line of the
+    decorated definition (its ``@kernel`` line).
+    """
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    tag = f"py{sys.version_info.major}{sys.version_info.minor}"
+    names = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and any(
+            isinstance(d, ast.Name) and d.id == "kernel" for d in node.decorator_list
+        ):
+            names.append(f"{source.stem}.{node.name}-{node.decorator_list[0].lineno}.{tag}.nbi")
+    return names
+
+
+def _cache_folders(source: Path) -> list[Path]:
+    # Where numba looks, in its order: NUMBA_CACHE_DIR, beside the source, the user's cache.
+    given = os.environ.get("NUMBA_CACHE_DIR")
+    if given:
+        return [Path(given)]
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return [source.parent / "__pycache__", home / "numba"]
+
+
+def cold(sources: Iterable[Path] = KERNEL_SOURCES) -> bool:
+    """Return whether the next run compiles kernels: numba is used and its disk cache
+    lacks a kernel of `sources`, or holds one older than its source.
+
+    Checked on file names and dates, without importing numba (which takes a second).
+    """
+    if _turned_off() or importlib.util.find_spec("numba") is None:
+        return False
+    for source in sources:
+        stamp = source.stat().st_mtime
+        folders = [f for f in _cache_folders(source) if f.is_dir()]
+        for name in cached_names(source):
+            found = [p for f in folders for p in ([f / name] if f.name == "__pycache__" else f.rglob(name))]
+            if not any(p.is_file() and p.stat().st_mtime >= stamp for p in found):
+                return True
+    return False

@@ -15,10 +15,10 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -51,6 +51,8 @@ from textreuse.index.candidates import Sketch, find_candidates, fingerprint, ske
 from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import IngestConfig, read_inputs
 from textreuse.model import RELATIONS, Annotation, Document, Family, Pair, Reject
+from textreuse.progress import Advance, Reporter
+from textreuse.progress import Silent as _Silent
 from textreuse.relate.cluster import cluster, components
 from textreuse.relate.pairs import held_by_copies, relate, whole
 from textreuse.relate.provenance import Evidence, Facts, direct, evidence
@@ -59,20 +61,6 @@ from textreuse.store import arrow, postings
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-Advance = Callable[[int], None]
-
-
-class Reporter(Protocol):
-    """Receives progress: one stage at a time, advanced by units of work."""
-
-    def stage(self, name: str, total: int | None) -> AbstractContextManager[Advance]: ...
-
-
-class _Silent:
-    def stage(self, name: str, total: int | None) -> AbstractContextManager[Advance]:
-        return nullcontext(lambda n: None)
-
 
 @dataclass
 class ScanResult:

@@ -76,13 +76,14 @@ import pyarrow as pa
 from textreuse.clean.encoding import Step
 from textreuse.config import Config
 from textreuse.errors import EngineError, StoreError
+from textreuse.ingest.read import IngestConfig
 from textreuse.model import RELATIONS, Annotation, Document, Pair, Passage, Reject
 from textreuse.relate.provenance import Evidence
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-    from textreuse.engines.local import Reporter
+    from textreuse.progress import Reporter
 
 INSTALL_HINT = "pip install 'textreuse[spark]'"
 TABLES = (
@@ -623,15 +624,21 @@ def _arrow_schema(ddl: str) -> pa.Schema:
 
 
 def list_inputs(
-    paths: Iterable[str | Path], *, list_uri: Callable[[str], list[tuple[str, str]] | None] | None = None
+    paths: Iterable[str | Path],
+    *,
+    list_uri: Callable[[str], list[tuple[str, str]] | None] | None = None,
+    config: IngestConfig | None = None,
 ) -> list[tuple[int, str, str, str]]:
     """Return ``(index, path, doc_id, kind)`` per input file, in the local engine's order.
 
     `kind` is ``text``, ``jsonl`` or ``missing`` (a given path that does not exist).
     A given URI (``hdfs://...``, ``s3a://...``) is listed by `list_uri`, which returns
-    its files' URIs and ids, or None when there is nothing there.
+    its files' URIs and ids, or None when there is nothing there. A folder's files are
+    picked by the `config`'s include and exclude patterns, as the local engine picks them.
     """
-    from textreuse.ingest.read import JSONL_SUFFIXES, _walk
+    from textreuse.ingest.read import JSONL_SUFFIXES, _walk, selected
+
+    include, exclude = (config.include, config.exclude) if config is not None else ((), ())
 
     out: list[tuple[int, str, str, str]] = []
     for given in paths:
@@ -640,12 +647,15 @@ def list_inputs(
             if found is None:
                 out.append((len(out), str(given), "", "missing"))
             for uri, doc_id in found or []:
+                if not selected(doc_id, include=include, exclude=exclude):
+                    continue
                 kind = "jsonl" if uri.lower().endswith(JSONL_SUFFIXES) else "text"
                 out.append((len(out), uri, doc_id, kind))
             continue
         root = Path(given)
         if root.is_dir():
-            files = [(p, p.relative_to(root).as_posix()) for p in _walk(root)]
+            files = [(p, rel) for p in _walk(root)
+                     if selected(rel := p.relative_to(root).as_posix(), include=include, exclude=exclude)]
         elif root.exists():
             files = [(root, root.name)]
         else:
@@ -750,7 +760,7 @@ def scan(
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
-    from textreuse.engines.local import _Silent
+    from textreuse.progress import Silent as _Silent
 
     reporter = reporter or _Silent()
     spark = spark or session(master, partitions=partitions)
@@ -771,7 +781,7 @@ def scan(
     try:
         t0 = time.perf_counter()
         with reporter.stage("read", None):
-            listing = list_inputs(paths, list_uri=_hadoop_lister(spark))
+            listing = list_inputs(paths, list_uri=_hadoop_lister(spark), config=config.ingest)
             files = spark.createDataFrame(listing, "index long, path string, doc_id string, kind string", verifySchema=False)
             uris = [path for _, path, _, kind in listing if kind != "missing" and _is_uri(path)]
             if uris:

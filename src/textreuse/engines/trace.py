@@ -124,18 +124,22 @@ def read_new(
 
 
 def trace(
-    source: str | Path,
+    source: str | Path | Document,
     db: str | Path,
     *,
     doc_id: str | None = None,
     date: str | None = None,
     ingest: IngestConfig = IngestConfig(),
 ) -> TraceResult:
-    """Return what the document at `source` (file or http(s) URL) shares with the corpus in `db`."""
+    """Return what the document at `source` (file or http(s) URL, or a document read
+    already) shares with the corpus in `db`."""
     with store.connect(db) as con:
         # Check the index first: reading a page costs more than a missing table.
         postings.read_index_config(con, db)
-        doc = read_new(source, doc_id=doc_id, date=date, config=ingest)
+        if isinstance(source, Document):
+            doc = replace(source, id=doc_id or source.id, date=date or source.date)
+        else:
+            doc = read_new(source, doc_id=doc_id, date=date, config=ingest)
         return trace_document(doc, con, db=db)
 
 

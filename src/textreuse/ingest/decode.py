@@ -75,14 +75,14 @@ def decode(data: bytes) -> tuple[str, str]:
     if sample.count(0) > 0.01 * len(sample):
         text = _utf16_without_bom(data)
         if text is None:
-            raise IngestError(_BINARY)
+            raise IngestError(_BINARY, kind="binary")
         return text, "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     if _controls(sample) > len(sample) * 0.1:
-        raise IngestError(_BINARY)
+        raise IngestError(_BINARY, kind="binary")
     from charset_normalizer import from_bytes
 
     options: list[tuple[str, str]] = []

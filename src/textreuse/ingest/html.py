@@ -289,7 +289,7 @@ class PageTask:
                 config=self.config,
             )
         except IngestError as exc:
-            return Reject(self.reject_path, f"{self.where}{exc}", line=self.line, kind=getattr(exc, "kind", None))
+            return Reject(self.reject_path, f"{self.where}{exc}", line=self.line, kind=exc.kind)
 
 
 def _run(task: PageTask) -> Document | Reject:

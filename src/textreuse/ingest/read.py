@@ -8,15 +8,17 @@ reading goes on.
 from __future__ import annotations
 
 import csv
+import fnmatch
 import io
 import json
 import os
 import re
+import sys
 import zlib
 from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Literal
 
 import orjson
 
@@ -28,6 +30,7 @@ from textreuse.ingest.html import (
     PageTask,
     decode_html,
     extract_pages,
+    looks_like_html,
     too_large,
 )
 from textreuse.ingest.warc import is_warc_path, warc_items
@@ -39,17 +42,53 @@ PARQUET_SUFFIXES = (".parquet",)
 _META = ("url", "date", "title", "source")
 
 
+STDIN = "-"  # the input that names standard input
+STDIN_NAME = "stdin"  # its path in rejects, and the id of a text read from it
+StdinFormat = Literal["auto", "jsonl", "text", "html"]
+
+
 @dataclass(frozen=True)
 class IngestConfig:
     """How inputs are read: the id and text fields of records and tables, and web pages.
 
     A record or row with no text but an ``html`` field is read as a web page.
+    `include` and `exclude` pick the files of a folder by glob pattern (a pattern
+    without ``/`` matches the file name, one with ``/`` its path in the folder; see
+    :func:`selected`). `stdin_format` says how the input ``-`` (standard input) is
+    read: ``auto`` sniffs JSONL, HTML or text.
     """
 
     id_column: str = "id"
     text_column: str = "text"
     html_column: str = "html"
     html: HtmlConfig = field(default_factory=HtmlConfig)
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    stdin_format: StdinFormat = "auto"
+
+
+def selected(relative: str, *, include: Iterable[str] = (), exclude: Iterable[str] = ()) -> bool:
+    """Return whether a folder's file (its `relative` path, ``/`` separated) is read.
+
+    It is read when it matches one of `include` (or there is none) and none of
+    `exclude`. A pattern without ``/`` matches the file name, one with ``/`` the whole
+    relative path; ``*`` also crosses ``/`` there.
+
+    >>> selected("news/a.txt", include=["*.txt"]), selected("ORIGIN.md", exclude=["ORIGIN.md"])
+    (True, False)
+    >>> selected("news/a.txt", include=["news/*"]), selected("blog/a.txt", include=["news/*"])
+    (True, False)
+    """
+
+    def hit(pattern: str) -> bool:
+        name = relative if "/" in pattern else relative.rsplit("/", 1)[-1]
+        return fnmatch.fnmatchcase(name, pattern)
+
+    include = list(include)
+    return (not include or any(map(hit, include))) and not any(map(hit, exclude))
+
+
+Item = Document | Reject | PageTask
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -67,18 +106,79 @@ def read_text_file(path: Path, doc_id: str) -> Document | Reject:
         data = path.read_bytes()
     except OSError as exc:
         return Reject(str(path), f"cannot read file: {exc.strerror or exc}")
+    return text_document(data, doc_id, source_path=str(path))
+
+
+def text_document(data: bytes, doc_id: str, *, source_path: str) -> Document | Reject:
+    """Return `data` decoded as one text document, or a reject (kind ``empty``, ``binary``...).
+
+    >>> text_document(b"  \\n", "a", source_path="a.txt").kind, text_document(b"\\x00\\x01" * 50, "b", source_path="b").kind
+    ('empty', 'binary')
+    """
     if not data.strip():
-        return Reject(str(path), "empty file")
+        return Reject(source_path, "empty file", kind="empty")
     try:
         text, encoding = decode(data)
     except IngestError as exc:
-        return Reject(str(path), str(exc))
+        return Reject(source_path, str(exc), kind=exc.kind or "undecodable")
     if not text.strip():
-        return Reject(str(path), "no text after decoding")
-    return Document(doc_id, text, source_path=str(path), encoding=encoding)
+        return Reject(source_path, "no text after decoding", kind="empty")
+    return Document(doc_id, text, source_path=source_path, encoding=encoding)
 
 
-Item = Document | Reject | PageTask
+def sniff(data: bytes) -> Literal["jsonl", "html", "text"]:
+    """Return how to read bytes of unknown kind: ``jsonl`` when the first line is a JSON
+    object, ``html`` when they begin like a page, else ``text``.
+
+    >>> sniff(b'{"id": "a", "text": "x"}\\n'), sniff(b"<!doctype html><p>x"), sniff(b"{not json")
+    ('jsonl', 'html', 'text')
+    """
+    first = data.lstrip()[:1 << 20].split(b"\n", 1)[0]
+    if first.startswith(b"{"):
+        try:
+            if isinstance(loads(first), dict):
+                return "jsonl"
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            pass
+    return "html" if looks_like_html(data) else "text"
+
+
+def bytes_items(
+    data: bytes,
+    *,
+    fmt: StdinFormat = "auto",
+    config: IngestConfig = IngestConfig(),
+    doc_id: str = STDIN_NAME,
+    source: str = STDIN_NAME,
+) -> Iterator[Item]:
+    """Yield the documents and rejects of bytes read whole, standard input's by default.
+
+    `fmt` ``auto`` sniffs them (:func:`sniff`). JSONL gives one document per record
+    (``SOURCE:LINE`` as path); a text or a page is one document with id `doc_id`.
+    Pages come as :class:`PageTask`, for :func:`extract_pages` to extract.
+    """
+    if not data.strip():
+        yield Reject(source, "standard input is empty" if source == STDIN_NAME else "empty file", kind="empty")
+        return
+    kind = sniff(data) if fmt == "auto" else fmt
+    if kind == "jsonl":
+        yield from _jsonl_records(io.BytesIO(data), Path(source), config)
+    elif kind == "html":
+        yield _html_item(data, Path(source), doc_id, config=config.html, size=len(data))
+    else:
+        yield text_document(data, doc_id, source_path=source)
+
+
+def read_stdin(
+    *,
+    fmt: StdinFormat = "auto",
+    config: IngestConfig = IngestConfig(),
+    doc_id: str = STDIN_NAME,
+    stream: IO[bytes] | None = None,
+) -> list[Document | Reject]:
+    """Return the documents and rejects of standard input (or `stream`), pages extracted."""
+    data = (stream or sys.stdin.buffer).read()
+    return list(extract_pages(bytes_items(data, fmt=fmt, config=config, doc_id=doc_id)))
 
 
 def read_html_file(path: Path, doc_id: str, *, config: HtmlConfig = HtmlConfig()) -> Document | Reject:
@@ -102,15 +202,20 @@ def html_file_item(path: Path, doc_id: str, *, config: HtmlConfig = HtmlConfig()
             data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, config.max_bytes + 1)
         except zlib.error as exc:
             return Reject(str(path), f"not a gzip file ({exc}); name it .html if it is plain HTML")
+    size = None if path.suffix.lower() == ".gz" else path.stat().st_size
+    return _html_item(data, path, doc_id, config=config, size=size)
+
+
+def _html_item(data: bytes, path: Path, doc_id: str, *, config: HtmlConfig, size: int | None) -> Item:
     if len(data) > config.max_bytes:
-        error = too_large(None if path.suffix.lower() == ".gz" else path.stat().st_size, config.max_bytes)
+        error = too_large(size, config.max_bytes)
         return Reject(str(path), str(error), kind=error.kind)
     if not data.strip():
         return Reject(str(path), "empty file", kind="no_text")
     try:
         html, encoding = decode_html(data)
     except IngestError as exc:
-        return Reject(str(path), str(exc), kind=getattr(exc, "kind", "undecodable"))
+        return Reject(str(path), str(exc), kind=exc.kind or "undecodable")
     return PageTask(
         html, doc_id=doc_id, source_path=str(path), reject_path=str(path), encoding=encoding, config=config
     )
@@ -141,7 +246,7 @@ def record_item(
         return Reject(str(path), f"missing {id_key!r} or string {text_key!r}", line=line)
     if isinstance(text, str):
         if not text.strip():
-            return Reject(str(path), f"record {doc_id!r} has empty text", line=line)
+            return Reject(str(path), f"record {doc_id!r} has empty text", line=line, kind="empty")
         m = _meta(record)
         return Document(
             str(doc_id), text, source_path=f"{path}:{line}", encoding="utf-8",
@@ -202,22 +307,26 @@ def jsonl_items(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterato
         yield Reject(str(path), f"cannot read file: {exc.strerror or exc}")
         return
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                yield Reject(str(path), f"not valid JSON: {exc}", line=number)
-                continue
-            if not isinstance(record, dict):
-                yield Reject(
-                    str(path),
-                    f"a line must be a JSON object with {config.id_column!r} and {config.text_column!r}",
-                    line=number,
-                )
-                continue
-            yield record_item(record, path=path, line=number, config=config)
+        yield from _jsonl_records(handle, path, config)
+
+
+def _jsonl_records(handle: Iterable[bytes], path: Path, config: IngestConfig) -> Iterator[Item]:
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            yield Reject(str(path), f"not valid JSON: {exc}", line=number)
+            continue
+        if not isinstance(record, dict):
+            yield Reject(
+                str(path),
+                f"a line must be a JSON object with {config.id_column!r} and {config.text_column!r}",
+                line=number,
+            )
+            continue
+        yield record_item(record, path=path, line=number, config=config)
 
 
 def _check_columns(path: Path, columns: list[str], config: IngestConfig) -> str | None:
@@ -258,7 +367,7 @@ def csv_items(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[
     try:
         header = next(rows)
     except StopIteration:
-        yield Reject(str(path), "empty file")
+        yield Reject(str(path), "empty file", kind="empty")
         return
     except csv.Error as exc:
         yield Reject(str(path), f"not a valid CSV header row: {exc}")
@@ -372,11 +481,34 @@ def read_inputs(
         yield item
 
 
-def _items(paths: Iterable[str | Path], claimed: set[str], config: IngestConfig) -> Iterator[Item]:
+def input_size(paths: Iterable[str | Path], *, config: IngestConfig = IngestConfig()) -> int:
+    """Return the bytes in the files :func:`read_inputs` would read from `paths` (standard input: 0)."""
+    total = 0
     for given in paths:
         root = Path(given)
+        if str(given) == STDIN or not root.exists():
+            continue
         if root.is_dir():
-            files = [(p, p.relative_to(root).as_posix()) for p in _walk(root)]
+            for p in _walk(root):
+                if selected(p.relative_to(root).as_posix(), include=config.include, exclude=config.exclude):
+                    total += p.stat().st_size
+        else:
+            total += root.stat().st_size
+    return total
+
+
+def _items(paths: Iterable[str | Path], claimed: set[str], config: IngestConfig) -> Iterator[Item]:
+    for given in paths:
+        if str(given) == STDIN:
+            for item in bytes_items(sys.stdin.buffer.read(), fmt=config.stdin_format, config=config):
+                if not isinstance(item, Reject):
+                    claimed.add(item.doc_id if isinstance(item, PageTask) else item.id)
+                yield item
+            continue
+        root = Path(given)
+        if root.is_dir():
+            files = [(p, rel) for p in _walk(root)
+                     if selected(rel := p.relative_to(root).as_posix(), include=config.include, exclude=config.exclude)]
         elif root.exists():
             files = [(root, root.name)]
         else:

@@ -281,4 +281,4 @@ def _record(
             where=f"{where}: ",
         )
     except IngestError as exc:
-        return Reject(path, f"{where}: {exc}", kind=getattr(exc, "kind", "undecodable"))
+        return Reject(path, f"{where}: {exc}", kind=exc.kind or "undecodable")

@@ -40,7 +40,7 @@ import xxhash
 
 from textreuse.model import Document, Pair, Passage, Relation, Span
 
-__all__ = ["MEMBER_RELATIONS", "Member", "Story", "build_stories", "all_pairs", "member_pairs", "segments", "story_id", "tree_pairs"]
+__all__ = ["MEMBER_RELATIONS", "Member", "Story", "build_stories", "all_pairs", "member_order", "member_pairs", "segments", "story_id", "tree_pairs"]
 
 MemberRelation = Literal["copy", "near_copy", "excerpt", "quoted"]
 MEMBER_RELATIONS: tuple[MemberRelation, ...] = ("copy", "near_copy", "excerpt", "quoted")
@@ -88,6 +88,11 @@ class Story:
     def member(self, doc_id: str) -> Member | None:
         """Return the member for `doc_id`, or None."""
         return next((m for m in self.members if m.doc_id == doc_id), None)
+
+
+def member_order(m: Member) -> tuple[bool, int, str]:
+    """Return the sort key of a story's members: the representative, then by relation and id."""
+    return (m.source is not None, MEMBER_RELATIONS.index(m.relation), m.doc_id)
 
 
 def story_id(members: Iterable[str]) -> str:
@@ -317,7 +322,7 @@ def _story(
     for copy, source, best, held in chosen:
         members[copy] = Member(copy, "quoted", held, source, round(_similarity(best), 4), _sides(best, copy)[1])
         edges.append(best)
-    ordered = tuple(sorted(members.values(), key=lambda m: (m.source is not None, MEMBER_RELATIONS.index(m.relation), m.doc_id)))
+    ordered = tuple(sorted(members.values(), key=member_order))
     representative = ordered[0].doc_id
     directed = whole_pairs + [p for found in quoted.values() for _, p in found]
     dated = sorted(d for d in (docs[m.doc_id].date if m.doc_id in docs else None for m in ordered) if d)

@@ -39,7 +39,6 @@ import re
 import shutil
 from bisect import bisect_left
 from collections.abc import Generator, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -52,10 +51,10 @@ import duckdb
 
 from textreuse import __version__
 from textreuse.clean.encoding import Step
-from textreuse.engines.local import Advance, Reporter
 from textreuse.errors import StoreError
 from textreuse.index.tokenize import Tokens
 from textreuse.model import RELATIONS, Annotation
+from textreuse.progress import Reporter, Silent
 from textreuse.report.highlight import Piece, matching_view, passage_tokens, split_sides
 from textreuse.store import duckdb as store
 
@@ -1095,15 +1094,10 @@ def _put_in_place(tmp: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-class _Silent:
-    def stage(self, name: str, total: int | None) -> AbstractContextManager[Advance]:
-        return nullcontext(lambda n: None)
-
-
 def _build(
     con: duckdb.DuckDBPyConnection, out: Path, *, page_size: int, snippet_chars: int, reporter: Reporter | None
 ) -> tuple[int, int, int, int, int, int]:
-    rep: Reporter = reporter or _Silent()
+    rep: Reporter = reporter or Silent()
     n_docs = _count(con, "SELECT count(*) FROM documents")
     n_pairs = _count(con, "SELECT count(*) FROM pairs")
     n_families = _count(con, "SELECT count(*) FROM families")

@@ -1,18 +1,30 @@
-"""Terminal views of a diff: rich renderables, built from plain records, printed by the CLI.
+"""Terminal views: a diff, a pair side by side, family trees; rich renderables built from
+plain records, printed by the CLI.
 
 Texts are data: every piece goes in as a ``Text`` span with a style, never as markup.
 Where colour cannot show (output piped to a file, ``NO_COLOR``), deleted words are also
-written ``[-so-]`` and inserted ones ``{+so+}``, as ``git diff --word-diff=plain`` does.
+written ``[-so-]`` and inserted ones ``{+so+}``, as ``git diff --word-diff=plain`` does;
+`show` marks a pair's changed words the same way, ``[-…-]`` on the left, ``{+…+}`` on
+the right.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rich.console import RenderableType
+from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree
 
+from textreuse.index.tokenize import Tokens
+from textreuse.model import Document, Family, Pair
+from textreuse.relate.cluster import Lineage
 from textreuse.relate.diff import Change, Diff, Extra
+from textreuse.relate.stories import Member, Story
+from textreuse.report.highlight import Piece, matching_view, passage_tokens, split_sides
+from textreuse.report.rows import count
 
 DELETED = "red strike"
 INSERTED = "green"
@@ -119,25 +131,30 @@ def render_diff(
     aligned_now: bool = False,
     marks: bool = False,
     context: int | None = None,
+    limit: int | None = None,
 ) -> list[RenderableType]:
     """Return what ``textreuse diff`` prints: header, passages inline, changes, added text, frames.
 
     With `marks`, deleted and inserted words are also bracketed, for output without colour;
-    with `context`, long unchanged stretches are cut to that many words at each end.
+    with `context`, long unchanged stretches are cut to that many words at each end; with
+    `limit`, only that many passages (and their changes) are shown.
     """
     counts = diff.counts()
+    shown = len(diff.passages) if limit is None else min(limit, len(diff.passages))
     out: list[RenderableType] = [
         Text.assemble(
             (diff.doc_a, "bold"),
             " → ",
             (diff.doc_b, "bold"),
             f": {diff.relation or 'unrelated'}, origin {diff.origin or 'unknown'}, "
-            f"{len(diff.passages)} passages"
+            f"{count(len(diff.passages), 'passage')}"
             + (" (aligned now: not a stored pair)" if aligned_now else ""),
         ),
         Text(f"struck red: only in {diff.doc_a}; green: only in {diff.doc_b}", style="dim"),
     ]
-    for k, p in enumerate(diff.passages):
+    if shown < len(diff.passages):
+        out.append(Text(f"showing {shown} of {count(len(diff.passages), 'passage')} (--limit)", style="dim"))
+    for k, p in enumerate(diff.passages[:shown]):
         out.append(
             Text(
                 f"\npassage {k + 1}: a[{p.a[0]}:{p.a[1]}] b[{p.b[0]}:{p.b[1]}] similarity {p.similarity:.2f}",
@@ -145,7 +162,11 @@ def render_diff(
             )
         )
         out.append(inline_passage(diff, k, raw_a, raw_b, marks=marks, context=context))
-    named = [c for c in diff.changes if c.passage is not None or c.kind not in ("sentence_removed", "sentence_inserted")]
+    named = [
+        c for c in diff.changes
+        if (c.passage is not None and c.passage < shown)
+        or (c.passage is None and c.kind not in ("sentence_removed", "sentence_inserted"))
+    ]
     summary = ", ".join(f"{counts[k]} {CHANGE_LABELS[k]}" for k in CHANGE_LABELS if counts[k])
     out.append(Text(f"\nchanges: {summary or 'none'}", style="bold"))
     out += [_change_line(c, raw_a, raw_b, marks) for c in named]
@@ -161,3 +182,141 @@ def render_diff(
                 for f in frames
             ]
     return out
+
+
+# `show`'s colours: changed words, words only on the left, words only on the right.
+STYLES = {"replace": "bold yellow", "delete": "bold red", "insert": "bold green"}
+SIDE_MARKS = ({"replace": ("[-", "-]"), "delete": ("[-", "-]")}, {"replace": ("{+", "+}"), "insert": ("{+", "+}")})
+
+
+def render_side(text: str, pieces: list[Piece], *, marks: dict[str, tuple[str, str]] | None = None) -> Text:
+    """Return one side of a passage with its changed pieces styled (and bracketed, with `marks`).
+
+    >>> from textreuse.report.highlight import Piece
+    >>> render_side("a b c", [Piece("equal", 0, 2), Piece("replace", 2, 3), Piece("equal", 3, 5)], marks=SIDE_MARKS[0]).plain
+    'a [-b-] c'
+    """
+    rendered = Text()
+    for piece in pieces:
+        part = text[piece.start : piece.end]
+        if marks and piece.op in marks and part:
+            opening, closing = marks[piece.op]
+            part = f"{opening}{part}{closing}"
+        rendered.append(part, style=STYLES.get(piece.op, ""))
+    return rendered
+
+
+def pair_sides(
+    pair: Pair, doc_a: Document, doc_b: Document, *, views: tuple[Tokens, Tokens] | None = None, marks: bool = False
+) -> list[tuple[Text, Text]]:
+    """Return each passage's two sides, changed words styled (and bracketed with `marks`).
+
+    `views` are the words matching read of each document
+    (:func:`~textreuse.report.highlight.matching_view`), as the HTML report diffs them;
+    by default the raw texts are tokenised.
+    """
+    view_a, view_b = views or (matching_view(doc_a.raw_text), matching_view(doc_b.raw_text))
+    out = []
+    for p in pair.passages:
+        ta, tb = doc_a.raw_text[p.a[0] : p.a[1]], doc_b.raw_text[p.b[0] : p.b[1]]
+        tokens = (passage_tokens(view_a, *p.a), passage_tokens(view_b, *p.b))
+        pieces_a, pieces_b = split_sides(ta, tb, tokens=tokens)
+        out.append(
+            (
+                render_side(ta, pieces_a, marks=SIDE_MARKS[0] if marks else None),
+                render_side(tb, pieces_b, marks=SIDE_MARKS[1] if marks else None),
+            )
+        )
+    return out
+
+
+def render_pair(pair: Pair, sides: Sequence[tuple[Text, Text]], *, marks: bool = False) -> list[RenderableType]:
+    """Return what ``textreuse show`` prints: a header, then each passage's sides in two columns."""
+    legend = (
+        "[-…-]: changed or only left, {+…+}: changed or only right"
+        if marks
+        else "yellow: changed, red: only left, green: only right"
+    )
+    out: list[RenderableType] = [
+        Text.assemble(
+            (pair.doc_a, "bold"),
+            " ↔ ",
+            (pair.doc_b, "bold"),
+            f": {pair.relation}, origin {pair.origin or 'unknown'}, "
+            f"coverage {pair.coverage_a:.2f} / {pair.coverage_b:.2f}, {count(len(pair.passages), 'passage')}",
+        ),
+        Text(legend, style="dim"),
+    ]
+    for k, (p, (left, right)) in enumerate(zip(pair.passages, sides), start=1):
+        table = Table(title=f"passage {k}: a[{p.a[0]}:{p.a[1]}] b[{p.b[0]}:{p.b[1]}] similarity {p.similarity:.2f}", expand=True)
+        table.add_column(Text(pair.doc_a), ratio=1, overflow="fold")
+        table.add_column(Text(pair.doc_b), ratio=1, overflow="fold")
+        table.add_row(left, right)
+        out.append(table)
+    return out
+
+
+def family_tree(family: Family, lin: Lineage) -> Tree:
+    """Return a family's copy graph drawn from its origin: each document once, later mentions say so."""
+    children: dict[str, list[tuple[str, str]]] = {}
+    parents: dict[str, list[str]] = {}
+    for o, c, r in lin.edges:
+        children.setdefault(o, []).append((c, r))
+        parents.setdefault(c, []).append(o)
+    root = Tree(Text(f"{family.id} ({count(len(family.members), 'document')})"))
+    placed: set[str] = set()
+    starts = [m for m, _ in lin.candidates()] or ([family.origin] if family.origin else [])
+    starts += sorted(m for m in children if m not in parents and m not in starts)
+    for doc in starts:
+        if doc in placed:
+            continue
+        placed.add(doc)
+        label = Text(doc + ("  (origin)" if doc == family.origin else "  (no known source)"))
+        _grow(root.add(label), doc, children, parents, placed)
+    loose = [m for m in family.members if m not in placed]
+    if loose or lin.undirected:
+        branch = root.add(Text("direction unknown"))
+        for a, b, r in lin.undirected:
+            branch.add(Text(f"{a} ↔ {b}  [{r}]"))
+    return root
+
+
+def story_tree(story: Story) -> Tree:
+    """Return a story drawn as its copy tree, from its representative: each member with its
+    relation to the story's text, similarity and raw spans, under its source."""
+    children: dict[str | None, list[Member]] = {}
+    for m in story.members:
+        children.setdefault(m.source, []).append(m)
+    head = Text(
+        f"{story.id}: {count(story.size, 'member')} on {count(story.sites, 'site')}, "
+        f"{story.first_date or '?'} to {story.last_date or '?'}; origin {story.origin or 'unknown'}"
+    )
+    root = Tree(head)
+    top = root.add(Text(story.representative + ("  (origin)" if story.representative == story.origin else "")))
+    stack = [(top, story.representative)]
+    while stack:
+        node, doc = stack.pop()
+        for m in sorted(children.get(doc, []), key=lambda m: m.doc_id, reverse=True):
+            spans = " ".join(f"{a}-{b}" for a, b in m.spans)
+            stack.append((node.add(Text(f"{m.doc_id}  [{m.relation}, similarity {m.similarity:.2f}, {spans}]")), m.doc_id))
+    return root
+
+
+def _grow(
+    node: Tree,
+    doc: str,
+    children: dict[str, list[tuple[str, str]]],
+    parents: dict[str, list[str]],
+    placed: set[str],
+) -> None:
+    """Add the copies of `doc` under `node`, each document once (later mentions say so)."""
+    for child, relation in sorted(children.get(doc, [])):
+        label = Text(f"{child}  [{relation}]")
+        others = [q for q in parents.get(child, []) if q != doc]
+        if others:
+            label.append(f"  (also from {', '.join(others)})")
+        if child in placed:
+            node.add(Text(f"{child}  (above)"))
+            continue
+        placed.add(child)
+        _grow(node.add(label), child, children, parents, placed)

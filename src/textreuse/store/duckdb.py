@@ -18,16 +18,16 @@ import pyarrow as pa
 
 from textreuse.clean.encoding import Step
 from textreuse.errors import StoreError
-from textreuse.model import Annotation, Document, Family, Pair, Passage
-from textreuse.relate.stories import Member, Story, all_pairs
+from textreuse.model import Annotation, Document, Family, Pair, Passage, Reject
+from textreuse.relate.stories import Member, Story, all_pairs, member_order
 
 DUCKDB_MAGIC = b"DUCK"
 TABLES = ("documents", "rejects", "pairs", "passages", "families")
 WRITE_MEMORY = "384MB"
 
 
-def check_target(path: Path) -> None:
-    """Raise StoreError if `path` exists and is not a DuckDB database (never overwrite it)."""
+def _check_file(path: Path) -> None:
+    """Raise StoreError if `path` is a folder, or a file that is not a DuckDB database."""
     if path.is_dir():
         raise StoreError(f"{path} is a folder; give a database file path such as {path / 'textreuse.duckdb'}")
     if path.exists() and path.stat().st_size > 0:
@@ -38,6 +38,53 @@ def check_target(path: Path) -> None:
                 f"{path} exists and is not a DuckDB database; it was left untouched. "
                 "Choose another --db path or remove the file."
             )
+
+
+def check_target(path: Path) -> None:
+    """Raise StoreError if `path` exists and is not a database textreuse wrote (never overwrite it).
+
+    A DuckDB file with tables and no textreuse ``runs`` table holds someone else's data.
+    """
+    _check_file(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open {path} to check what it holds ({exc}); it was left untouched") from exc
+    try:
+        tables = sorted(r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall())
+    finally:
+        con.close()
+    if tables and "runs" not in tables:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise StoreError(
+            f"{path} is a DuckDB database textreuse did not write (tables: {shown}); it was left untouched. "
+            "Choose another --db path."
+        )
+
+
+def previous_run(path: str | Path) -> dict[str, Any] | None:
+    """Return the ``runs`` record of the textreuse database at `path` (inputs, summary...), or None.
+
+    None when there is no database there, or it holds no run.
+    """
+    target = Path(path)
+    if not target.is_file() or target.stat().st_size == 0:
+        return None
+    _check_file(target)
+    try:
+        con = duckdb.connect(str(target), read_only=True)
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open {target} as a DuckDB database: {exc}") from exc
+    try:
+        if not has_table(con, "runs"):
+            return None
+        return {k: json.loads(v) for k, v in con.execute("SELECT key, value FROM runs").fetchall()}
+    finally:
+        con.close()
 
 
 class Writer:
@@ -121,7 +168,7 @@ def connect(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     target = Path(path)
     if not target.exists():
         raise StoreError(f"no database at {target}; run 'textreuse scan CORPUS --db {target}' first")
-    check_target(target)
+    _check_file(target)
     try:
         con = duckdb.connect(str(target), read_only=True)
     except duckdb.Error as exc:
@@ -137,10 +184,7 @@ def connect(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def read_pairs(
-    con: duckdb.DuckDBPyConnection, *, relation: str | None = None, doc: str | None = None
-) -> list[Pair]:
-    """Return the stored pairs with their passages, ordered by ``doc_a, doc_b``."""
+def _pair_filter(relation: str | None, doc: str | None) -> tuple[str, list[str]]:
     where, args = [], []
     if relation:
         where.append("p.relation = ?")
@@ -148,12 +192,29 @@ def read_pairs(
     if doc:
         where.append("(p.doc_a = ? OR p.doc_b = ?)")
         args += [doc, doc]
+    return ("WHERE " + " AND ".join(where) + " " if where else ""), args
+
+
+def read_pairs(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    relation: str | None = None,
+    doc: str | None = None,
+    limit: int | None = None,
+) -> list[Pair]:
+    """Return the stored pairs with their passages, ordered by ``doc_a, doc_b`` (the first `limit`)."""
+    where, args = _pair_filter(relation, doc)
+    # The pairs are cut before their passages are gathered.
+    source = "pairs"
+    if limit is not None:
+        source = f"(SELECT * FROM pairs p {where}ORDER BY p.doc_a, p.doc_b LIMIT {int(limit)})"
+        where = ""
     sql = (
         "SELECT p.doc_a, p.doc_b, p.relation, p.origin, p.coverage_a, p.coverage_b, "
         "list(struct_pack(a_start := s.a_start, a_end := s.a_end, b_start := s.b_start, "
         "b_end := s.b_end, sim := s.similarity) ORDER BY s.passage) FILTER (WHERE s.passage IS NOT NULL) "
-        "FROM pairs p LEFT JOIN passages s ON p.doc_a = s.doc_a AND p.doc_b = s.doc_b "
-        + ("WHERE " + " AND ".join(where) + " " if where else "")
+        f"FROM {source} p LEFT JOIN passages s ON p.doc_a = s.doc_a AND p.doc_b = s.doc_b "
+        + where
         + "GROUP BY ALL ORDER BY p.doc_a, p.doc_b"
     )
     out = []
@@ -165,16 +226,26 @@ def read_pairs(
     return out
 
 
+def count_pairs(con: duckdb.DuckDBPyConnection, *, relation: str | None = None, doc: str | None = None) -> int:
+    """Return how many stored pairs :func:`read_pairs` would return without a limit."""
+    where, args = _pair_filter(relation, doc)
+    row = con.execute(f"SELECT count(*) FROM pairs p {where}", args).fetchone()
+    return int(row[0]) if row else 0
+
+
+def check_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
+    """Raise StoreError naming `doc_id` if the database holds no such document."""
+    if not con.execute("SELECT 1 FROM documents WHERE doc_id = ? LIMIT 1", [doc_id]).fetchall():
+        raise StoreError(f"no document {doc_id!r} in the database; 'textreuse pairs' lists the ids")
+
+
 # Web-page columns, in Document's field order; databases written before them lack them.
 WEB_COLUMNS = ("author", "site_name", "canonical_url", "capture_date", "links", "html")
 
 
 def read_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> Document:
     """Return one stored document, or raise StoreError naming the id."""
-    have = {r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'documents'"
-    ).fetchall()}
-    web = [c for c in WEB_COLUMNS if c in have]
+    web = [c for c in WEB_COLUMNS if c in columns(con, "documents")]
     row = con.execute(
         "SELECT doc_id, raw_text, source_path, url, date, title, source, encoding"
         + "".join(f", {c}" for c in web)
@@ -189,17 +260,44 @@ def read_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> Document:
     return Document(*row[:8], **extra)
 
 
-def read_families(con: duckdb.DuckDBPyConnection) -> list[Family]:
-    """Return the stored families, largest first."""
-    rows = con.execute("SELECT family_id, members, origin FROM families ORDER BY size DESC, family_id").fetchall()
+def read_documents(con: duckdb.DuckDBPyConnection) -> list[Document]:
+    """Return every stored document, in the order stored."""
+    have = columns(con, "documents")
+    web = [c for c in WEB_COLUMNS if c in have]
+    rows = con.execute(
+        "SELECT doc_id, raw_text, source_path, url, date, title, source, encoding"
+        + "".join(f", {c}" for c in web)
+        + " FROM documents"
+    ).fetchall()
+    out = []
+    for row in rows:
+        extra: dict[str, Any] = dict(zip(web, row[8:]))
+        if "links" in extra:
+            extra["links"] = tuple(extra["links"] or ())
+        out.append(Document(*row[:8], **extra))
+    return out
+
+
+def columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    """Return the column names of `table` (older databases lack some)."""
+    return {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+    ).fetchall()}
+
+
+def read_families(con: duckdb.DuckDBPyConnection, *, limit: int | None = None) -> list[Family]:
+    """Return the stored families, largest first (the first `limit`)."""
+    cut = "" if limit is None else f" LIMIT {int(limit)}"
+    rows = con.execute(f"SELECT family_id, members, origin FROM families ORDER BY size DESC, family_id{cut}").fetchall()
     return [Family(f, tuple(m), o) for f, m, o in rows]
 
 
 def read_stories(
-    con: duckdb.DuckDBPyConnection, *, doc: str | None = None, story: str | None = None
+    con: duckdb.DuckDBPyConnection, *, doc: str | None = None, story: str | None = None, with_pairs: bool = False
 ) -> list[Story]:
     """Return the stored stories (those `doc` is a member of, or the one with id `story`),
-    most widely spread first; each story's ``pairs`` are left empty."""
+    in the scan's order (most widely spread first); with `with_pairs`, each with its tree
+    pairs (the stored pairs of its members with their sources), else with none."""
     where, args = "", []
     if doc is not None:
         where, args = "WHERE story_id IN (SELECT story_id FROM story_members WHERE doc_id = ?)", [doc]
@@ -207,19 +305,44 @@ def read_stories(
         where, args = "WHERE story_id = ?", [story]
     heads = con.execute(
         "SELECT story_id, representative, origin, first_date, last_date, sites FROM stories "
-        f"{where} ORDER BY size DESC, sites DESC, first_date NULLS LAST, story_id",
+        f"{where} ORDER BY size DESC, sites DESC, coalesce(first_date, ''), story_id",
         args,
     ).fetchall()
     members: dict[str, list[Member]] = {h[0]: [] for h in heads}
     if heads:
         rows = con.execute(
             "SELECT story_id, doc_id, relation, source, similarity, coverage, starts, ends FROM story_members "
-            "WHERE list_contains(?, story_id) ORDER BY story_id, source IS NOT NULL, doc_id",
+            "WHERE list_contains(?, story_id)",
             [list(members)],
         ).fetchall()
         for sid, d, rel, src, sim, cov, starts, ends in rows:
             members[sid].append(Member(d, rel, tuple(zip(starts, ends)), src, sim, cov))
-    return [Story(sid, rep, origin, tuple(members[sid]), first, last, sites, ()) for sid, rep, origin, first, last, sites in heads]
+    tree = {(p.doc_a, p.doc_b): p for p in read_pairs(con)} if with_pairs and heads else {}
+    out = []
+    for sid, rep, origin, first, last, sites in heads:
+        found = tuple(sorted(members[sid], key=member_order))
+        edges = tuple(
+            tree.get((m.doc_id, m.source)) or tree[(m.source, m.doc_id)] for m in found if m.source is not None
+        ) if tree else ()
+        out.append(Story(sid, rep, origin, found, first, last, sites, edges))
+    return out
+
+
+def check_stories(con: duckdb.DuckDBPyConnection, where: object) -> None:
+    """Raise StoreError if the database was written before stories (it needs a rescan)."""
+    if not has_table(con, "stories"):
+        raise StoreError(f"{where} has no stories: an older textreuse wrote it; rescan the corpus to build them")
+
+
+def share_story(con: duckdb.DuckDBPyConnection, doc_a: str, doc_b: str) -> bool:
+    """Return whether two documents are members of one stored story (True for a database
+    without stories, older textreuse's: any two may share text)."""
+    if not has_table(con, "story_members"):
+        return True
+    return bool(con.execute(
+        "SELECT 1 FROM story_members x JOIN story_members y USING (story_id) WHERE x.doc_id = ? AND y.doc_id = ? LIMIT 1",
+        [doc_a, doc_b],
+    ).fetchall())
 
 
 def read_member_pairs(con: duckdb.DuckDBPyConnection, *, max_pairs: int | None = None) -> list[Pair]:
@@ -235,15 +358,34 @@ def read_member_pairs(con: duckdb.DuckDBPyConnection, *, max_pairs: int | None =
             f"the stories hold {int(total[0]):,} pairs of members, over --max-pairs {max_pairs:,}; "
             "raise it, or list the stories' tree pairs without --all"
         )
-    tree = {(p.doc_a, p.doc_b): p for p in read_pairs(con)}
     lengths = dict(con.execute("SELECT doc_id, length(raw_text) FROM documents").fetchall())
-    stories = []
-    for story in read_stories(con):
-        keys = {(m.doc_id, m.source) for m in story.members if m.source is not None}
-        edges = tuple(tree.get(k) or tree[(k[1], k[0])] for k in keys)
-        stories.append(Story(story.id, story.representative, story.origin, story.members, story.first_date,
-                             story.last_date, story.sites, edges))
-    return all_pairs(stories, lengths)
+    return all_pairs(read_stories(con, with_pairs=True), lengths)
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Return the number of rows of `table`."""
+    row = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+    return int(row[0]) if row else 0
+
+
+def read_rejects(con: duckdb.DuckDBPyConnection, *, limit: int | None = None) -> list[Reject]:
+    """Return the stored rejects ordered by path and line (the first `limit`)."""
+    kind = "kind" if "kind" in columns(con, "rejects") else "NULL"
+    cut = "" if limit is None else f" LIMIT {int(limit)}"
+    rows = con.execute(f"SELECT path, reason, line, {kind} FROM rejects ORDER BY path, line{cut}").fetchall()
+    return [Reject(*row) for row in rows]
+
+
+def schema(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Return every table and view of the database with its columns, in order (tables by name)."""
+    rows = con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main' "
+        "ORDER BY table_name, ordinal_position"
+    ).fetchall()
+    out: dict[str, list[str]] = {}
+    for table, column in rows:
+        out.setdefault(table, []).append(column)
+    return out
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
