@@ -15,6 +15,7 @@ from textreuse.clean.encoding import (
     Step,
     apply_steps,
     damage,
+    house_style,
     repair,
     repair_with_witness,
 )
@@ -249,6 +250,88 @@ def test_lossy_repair_can_be_turned_off() -> None:
     raw = lossy(NEWS)
     result = repair(raw, config=EncodingConfig(lossy=False))
     assert not any(s.rule.startswith("lossy:") for s in result.steps)
+
+
+# --------------------------------------------------------------------------------------------
+# house styles of real sites (issue 15)
+# --------------------------------------------------------------------------------------------
+
+
+def test_unspaced_em_dashes_between_words_are_dashes_not_apostrophes() -> None:
+    clean = (
+        "The minister—facing a revolt—resigned. “They are rivals now—and I know them,” she "
+        "said. The party—at least as he tells it—lost. UFJ—which is Japan’s—agreed."
+    )
+    result = repair(lossy(clean))
+    assert result.text == clean
+    assert result.lossy
+
+
+def test_unspaced_dash_beside_digits_and_symbols_is_a_dash() -> None:
+    clean = "Growth was 0.1%—and jobs fell—17% of staff. Revenue—£160m—isn’t enough, it’s said."
+    assert repair(lossy(clean)).text == clean
+
+
+def test_many_unspaced_dashes_do_not_hide_the_damage() -> None:
+    # Each dash joins two words the text uses elsewhere: evidence of damage, not against it.
+    clean = (
+        "Rank set to sell off its film unit. Rank’s plans—film, leisure—include a sale of the "
+        "unit. The sale—a leisure plan—is set. The film unit—and leisure—is for sale."
+    )
+    result = repair(lossy(clean))
+    assert result.lossy and result.text == clean
+
+
+def test_contraction_after_a_word_is_still_an_apostrophe() -> None:
+    clean = "The minister’s plan—it’s the minister’s—won’t pass, the ministers’ aides said."
+    assert repair(lossy(clean)).text == clean
+
+
+def test_nested_quotes_close_innermost_first() -> None:
+    clean = "“One day, he said, ‘I won’t go back.’” She didn’t agree. “It’s over,” she said."
+    result = repair(lossy(clean))
+    assert result.text == clean
+    assert [s.rule for s in result.steps if "single" in s.rule] == [
+        "lossy:open-single",
+        "lossy:close-single",
+    ]
+
+
+def test_possessive_inside_a_quotation_with_a_nested_quote() -> None:
+    clean = (
+        "“Profits beat analysts’ forecasts. ‘We are pleased,’ the chief said. ‘It’s a good "
+        "year,’ he added.” They didn’t say more."
+    )
+    assert repair(lossy(clean)).text == clean
+
+
+def test_quote_and_unspaced_dash_side_by_side() -> None:
+    clean = (
+        "Overbooking can lead to “bumping”—when a passenger moves. It’s rare, they’re sure. "
+        "Sales fell in 2003—“severely affected” demand, it’s said."
+    )
+    assert repair(lossy(clean)).text == clean
+
+
+def test_quotation_continued_in_the_next_paragraph() -> None:
+    clean = "He said: “It’s over. We’ve lost.\n\n“We’ll be back,” he added. “They won’t stop us.”"
+    assert repair(lossy(clean)).text == clean
+
+
+def test_house_style_gives_the_spaced_en_dash_and_single_short_quotes() -> None:
+    site = [
+        "Profits – up a fifth – rose, and the ‘bumping’ rule – which irks – stays.",
+        "The ‘chip’ and ‘pin’ cards – new this year – work.",
+    ]
+    clean = "Sales – down a tenth – fell. It’s the ‘chip’ cards, we’re told, and they’re late."
+    config = house_style(site)
+    assert (config.spaced_dash, config.short_quote) == ("–", "‘")
+    assert repair(lossy(clean)).text != clean
+    assert repair(lossy(clean), config=config).text == clean
+
+
+def test_house_style_keeps_the_defaults_without_evidence() -> None:
+    assert house_style(["No dashes or quotes here."]) == EncodingConfig()
 
 
 # --------------------------------------------------------------------------------------------

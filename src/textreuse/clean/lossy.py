@@ -17,7 +17,8 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "place",
     "restore_accent",
     "restore_context",
+    "survey_style",
     "WORD_RE",
 ]
 
@@ -87,6 +89,13 @@ _ELISION_PREFIXES = {
     "lorsqu",
     "puisqu",
 }
+# Words an unspaced dash so often stands beside (—and, —which, it—) that two of them
+# around a lone â are two words, not one word with a genuine â in it.
+_COMMON_WORDS = frozenset(
+    "a an and as at be but by for from had has have he her his i if in is it its not now of "
+    "on or she so than that the their them then there they this to was we were what when "
+    "where which who will with would you".split()
+)
 _ELISION_WORDS = {"n", "em", "til", "tis", "twas", "cause", "bout", "round"}
 _PARAGRAPH_RE = re.compile(r"\n[ \t\r\f\v]*\n")
 WORD_RE = re.compile(r"[^\W\d_]+")
@@ -218,6 +227,8 @@ def place(sites: list[Site], text: str, unchanged: Sequence[tuple[int, int, int]
     ftfy left as they were (``(start, end, raw start)``).
     """
     kept = [u[0] for u in unchanged]
+    # The words of the text, to tell an unspaced dash (two words) from a genuine â.
+    words = frozenset(w.lower() for w in WORD_RE.findall(text) if "\u00e2" not in w)
 
     def by_ftfy(pos: int) -> bool:
         # Inside no span ftfy left as it was (and not a site): a character ftfy wrote.
@@ -251,27 +262,39 @@ def place(sites: list[Site], text: str, unchanged: Sequence[tuple[int, int, int]
         next_site = i + 1 < len(sites) and sites[i + 1].pos == e
         pk = _AS_KIND.get(sites[i - 1].position, "punct") if prev_site else _kind(prev_ch)
         nk = "site" if next_site else _kind(next_ch)
-        if pk in ("letter", "digit") and nk == "letter":
-            prefix, suffix = _word_before(text, p), _word_after(text, e)
-            low_p, low_s = prefix.lower(), suffix.lower()
-            rock_n_roll = low_s == "n" and text[e + 1 : e + 2] == "\u00e2"
-            if low_s in _CONTRACTIONS or (low_s == "t" and low_p.endswith("n")) or rock_n_roll:
-                site.position, site.evidence = "apos", weight
-            elif low_p in _ELISION_PREFIXES:
-                site.position = "apos"
-            else:
-                # Inside a word: an unspaced em dash, or the apostrophe of a name (Ma’a
-                # Nonu, I’Anson, Qur’an) when a short capitalised part stands before it.
-                is_name = prefix[:1].isupper() and len(prefix) <= 3
-                site.position, site.counter = ("name" if is_name else "dash"), 1.0
+        after = text[e + 1 : e + 2] if next_site and len(sites[i + 1].text) == 1 else ""
+        if prev_site and sites[i - 1].position == "pair1":
+            site.position = "pair2"
+        elif pk in ("letter", "digit") and nk == "letter":
+            _place_inside_word(site, text, words, weight)
         elif pk == "digit" and nk == "digit":
             site.position, site.evidence = "endash", weight
+        elif (
+            pk in ("letter", "digit", "punct")
+            and prev_ch not in _OPENERS
+            and prev_ch != ":"
+            and (nk in ("letter", "digit") or _symbol(next_ch))
+        ):
+            # 0.1%âand, jobsâ17%, (£155bn)âfiled, revenuesâ£160m: a closing quote is
+            # followed by a space or punctuation, never by a word, so this is a dash.
+            site.position, site.evidence = "dash", 0.5 * weight
+        elif (
+            pk in ("letter", "digit", "punct")
+            and nk == "site"
+            and (after.isalnum() or _symbol(after))
+            and prev_ch not in _OPENERS
+        ):
+            # bumpingââwhen (’—) or 2003ââseverely (—“): a quote and an unspaced dash,
+            # in an order the open quotes decide.
+            site.position = "pair1"
         elif (
             pk == "space"
             and nk in ("space", "edge")
             and text[:p].rstrip()[-1:] in (",", ".", "!", "?", "\u2026")
         ):
-            site.position = "close"  # “It fell, ” he said: a closing quote set off by a space
+            # “It fell, ” he said: a closing quote set off by a space, or a dash after an
+            # abbreviation (BUFFALO, N.Y. — Hours): the open quotes decide.
+            site.position = "spaced-close"
         elif pk in ("space", "edge") and nk in ("space", "edge"):
             site.position = "dash"
             if _word_before(text, p - 1) and _word_after(text, e + 1):
@@ -291,6 +314,49 @@ def place(sites: list[Site], text: str, unchanged: Sequence[tuple[int, int, int]
         elif pk in ("letter", "digit", "stop", "punct", "dash"):
             site.position = "close"
             site.evidence = (1.0 if pk == "stop" else 0.5) * weight
+
+
+def _symbol(ch: str) -> bool:
+    """Return whether `ch` is a currency or other symbol (£, $, €, #): what starts an amount."""
+    return bool(ch) and unicodedata.category(ch) in ("Sc", "So") or ch in "#@&"
+
+
+def _place_inside_word(site: Site, text: str, words: frozenset[str], weight: float) -> None:
+    """Class a lone â between two letters: an apostrophe (weâll, OâBrien) or an unspaced dash.
+
+    The right side decides an apostrophe when it is a contraction ending (s, t after n, d,
+    m, ll, re, ve); the left side when it is an elision (d’, l’, qu’) or a short
+    capitalised name part before a capital or a short ending (O’Brien, Ma’a, Qur’an)
+    that is not two known words (But—and, Yes—or). Anything else joins two words with a
+    dash (minister—facing). Genuine â stands inside words (pâté, câine, château): a dash
+    counts as evidence of damage when both sides are known words (used elsewhere in the
+    text, or among the commonest English words), and against it when neither is.
+    """
+    p, e = site.pos, site.pos + len(site.text)
+    prefix, suffix = _word_before(text, p), _word_after(text, e)
+    low_p, low_s = prefix.lower(), suffix.lower()
+    rock_n_roll = low_s == "n" and text[e + 1 : e + 2] == "\u00e2"
+    known_p = low_p in words or low_p in _COMMON_WORDS
+    known_s = low_s in words or low_s in _COMMON_WORDS
+    # An elision is a word of its own (d’Artagnan), not the end of one (minister’s—won’t).
+    whole = text[p - len(prefix) - 1 : p - len(prefix)] not in ("\u2019", "'", "\u00e2")
+    if low_s in _CONTRACTIONS or (low_s == "t" and low_p.endswith("n")) or rock_n_roll:
+        site.position, site.evidence = "apos", weight
+    elif low_p in _ELISION_PREFIXES and whole and not (known_p and known_s and len(low_p) > 1):
+        site.position = "apos"
+    elif (
+        prefix[:1].isupper()
+        and len(prefix) <= 3
+        and (suffix[:1].isupper() or len(suffix) <= 2)
+        and not (known_p and known_s)
+    ):
+        site.position, site.counter = "name", 1.0
+    else:
+        site.position = "dash"
+        if known_p and known_s:
+            site.evidence = weight
+        elif not (known_p or known_s):
+            site.counter = 1.0  # p|té, Rom|nia, ch|teau: maybe the parts of one word
 
 
 def native_letters(text: str, unchanged: Sequence[tuple[int, int, int]]) -> int:
@@ -316,14 +382,41 @@ def restore_accent(site: Site, text: str, vocab: set[str]) -> None:
             site.replacement, site.rule, site.confidence = letter, "lossy:accent", 0.8
 
 
-def _closer_follows(sites: list[Site], i: int, paragraph_end: int) -> bool:
-    """Return whether a closing quote follows site `i` in its paragraph before the next opener."""
-    for site in sites[i + 1 :]:
-        if site.pos >= paragraph_end or site.position == "open":
-            return False
-        if site.position == "close":
-            return True
-    return False
+_SHORT_QUOTED = re.compile(
+    "(?:(?<=\\s)|^)([\u2018\u201c])([^\u2018\u2019\u201c\u201d\\n]{1,60}?[^\\W_])([\u2019\u201d])(?![^\\W_])", re.M
+)
+
+
+def survey_style(texts: Iterable[str]) -> tuple[str | None, str | None]:
+    """Return the spaced dash and the mark of short quoted phrases that clean `texts` use most.
+
+    A site's house style is what lossy damage erases without a trace: ‘ and “ lose the
+    same byte, and so do – and —. Undamaged pages of the same site still show it. Either
+    is None when the texts show it fewer than three times.
+
+    >>> survey_style(["Sales – and profits – fell by – say – half.", "It was ‘bumping’ then ‘New World’ wine."])
+    ('–', None)
+    >>> survey_style(["The ‘bumping’ rule, the ‘chip’ cards and the “Oxy Pure” bar in ‘poor’ air."])
+    (None, '‘')
+    """
+    dashes: Counter[str] = Counter()
+    marks: Counter[str] = Counter()
+    for text in texts:
+        dashes.update(m.group(1) for m in re.finditer("(?<=[^\\W_] )([\u2013\u2014])(?= [^\\W_])", text))
+        for m in _SHORT_QUOTED.finditer(text):
+            if m.group(1) == _OPEN_SINGLE and m.group(3) != _CLOSE_SINGLE:
+                continue
+            if m.group(1) == _OPEN_DOUBLE and m.group(3) != _CLOSE_DOUBLE:
+                continue
+            if len(WORD_RE.findall(m.group(2))) <= 4 and text[: m.start()].rstrip()[-1:] not in (":", ","):
+                marks[m.group(1)] += 1
+
+    def most(counts: Counter[str]) -> str | None:
+        if sum(counts.values()) < 3:
+            return None
+        return counts.most_common(1)[0][0]
+
+    return most(dashes), most(marks)
 
 
 def _title_end(text: str) -> int:
@@ -340,69 +433,234 @@ def _title_end(text: str) -> int:
     return m.end()
 
 
-def restore_context(sites: list[Site], text: str, native: bool, *, spaced_dash: str) -> None:
-    """Choose each undecided site's character from its position and the open quotes."""
+_QUOTE_PLACES = ("open", "close", "spaced-close", "pair1", "pair2")
+_QUOTES = "\u201c\u201d\u2018\u2019"
+_MAX_DEPTH = 3
+_Quotes = tuple[str, ...]  # the open quotes of a paragraph, innermost last
+_Choice = tuple[Site, str, str, float]  # site, character, rule, confidence
+
+
+def restore_context(
+    sites: list[Site], text: str, native: bool, *, spaced_dash: str, short_quote: str = "\u201c"
+) -> None:
+    """Choose each undecided site's character from its place and the quotes of its paragraph.
+
+    Dashes, apostrophes and the like follow from their place alone. Quotes are chosen per
+    paragraph as a whole: of every reading of its quote sites, the one whose marks nest
+    best (a quote closes the innermost open one, a nested quote takes the other kind of
+    mark, a paragraph ends with none open unless the next one continues the quotation),
+    so ‘I won’t go back.’” closes the single quote first and “analysts’ forecasts” inside
+    a quotation stays a possessive. `short_quote` is the mark of a short quoted phrase
+    outside any quotation (‘bumping’ in British style).
+    """
+    quoting = {id(s) for s in sites if s.kind == "lone" and s.position in _QUOTE_PLACES}
+    for site in sites:
+        if site.replacement is None and id(site) not in quoting:
+            _decide(site, text, native, spaced_dash)
     breaks = [m.start() for m in _PARAGRAPH_RE.finditer(text)]
-    quotes = [(m.start(), m.group()) for m in re.finditer("[\u201c\u201d\u2018\u2019]", text)]
     site_at = {s.pos: s for s in sites}
-    events: list[tuple[int, int, str]] = [(q[0], 1, q[1]) for q in quotes if q[0] not in site_at]
-    events += [(s.pos, 0, "") for s in sites]
-    events.sort()
-    stack: list[str] = []
-    paragraph = -1
-    title_end = _title_end(text)
-    index = {id(s): i for i, s in enumerate(sites)}
-    for pos, is_char, char in events:
-        par = bisect.bisect_right(breaks, pos)
-        if par != paragraph:
-            paragraph, stack = par, []
-        paragraph_end = breaks[par] if par < len(breaks) else len(text)
-        if is_char:
-            # A ’ before a letter is an apostrophe, not the end of a quote.
-            following = text[pos + 1 : pos + 2]
-            _track(stack, char, "apos" if following.isalnum() else "close")
-            continue
-        site = site_at[pos]
-        if site.replacement is None:
-            context = _Context(
-                sites, index[id(site)], text, stack, native, paragraph_end, pos < title_end
+    events: dict[int, list[tuple[int, str, Site | None]]] = {}
+    for m in re.finditer(f"[{_QUOTES}]", text):
+        if m.start() not in site_at:
+            events.setdefault(bisect.bisect_right(breaks, m.start()), []).append(
+                (m.start(), m.group(), None)
             )
-            _decide(site, context, spaced_dash)
-        if site.replacement:
-            _track(stack, site.replacement, site.position)
+    for site in sites:
+        par = bisect.bisect_right(breaks, site.pos)
+        if site.replacement is None and id(site) in quoting:
+            events.setdefault(par, []).append((site.pos, "", site))
+        elif site.replacement and site.replacement in _QUOTES and site.position != "apos":
+            events.setdefault(par, []).append((site.pos, site.replacement, None))
+    title_end = _title_end(text)
+    for par, found in events.items():
+        found.sort(key=lambda e: e[0])
+        continues = False
+        if par < len(breaks):
+            start = len(text) - len(text[breaks[par] :].lstrip())
+            following = site_at.get(start)
+            continues = text[start : start + 1] == _OPEN_DOUBLE or (
+                following is not None and following.position == "open"
+            )
+        title = bool(found) and found[0][0] < title_end
+        for site, char, rule, confidence in _solve_quotes(
+            found, text, continues, title, short_quote, spaced_dash
+        ):
+            site.replacement, site.rule, site.confidence = char, rule, confidence
 
 
-def _track(stack: list[str], char: str, position: str) -> None:
-    """Update the open quotes with a quote character met in the text (at a closing `position`)."""
-    if char == _OPEN_DOUBLE:
-        stack.append(char)
-    elif char == _CLOSE_DOUBLE:
-        if _OPEN_DOUBLE in stack:
-            del stack[len(stack) - 1 - stack[::-1].index(_OPEN_DOUBLE) :]
-    elif char == _OPEN_SINGLE:
-        stack.append(char)
-    elif char == _CLOSE_SINGLE and stack and stack[-1] == _OPEN_SINGLE and position == "close":
-        stack.pop()
-    if len(stack) > 8:  # unbalanced text: forget the oldest
-        del stack[0]
+def _solve_quotes(
+    events: list[tuple[int, str, Site | None]],
+    text: str,
+    continues: bool,
+    title: bool,
+    short_quote: str,
+    spaced_dash: str,
+) -> list[_Choice]:
+    """Return the cheapest reading of one paragraph's quote sites (a small Viterbi search).
+
+    States are the open quotes; each intact mark moves every state one way, each site
+    every way its place allows, at a cost for what good typography avoids.
+    """
+    beams: dict[_Quotes, tuple[float, list[_Choice]]] = {(): (0.0, [])}
+    k = 0
+    while k < len(events):
+        pos, char, site = events[k]
+        k += 1
+        new: dict[_Quotes, tuple[float, list[_Choice]]] = {}
+        second = events[k][2] if k < len(events) else None
+        if site is not None and site.position == "pair1" and second is not None and second.position == "pair2":
+            k += 1
+        else:
+            second = None
+        for state, (cost, path) in beams.items():
+            moves: list[tuple[float, _Quotes, list[_Choice]]]
+            if site is None:
+                moves = [(0.0, _intact(state, char, text, pos), [])]
+            elif second is not None:
+                moves = _pair_moves(state, site, second, text, title, short_quote, events, k)
+            else:
+                moves = _site_moves(state, site, text, title, short_quote, events, k, spaced_dash)
+            for step_cost, after, choices in moves:
+                total = cost + step_cost
+                if after not in new or total < new[after][0]:
+                    new[after] = (total, path + choices)
+        beams = new
+
+    def closing_cost(state: _Quotes) -> float:
+        if continues and state == (_OPEN_DOUBLE,):
+            return 0.0  # the quotation goes on in the next paragraph
+        return 2.0 * len(state)
+
+    best = min(beams.items(), key=lambda item: item[1][0] + closing_cost(item[0]))
+    return best[1][1]
 
 
-@dataclass
-class _Context:
-    """What the context rules see around one site."""
-
-    sites: list[Site]
-    index: int
-    text: str
-    stack: list[str]  # open quotes in the paragraph, innermost last
-    native: bool  # the document has intact accented letters
-    paragraph_end: int
-    title: bool  # the site is in a headline
+def _push(state: _Quotes, mark: str) -> _Quotes:
+    return (state + (mark,))[-_MAX_DEPTH:]
 
 
-def _decide(site: Site, context: _Context, spaced_dash: str) -> None:
-    """Choose the character of one site from its place, the open quotes and the headline."""
-    text, stack, native = context.text, context.stack, context.native
+def _intact(state: _Quotes, char: str, text: str, pos: int) -> _Quotes:
+    """Return the open quotes after an intact quote mark (a ’ before a letter is an apostrophe)."""
+    if char in (_OPEN_DOUBLE, _OPEN_SINGLE):
+        return _push(state, char)
+    if char == _CLOSE_DOUBLE and _OPEN_DOUBLE in state:
+        return state[: len(state) - 1 - state[::-1].index(_OPEN_DOUBLE)]
+    if char == _CLOSE_SINGLE and state and state[-1] == _OPEN_SINGLE:
+        if not text[pos + 1 : pos + 2].isalnum():
+            return state[:-1]
+    return state
+
+
+def _short_quote_ahead(site: Site, text: str, events: list[tuple[int, str, Site | None]], k: int) -> bool:
+    """Return whether the quote opening at `site` is a short phrase (‘bumping’), not speech."""
+    if text[: site.pos].rstrip()[-1:] in (":", ",", ".", "!", "?"):
+        return False
+    for pos, char, other in events[k:]:
+        closing = char in (_CLOSE_DOUBLE, _CLOSE_SINGLE) or (
+            other is not None and other.position in ("close", "pair1")
+        )
+        if closing:
+            inside = text[site.pos + len(site.text) : pos]
+            return inside[-1:].isalnum() and len(WORD_RE.findall(inside)) <= 4
+        if char or (other is not None and other.position == "open"):
+            return False
+    return False
+
+
+def _opens(
+    state: _Quotes, site: Site, text: str, title: bool, short_quote: str, events: list[tuple[int, str, Site | None]], k: int
+) -> list[tuple[float, _Quotes, list[_Choice]]]:
+    """Return the ways a quote can open at `site`: the kind nesting expects costs nothing."""
+    if state:
+        expected = _OPEN_SINGLE if state[-1] == _OPEN_DOUBLE else _OPEN_DOUBLE
+    elif title:
+        expected = _OPEN_SINGLE  # headlines quote with single marks
+    elif short_quote != _OPEN_DOUBLE and _short_quote_ahead(site, text, events, k):
+        expected = short_quote
+    else:
+        expected = _OPEN_DOUBLE
+    before = text[: site.pos].rstrip()[-1:]
+    nxt = text[site.pos + len(site.text) : site.pos + len(site.text) + 1]
+    # A quote opening a sentence after a sentence end inside a quotation mostly starts a
+    # new one: the one before ran on without a closing mark (its paragraph break lost).
+    restart = bool(state) and before in (".", "!", "?", "\u2026") and nxt.isupper()
+    moves: list[tuple[float, _Quotes, list[_Choice]]] = []
+    for mark, rule, confidence in (
+        (_OPEN_DOUBLE, "lossy:open-double", 0.85),
+        (_OPEN_SINGLE, "lossy:open-single", 0.75),
+    ):
+        cost = 0.0 if mark == expected and not restart else 0.75 if mark == expected else 2.0
+        moves.append((cost, _push(state, mark), [(site, mark, rule, confidence)]))
+    if restart:
+        outer = state[0]
+        rule = "lossy:open-double" if outer == _OPEN_DOUBLE else "lossy:open-single"
+        moves.append((0.25, (outer,), [(site, outer, rule, 0.85 if outer == _OPEN_DOUBLE else 0.75)]))
+    return moves
+
+
+def _closes(state: _Quotes, site: Site, text: str) -> list[tuple[float, _Quotes, list[_Choice]]]:
+    """Return the ways `site` can close a quote, or be an apostrophe after a letter."""
+    prev_ch = text[site.pos - 1 : site.pos]
+    next_ch = text[site.pos + len(site.text) : site.pos + len(site.text) + 1]
+    moves: list[tuple[float, _Quotes, list[_Choice]]] = []
+    if prev_ch.isalnum():
+        # players’ union, goin’: a possessive or elision, common only after an s and
+        # before a word (a quote closes before a comma far more often).
+        cost = 2.0 if prev_ch not in "sS" else 0.7 if next_ch.isspace() else 1.5
+        moves.append((cost, state, [(site, _CLOSE_SINGLE, "lossy:apostrophe", 0.7)]))
+    if state and state[-1] == _OPEN_DOUBLE:
+        moves.append((0.0, state[:-1], [(site, _CLOSE_DOUBLE, "lossy:close-double", 0.85)]))
+    elif _OPEN_DOUBLE in state:
+        inner = state[: len(state) - 1 - state[::-1].index(_OPEN_DOUBLE)]
+        moves.append((1.0, inner, [(site, _CLOSE_DOUBLE, "lossy:close-double", 0.85)]))
+    else:
+        moves.append((2.5, state, [(site, _CLOSE_DOUBLE, "lossy:close-double", 0.6)]))
+    if state and state[-1] == _OPEN_SINGLE:
+        moves.append((0.0, state[:-1], [(site, _CLOSE_SINGLE, "lossy:close-single", 0.8)]))
+    return moves
+
+
+def _site_moves(
+    state: _Quotes,
+    site: Site,
+    text: str,
+    title: bool,
+    short_quote: str,
+    events: list[tuple[int, str, Site | None]],
+    k: int,
+    spaced_dash: str,
+) -> list[tuple[float, _Quotes, list[_Choice]]]:
+    if site.position in ("open", "pair2"):
+        return _opens(state, site, text, title, short_quote, events, k)
+    if site.position == "spaced-close":
+        dash: _Choice = (site, spaced_dash, "lossy:spaced-dash", 0.6)
+        return [(1.0, state, [dash]), *_closes(state, site, text)]
+    return _closes(state, site, text)
+
+
+def _pair_moves(
+    state: _Quotes,
+    first: Site,
+    second: Site,
+    text: str,
+    title: bool,
+    short_quote: str,
+    events: list[tuple[int, str, Site | None]],
+    k: int,
+) -> list[tuple[float, _Quotes, list[_Choice]]]:
+    """Return the readings of a quote and an unspaced dash side by side (’— or —“)."""
+    dash_second: _Choice = (second, "\u2014", "lossy:em-dash", 0.6)
+    dash_first: _Choice = (first, "\u2014", "lossy:em-dash", 0.6)
+    moves = [(c, after, [*choices, dash_second]) for c, after, choices in _closes(state, first, text)]
+    moves += [
+        (c, after, [dash_first, *choices])
+        for c, after, choices in _opens(state, second, text, title, short_quote, events, k)
+    ]
+    return moves
+
+
+def _decide(site: Site, text: str, native: bool, spaced_dash: str) -> None:
+    """Choose the character of a site that is no quote from its place."""
     p = site.pos
     prev_ch = text[p - 1] if p > 0 else ""
     end = p + len(site.text)
@@ -447,42 +705,3 @@ def _decide(site: Site, context: _Context, spaced_dash: str) -> None:
             )
         elif not native:
             site.replacement, site.rule, site.confidence = "\u2014", "lossy:em-dash", 0.6
-    elif position == "open":
-        before = text[:p].rstrip()[-1:]
-        if before in (".", "!", "?", "\u2026") and next_ch.isupper():
-            # A quote opening a sentence after a sentence end is a new quote, not a nested
-            # one: the one before ran on without a closing mark (a quote that continues
-            # in the next paragraph, with the paragraph break lost).
-            stack.clear()
-        if context.title or (stack and stack[-1] == _OPEN_DOUBLE):
-            site.replacement, site.rule, site.confidence = _OPEN_SINGLE, "lossy:open-single", 0.75
-        else:
-            site.replacement, site.rule, site.confidence = _OPEN_DOUBLE, "lossy:open-double", 0.85
-    elif position == "close":
-        top = stack[-1] if stack else ""
-        if top == _OPEN_SINGLE:
-            site.replacement, site.rule, site.confidence = _CLOSE_SINGLE, "lossy:close-single", 0.8
-        elif top == _OPEN_DOUBLE:
-            # “the players’ union”: the quote closes later, so this is a possessive.
-            possessive = (
-                prev_ch in "sS"
-                and next_ch.isspace()
-                and _closer_follows(context.sites, context.index, context.paragraph_end)
-            )
-            if possessive:
-                site.replacement, site.rule, site.confidence = (
-                    _CLOSE_SINGLE,
-                    "lossy:apostrophe",
-                    0.7,
-                )
-            else:
-                site.replacement, site.rule, site.confidence = (
-                    _CLOSE_DOUBLE,
-                    "lossy:close-double",
-                    0.85,
-                )
-        elif prev_ch.isalnum() and (next_ch.isspace() or not next_ch):
-            site.replacement, site.rule, site.confidence = _CLOSE_SINGLE, "lossy:apostrophe", 0.7
-        else:
-            site.replacement, site.rule, site.confidence = _CLOSE_DOUBLE, "lossy:close-double", 0.6
-
