@@ -650,3 +650,33 @@ def test_clean_arabic_cyrillic_cjk_are_unchanged(text: str) -> None:
 def test_witness_passage_outside_the_texts_is_an_error() -> None:
     with pytest.raises(ValueError, match="does not fit the texts"):
         repair_with_witness("abc", "abc", [(0, 4, 0, 3)])
+
+
+def test_witness_gives_the_dash_a_passage_edge_split_off() -> None:
+    # The aligner's passage starts after "ministerâfacing" (no shared word) on the damaged
+    # side and at the start of the clean one: the lost dashes still come from the witness.
+    clean = "The minister—facing a revolt—resigned on Monday after a long night of talks."
+    raw = lossy(clean)
+    a0 = raw.index("a revolt")
+    result = repair_with_witness(raw, clean, [(a0, len(raw), 0, len(clean))], witness="w")
+    assert result.text == clean
+    assert {s.witness for s in result.steps} == {"w"}
+
+
+def test_scan_witnesses_a_copy_too_unclear_to_call_damaged(tmp_path: Path) -> None:
+    import textreuse
+
+    clean = (
+        "The minister—facing a revolt—resigned on Monday after a long night of talks in the "
+        "capital. Officials—speaking privately—said the cabinet—already divided—would meet "
+        "again soon. The party—at least as he tells it—lost its way years ago, and the "
+        "voters—tired of promises—left. "
+    ) * 3
+    raw = lossy(clean)
+    assert not repair(raw).lossy  # no contraction or quote proves the damage
+    (tmp_path / "clean.txt").write_text(clean, encoding="utf-8")
+    (tmp_path / "damaged.txt").write_text(raw, encoding="utf-8")
+    result = textreuse.scan([tmp_path], workers=1)
+    steps = result.repairs["damaged.txt"]
+    assert apply_steps(raw, steps) == clean
+    assert {s.witness for s in steps} == {"clean.txt"} and "clean.txt" not in result.repairs

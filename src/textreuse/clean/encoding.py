@@ -498,7 +498,9 @@ def _repair(
     place(sites, fixed.text, fixed.unchanged)
     if clean is not None:
         extra = _apply_witness(sites, fixed, clean, passages, witness)
-        sites = sorted(sites + extra, key=lambda site: site.start)
+        # Passages grown into each other may find the same stretch twice.
+        unique = {(site.start, site.end): site for site in reversed(extra)}
+        sites = sorted(sites + list(unique.values()), key=lambda site: site.start)
     native = native_letters(fixed.text, fixed.unchanged)
     evidence = sum(s.evidence for s in sites)
     counter = sum(s.counter for s in sites)
@@ -590,4 +592,57 @@ def repair_with_witness(
                 f"{len(clean)} clean characters); give (a_start, a_end, b_start, b_end) "
                 "with a in the damaged raw text and b in the clean text"
             )
-    return _repair(damaged, config, clean, passages, witness)
+    widened = [_widen(damaged, clean, passage) for passage in passages]
+    return _repair(damaged, config, clean, widened, witness)
+
+
+def _agree(damaged: str, a: int, clean: str, b: int, limit: int) -> tuple[int, int]:
+    """Return how far (damaged, clean) agree from `a`, `b` on, damage read as damage."""
+    a_end, b_end = a, b
+    while a_end < len(damaged) and b_end < len(clean) and b_end - b < limit:
+        if damaged[a_end] == "\n" and a_end > a:
+            break  # a passage grows within its paragraph
+        if damaged[a_end] == clean[b_end]:
+            a_end, b_end = a_end + 1, b_end + 1
+            continue
+        for width in (1, 2):
+            forms = [f for f in damaged_forms(clean[b_end : b_end + width]) if f]
+            form = next((f for f in forms if damaged.startswith(f, a_end)), None)
+            if form is not None:
+                a_end, b_end = a_end + len(form), b_end + width
+                break
+        else:
+            break
+    return a_end, b_end
+
+
+def _widen(damaged: str, clean: str, passage: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """Return `passage` started where the texts begin to agree, and grown while they do.
+
+    An aligner's passage starts and ends at words both texts share, and a word the damage
+    joined (``ministerâfacing`` against ``minister—facing``) is no shared word: the lost
+    character beside a passage's edge would fall outside it, or one side of the passage
+    would start a few words before the other. The start moves back (on either side, up
+    to 200 characters) to the earliest point from which the texts agree, damage read as
+    lossy mojibake of the clean characters, up to past the passage's start; the end grows
+    while they agree. Neither edge crosses a line break.
+
+    >>> _widen("The ministerâfacing a revolt", "The minister—facing a revolt", (20, 28, 20, 28))
+    (0, 28, 0, 28)
+    >>> _widen("The ministerâfacing a revolt", "The minister—facing a revolt", (13, 28, 0, 28))
+    (0, 28, 0, 28)
+    """
+    a0, a1, b0, b1 = passage
+    best = (a0, b0)
+    a_min, b_min = damaged.rfind("\n", 0, a0) + 1, clean.rfind("\n", 0, b0) + 1
+    for back in range(1, 201):
+        for a, b in ((a0 - back, b0 - back), (a0 - back, b0), (a0, b0 - back)):
+            if a < a_min or b < b_min or a > best[0] or b > best[1]:
+                continue
+            a_end, b_end = _agree(damaged, a, clean, b, limit=max(a0 - a, b0 - b) + 21)
+            if a_end >= a0 + 20 or a_end == len(damaged):
+                if b_end >= b0 + 20 or b_end == len(clean):
+                    best = (a, b)
+    a0, b0 = best
+    a_end, b_end = _agree(damaged, a1, clean, b1, limit=len(clean))
+    return a0, max(a1, a_end), b0, max(b1, b_end)
