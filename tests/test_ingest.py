@@ -283,3 +283,9 @@ def test_cp1252_text_read_alike_by_the_detected_code_page_is_labelled_cp1252() -
 def test_bbc_sports_199_reads_its_stray_pound_sign() -> None:
     text, encoding = decode(BBC_199.read_bytes())
     assert "£15.8m" in text and "\uff63" not in text and encoding == STRAY_BYTES
+
+
+def test_ascii_with_two_lone_cp1252_bytes_is_cp1252_not_a_guess() -> None:
+    # Detection read such a file as cp775 ("AlgeriaÆs").
+    data = b"Unrest has been fanning resentment in some of Algeria\x92s poorest regions, \x93they say."
+    assert decode(data) == ("Unrest has been fanning resentment in some of Algeria’s poorest regions, “they say.", "cp1252")

@@ -134,6 +134,14 @@ def decode(data: bytes) -> tuple[str, str]:
     text = _utf8_with_strays(data)
     if text is not None:
         return text, STRAY_BYTES
+    high = [m.group() for m in re.finditer(rb"[\x80-\xff]+", data)]
+    if len(high) <= _FEW_STRAYS and all(len(h) == 1 for h in high):
+        # ASCII but for a few lone bytes (cp1252's curly quotes among them): too little for
+        # detection, which read one as cp775 "Æ"; cp1252 is what such text is written in.
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
     from charset_normalizer import from_bytes
 
     options: list[tuple[str, str]] = []
