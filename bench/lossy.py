@@ -1,6 +1,7 @@
 """Lossy mojibake restoration on BBC news text: context rules, witness, clean documents.
 
-    python bench/lossy.py [--data ../shared/data/bbc-news] [--limit N] [--show-errors N]
+    python bench/lossy.py [--data ../shared/data/bbc-news] [--real ../shared/data/article-extraction]
+                          [--limit N] [--styles PREFIX,...] [--show-errors N]
 
 The BBC articles (straight ASCII punctuation) are made typographic with simple rules
 (``'`` inside or after a word -> ’, before a word -> ‘; ``"`` and ``''`` -> “ or ” by
@@ -19,8 +20,19 @@ Runs, each printed as a markdown table:
   passages and outside them are counted apart;
 * witness, edited: the whole text aligned with a copy that has every 12th word
   deleted and every 17th replaced (a near duplicate, as a reuse engine would align);
-* clean: ``repair`` on the typographic originals and on the BBC files as they are
-  (changed documents and steps must be 0).
+* witness, engine alignment: the passages ``align_texts(damaged, clean)`` finds, positions
+  inside them counted;
+* context + house style: ``repair`` with ``house_style`` learned from the clean texts of
+  the other half of the articles (a site's undamaged pages);
+* clean: ``repair`` on the typographic originals, the BBC files as they are and the
+  article-extraction pages as textreuse extracts them (changed documents must be 0).
+
+Each run is made for every house style (:data:`STYLES`: the BBC articles restyled with
+unspaced em dashes, spaced en dashes, nested quotes, ellipses, continued quotes; each
+measured on the articles its restyling changes) and for the English typographic article
+bodies of ``--real`` (article-extraction) as they are. Last, UTF-8 copies of the articles
+with 1-3 characters written as stray cp1252 bytes are decoded and repaired
+(:func:`stray_bytes`).
 """
 
 from __future__ import annotations
