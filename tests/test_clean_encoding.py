@@ -15,6 +15,7 @@ from textreuse.clean.encoding import (
     Step,
     apply_steps,
     damage,
+    house_style,
     repair,
     repair_with_witness,
 )
@@ -249,6 +250,88 @@ def test_lossy_repair_can_be_turned_off() -> None:
     raw = lossy(NEWS)
     result = repair(raw, config=EncodingConfig(lossy=False))
     assert not any(s.rule.startswith("lossy:") for s in result.steps)
+
+
+# --------------------------------------------------------------------------------------------
+# house styles of real sites (issue 15)
+# --------------------------------------------------------------------------------------------
+
+
+def test_unspaced_em_dashes_between_words_are_dashes_not_apostrophes() -> None:
+    clean = (
+        "The minister—facing a revolt—resigned. “They are rivals now—and I know them,” she "
+        "said. The party—at least as he tells it—lost. UFJ—which is Japan’s—agreed."
+    )
+    result = repair(lossy(clean))
+    assert result.text == clean
+    assert result.lossy
+
+
+def test_unspaced_dash_beside_digits_and_symbols_is_a_dash() -> None:
+    clean = "Growth was 0.1%—and jobs fell—17% of staff. Revenue—£160m—isn’t enough, it’s said."
+    assert repair(lossy(clean)).text == clean
+
+
+def test_many_unspaced_dashes_do_not_hide_the_damage() -> None:
+    # Each dash joins two words the text uses elsewhere: evidence of damage, not against it.
+    clean = (
+        "Rank set to sell off its film unit. Rank’s plans—film, leisure—include a sale of the "
+        "unit. The sale—a leisure plan—is set. The film unit—and leisure—is for sale."
+    )
+    result = repair(lossy(clean))
+    assert result.lossy and result.text == clean
+
+
+def test_contraction_after_a_word_is_still_an_apostrophe() -> None:
+    clean = "The minister’s plan—it’s the minister’s—won’t pass, the ministers’ aides said."
+    assert repair(lossy(clean)).text == clean
+
+
+def test_nested_quotes_close_innermost_first() -> None:
+    clean = "“One day, he said, ‘I won’t go back.’” She didn’t agree. “It’s over,” she said."
+    result = repair(lossy(clean))
+    assert result.text == clean
+    assert [s.rule for s in result.steps if "single" in s.rule] == [
+        "lossy:open-single",
+        "lossy:close-single",
+    ]
+
+
+def test_possessive_inside_a_quotation_with_a_nested_quote() -> None:
+    clean = (
+        "“Profits beat analysts’ forecasts. ‘We are pleased,’ the chief said. ‘It’s a good "
+        "year,’ he added.” They didn’t say more."
+    )
+    assert repair(lossy(clean)).text == clean
+
+
+def test_quote_and_unspaced_dash_side_by_side() -> None:
+    clean = (
+        "Overbooking can lead to “bumping”—when a passenger moves. It’s rare, they’re sure. "
+        "Sales fell in 2003—“severely affected” demand, it’s said."
+    )
+    assert repair(lossy(clean)).text == clean
+
+
+def test_quotation_continued_in_the_next_paragraph() -> None:
+    clean = "He said: “It’s over. We’ve lost.\n\n“We’ll be back,” he added. “They won’t stop us.”"
+    assert repair(lossy(clean)).text == clean
+
+
+def test_house_style_gives_the_spaced_en_dash_and_single_short_quotes() -> None:
+    site = [
+        "Profits – up a fifth – rose, and the ‘bumping’ rule – which irks – stays.",
+        "The ‘chip’ and ‘pin’ cards – new this year – work.",
+    ]
+    clean = "Sales – down a tenth – fell. It’s the ‘chip’ cards, we’re told, and they’re late."
+    config = house_style(site)
+    assert (config.spaced_dash, config.short_quote) == ("–", "‘")
+    assert repair(lossy(clean)).text != clean
+    assert repair(lossy(clean), config=config).text == clean
+
+
+def test_house_style_keeps_the_defaults_without_evidence() -> None:
+    assert house_style(["No dashes or quotes here."]) == EncodingConfig()
 
 
 # --------------------------------------------------------------------------------------------
@@ -567,3 +650,33 @@ def test_clean_arabic_cyrillic_cjk_are_unchanged(text: str) -> None:
 def test_witness_passage_outside_the_texts_is_an_error() -> None:
     with pytest.raises(ValueError, match="does not fit the texts"):
         repair_with_witness("abc", "abc", [(0, 4, 0, 3)])
+
+
+def test_witness_gives_the_dash_a_passage_edge_split_off() -> None:
+    # The aligner's passage starts after "ministerâfacing" (no shared word) on the damaged
+    # side and at the start of the clean one: the lost dashes still come from the witness.
+    clean = "The minister—facing a revolt—resigned on Monday after a long night of talks."
+    raw = lossy(clean)
+    a0 = raw.index("a revolt")
+    result = repair_with_witness(raw, clean, [(a0, len(raw), 0, len(clean))], witness="w")
+    assert result.text == clean
+    assert {s.witness for s in result.steps} == {"w"}
+
+
+def test_scan_witnesses_a_copy_too_unclear_to_call_damaged(tmp_path: Path) -> None:
+    import textreuse
+
+    clean = (
+        "The minister—facing a revolt—resigned on Monday after a long night of talks in the "
+        "capital. Officials—speaking privately—said the cabinet—already divided—would meet "
+        "again soon. The party—at least as he tells it—lost its way years ago, and the "
+        "voters—tired of promises—left. "
+    ) * 3
+    raw = lossy(clean)
+    assert not repair(raw).lossy  # no contraction or quote proves the damage
+    (tmp_path / "clean.txt").write_text(clean, encoding="utf-8")
+    (tmp_path / "damaged.txt").write_text(raw, encoding="utf-8")
+    result = textreuse.scan([tmp_path], workers=1)
+    steps = result.repairs["damaged.txt"]
+    assert apply_steps(raw, steps) == clean
+    assert {s.witness for s in steps} == {"clean.txt"} and "clean.txt" not in result.repairs

@@ -12,7 +12,9 @@ import numpy as np
 import pytest
 
 import textreuse
-from textreuse.ingest.decode import decode
+from textreuse.clean.encoding import apply_steps, repair
+from textreuse.clean.matching import prepare
+from textreuse.ingest.decode import STRAY_BYTES, decode
 from textreuse.ingest.read import read_inputs, read_text_file
 from textreuse.model import Document, Reject
 
@@ -274,3 +276,57 @@ def test_standard_input_is_sniffed(monkeypatch: pytest.MonkeyPatch) -> None:
     assert empty.reason == "standard input is empty"
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"from the pipe " * 5)))
     assert [d.id for d in read_inputs(["-"])] == ["stdin"]
+
+
+# --------------------------------------------------------------------------------------------
+# UTF-8 with a few stray bytes (issue 15)
+# --------------------------------------------------------------------------------------------
+
+BBC_199 = Path(__file__).resolve().parents[2] / "shared/data/bbc-news/sports/199.txt"
+
+
+def test_a_stray_latin1_byte_in_ascii_text_is_read_as_utf8() -> None:
+    # Charset detection read the lone 0xA3 as cp932's "｣".
+    text, encoding = decode(b"Chelsea paid \xa315.8m for him in the summer of 2004.")
+    assert text == "Chelsea paid £15.8m for him in the summer of 2004."
+    assert encoding == STRAY_BYTES
+
+
+def test_stray_cp1252_bytes_in_utf8_text_are_kept_and_repaired_as_steps(tmp_path: Path) -> None:
+    clean = "The café’s owner said it\u2019s “over” — for now."
+    data = clean.encode("utf-8").replace("’s".encode(), b"\x92s", 1).replace("“".encode(), b"\x93")
+    (tmp_path / "s.txt").write_bytes(data)
+    [doc], _ = read([tmp_path])
+    assert doc.encoding == STRAY_BYTES
+    # The text as read keeps the bytes (Latin-1: byte value = code point) ...
+    assert doc.raw_text == clean.replace("’s", "\x92s", 1).replace("“", "\x93")
+    # ... and the repair stage gives their cp1252 characters, as steps on that text.
+    result = repair(doc.raw_text)
+    assert result.text == clean
+    assert [doc.raw_text[s.start : s.end] for s in result.steps] == ["\x92", "\x93"]
+    assert apply_steps(doc.raw_text, result.steps) == clean
+    assert [s.replacement for s in prepare(doc.raw_text).steps] == ["’", "“"]
+
+
+def test_many_stray_bytes_are_not_utf8_with_strays() -> None:
+    # A cp1251 file: its Cyrillic letters are runs of bytes that are not UTF-8.
+    text, encoding = decode("Привет, мир: это текст.".encode("cp1251"))
+    assert text == "Привет, мир: это текст." and encoding == "cp1251"
+
+
+def test_cp1252_text_read_alike_by_the_detected_code_page_is_labelled_cp1252() -> None:
+    # The demo's cp1252 file was labelled cp1250, which reads these bytes the same.
+    data = "Café Owner Zoë Marchand Takes Top Prize\r\n\r\nZoë Marchand’s café won.".encode("cp1252")
+    assert decode(data) == ("Café Owner Zoë Marchand Takes Top Prize\r\n\r\nZoë Marchand’s café won.", "cp1252")
+
+
+@pytest.mark.skipif(not BBC_199.is_file(), reason="../shared/data/bbc-news is absent")
+def test_bbc_sports_199_reads_its_stray_pound_sign() -> None:
+    text, encoding = decode(BBC_199.read_bytes())
+    assert "£15.8m" in text and "\uff63" not in text and encoding == STRAY_BYTES
+
+
+def test_ascii_with_two_lone_cp1252_bytes_is_cp1252_not_a_guess() -> None:
+    # Detection read such a file as cp775 ("AlgeriaÆs").
+    data = b"Unrest has been fanning resentment in some of Algeria\x92s poorest regions, \x93they say."
+    assert decode(data) == ("Unrest has been fanning resentment in some of Algeria’s poorest regions, “they say.", "cp1252")

@@ -11,6 +11,7 @@ stretch's raw start (for a token's start) or raw end (for a token's end).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,16 +28,19 @@ I64 = npt.NDArray[np.int64]
 # Characters that every form of mojibake repair looks for starts with (UTF-8 read as
 # Latin-1 or cp1252 leaves Ã, Â or â, and Cyrillic or Arabic ones Ð, Ñ, Ø, Ù). A text
 # without any of them is not read twice.
+# A C1 control character is a cp1252 byte read as Latin-1 (ingest reads the stray bytes
+# of a UTF-8 file so), which the repair gives its cp1252 character.
 _SUSPECT = ("\u00c3", "\u00c2", "\u00e2", "\u00d0", "\u00d1", "\u00d8", "\u00d9", "\u00ef\u00bb")
+_C1 = re.compile("[\u0080-\u009f]")
 
 
 def suspect(text: str) -> bool:
     """Return whether `text` may hold mojibake worth a repair pass.
 
-    >>> suspect("The firm’s plan"), suspect("The firmâs plan")
-    (False, True)
+    >>> suspect("The firm’s plan"), suspect("The firmâs plan"), suspect("The firm\x92s plan")
+    (False, True, True)
     """
-    return any(mark in text for mark in _SUSPECT)
+    return any(mark in text for mark in _SUSPECT) or _C1.search(text) is not None
 
 
 def raw_offsets(steps: Sequence[Step], clean: I64, *, ends: bool) -> I64:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from textreuse.clean.encoding import Step
+from textreuse.clean.lossy import find_sites
 from textreuse.model import Pair
 
 Passages = list[tuple[int, int, int, int]]
@@ -20,6 +21,21 @@ Passages = list[tuple[int, int, int, int]]
 def lossy(steps: Iterable[Step]) -> bool:
     """Return whether repair steps include lossy-mojibake restorations."""
     return any(s.rule.startswith("lossy") for s in steps)
+
+
+def needs_witness(text: str, steps: Iterable[Step]) -> bool:
+    """Return whether a document may have lost characters a witness could give back.
+
+    Lossy-damaged documents, and also those with lossy sites too few or too unclear for
+    the context rules to judge the document damaged (``ministerâfacing a revoltâresigned``
+    with no contraction to prove it): an aligned clean copy settles them.
+
+    >>> needs_witness("the ministerâfacing a revolt", ()), needs_witness("le pâté", ())
+    (True, True)
+    >>> needs_witness("the minister—facing a revolt", ())
+    False
+    """
+    return lossy(steps) or bool(find_sites(text))
 
 
 def best_witness(doc_id: str, pairs: Iterable[Pair], *, damaged: Callable[[str], bool]) -> tuple[str, Passages] | None:

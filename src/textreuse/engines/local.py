@@ -45,7 +45,7 @@ from textreuse.clean.boilerplate import (
 )
 from textreuse.clean.encoding import Step, repair_with_witness
 from textreuse.clean.matching import Prepared, prepare, prepare_many
-from textreuse.clean.witness import best_witness, lossy
+from textreuse.clean.witness import best_witness, needs_witness
 from textreuse.config import Config
 from textreuse.index.candidates import Sketch, find_candidates, fingerprint, sketch_many
 from textreuse.index.tokenize import Tokens
@@ -524,11 +524,11 @@ def witness_repairs(
 
     The documents must be those of ``_STATE["docs"]`` when `workers` > 1.
     """
-    damaged = [k for k, steps in repairs.items() if lossy(steps)]
+    damaged = [k for k, d in enumerate(docs) if needs_witness(d.raw_text, repairs.get(k, ()))]
     if not damaged:
         return
     index = {d.id: k for k, d in enumerate(docs)}
-    repaired = {docs[k].id for k in repairs}
+    repaired = {docs[k].id for k in repairs} | {docs[k].id for k in damaged}
     by_doc: dict[str, list[Pair]] = defaultdict(list)
     for p in pairs:
         by_doc[p.doc_a].append(p)
@@ -541,7 +541,8 @@ def witness_repairs(
     _STATE.update(docs=docs, config=config)
     results = run_parallel(_witness_chunk, jobs, workers=workers, advance=lambda n: None, chunk=32)
     for (k, _, _), steps in zip(jobs, (steps for chunk in results for steps in chunk)):
-        repairs[k] = steps
+        if steps or k in repairs:
+            repairs[k] = steps
 
 
 def survey_groups(
