@@ -183,21 +183,35 @@ def run_scan(data: Path, db: Path, scan_args: list[str]) -> float:
 
 
 def read_db(db: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
-    """Return (pairs, families, runs meta) of a textreuse database."""
+    """Return (pairs, groups, runs meta) of a textreuse database.
+
+    Pairs are every related pair the database holds: with stories, every pair of members
+    of each story (``textreuse pairs --all``: tree pairs as aligned, the others mapped
+    through the story), since the ``pairs`` table lists each member with its source only.
+    Groups are the stories (or, in a database written before them, the families), largest
+    first, as ``{"family_id", "size", "origin", "members"}``.
+    """
     import duckdb
+
+    from textreuse.store import duckdb as store
 
     con = duckdb.connect(str(db), read_only=True)
     try:
         cols = ("doc_a", "doc_b", "relation", "origin", "coverage_a", "coverage_b")
-        pairs = [dict(zip(cols, r)) for r in
-                 con.execute(f"SELECT {', '.join(cols)} FROM pairs ORDER BY doc_a, doc_b").fetchall()]
-        fams = [{"family_id": f, "size": s, "origin": o, "members": list(m)} for f, s, o, m in
-                con.execute("SELECT family_id, size, origin, members FROM families "
-                            "ORDER BY size DESC, family_id").fetchall()]
+        if store.has_table(con, "stories"):
+            pairs = [{k: v for k, v in p.to_dict().items() if k in cols} for p in store.read_member_pairs(con)]
+            groups = [{"family_id": s.id, "size": s.size, "origin": s.origin, "members": [m.doc_id for m in s.members]}
+                      for s in store.read_stories(con)]
+        else:
+            pairs = [dict(zip(cols, r)) for r in
+                     con.execute(f"SELECT {', '.join(cols)} FROM pairs ORDER BY doc_a, doc_b").fetchall()]
+            groups = [{"family_id": f, "size": s, "origin": o, "members": list(m)} for f, s, o, m in
+                      con.execute("SELECT family_id, size, origin, members FROM families "
+                                  "ORDER BY size DESC, family_id").fetchall()]
         meta = {k: json.loads(v) for k, v in con.execute("SELECT key, value FROM runs").fetchall()}
     finally:
         con.close()
-    return pairs, fams, meta
+    return pairs, groups, meta
 
 
 # --------------------------------------------------------------------------------------------
@@ -380,7 +394,7 @@ def to_markdown(s: dict[str, Any]) -> str:
     for r in missed:
         lines.append(f"  - missed: {r['id']} ({r['title'][:60]}) ~ original {r['original']}, "
                      f"containment {r['containment']:.3f}")
-    lines += ["", f"families: {s['families']:,}; largest sizes {s['family_sizes_top']}"]
+    lines += ["", f"stories (families before them): {s['families']:,}; largest sizes {s['family_sizes_top']}"]
     if "largest_family" in s:
         lf = s["largest_family"]
         lines.append(f"largest family {lf['family_id']}: {lf['size']} stories; title starts "

@@ -54,7 +54,7 @@ from textreuse.model import RELATIONS, Annotation, Document, Family, Pair, Rejec
 from textreuse.progress import Advance, Reporter
 from textreuse.progress import Silent as _Silent
 from textreuse.relate.cluster import cluster, components
-from textreuse.relate.pairs import held_by_copies, relate, whole
+from textreuse.relate.pairs import copied_passages, held_by_copies, relate, whole
 from textreuse.relate.provenance import Evidence, Facts, direct, evidence
 from textreuse.relate.stories import Story, all_pairs, build_stories, tree_pairs
 from textreuse.store import arrow, postings
@@ -281,6 +281,14 @@ class _TokenCache:
             self.cache[k] = p.tokens
 
 
+def _lossy_sites(k: int) -> bool:
+    """Return whether document `k` has sites of lossy damage (cached per process)."""
+    seen: dict[int, bool] = _STATE.setdefault("lossy_sites", {})
+    if k not in seen:
+        seen[k] = needs_witness(_STATE["docs"][k].raw_text, ())
+    return seen[k]
+
+
 def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
     """Align representative pairs, or pair duplicates (task ``(k, -1)``: group of k).
 
@@ -317,6 +325,10 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
             found = align_indexed(tokens.seed_index(ra), tokens.seed_index(rb), config=config.align)
         else:
             found = next(aligned)
+        if found and not (_lossy_sites(ra) or _lossy_sites(rb)):
+            # Unrepaired damage breaks words apart ("ministerâfacing"), so a damaged copy is
+            # not held to the copied-core rule: its pair brings the witness that repairs it.
+            found = copied_passages(found, config=config.relate)
         if found:
             p = relate(docs[ra], docs[rb], tokens(ra), tokens(rb), found, config=config.relate)
             if p is not None:

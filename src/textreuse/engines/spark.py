@@ -839,7 +839,9 @@ def scan(
         t0 = time.perf_counter()
         with reporter.stage("align", None):
             # Provenance runs in the same tasks, which hold both documents of each pair.
-            pairs = persist(_held_by_copies(_align(docs, groups, candidates, marks, parts, config), docs, groups, candidates))
+            pairs = persist(
+                _held_by_copies(_align(docs, groups, candidates, marks, parts, config), docs, groups, candidates)
+            )
             by_relation: dict[str, int] = {r: 0 for r in RELATIONS}
             for row in pairs.groupBy("relation").count().collect():
                 by_relation[row["relation"]] = row["count"]
