@@ -169,7 +169,12 @@ def run_scan(corpus: Path, db: Path) -> dict[str, Any]:
     if got["exit"] not in (0, 3):
         out["stderr"] = got["stderr"]
     else:
-        out["summary"] = json.loads(got["stdout"])
+        # The summary is the first JSON object on stdout; anything after it is kept to be read.
+        summary, end = json.JSONDecoder().raw_decode(got["stdout"].lstrip())
+        out["summary"] = summary
+        rest = got["stdout"].lstrip()[end:].strip()
+        if rest:
+            out["stdout_after_summary"] = rest[:2000]
     return out
 
 

@@ -114,19 +114,22 @@ def _entries(sketches: list[Sketch], query: Sketch, max_df: int) -> tuple[np.nda
     return hashes[hit], docs[hit], places[hit], df[hit], priority[hit]
 
 
+def _random_sketches(rng: np.random.Generator, n: int, *, pool: tuple[int, int], most: int) -> list[Sketch]:
+    """Return `n` random sketches over a pool of ``pool[1]`` hashes below ``pool[0]``, each of
+    2 to `most` hashes at distinct positions."""
+    hashes_pool = rng.choice(np.arange(1, pool[0], dtype=np.uint64), size=pool[1], replace=False)
+    out = []
+    for _ in range(n):
+        hashes = np.unique(rng.choice(hashes_pool, size=int(rng.integers(2, most)), replace=False))
+        out.append(Sketch(hashes, rng.permutation(np.arange(0, 5 * len(hashes), 5, dtype=np.int32))[: len(hashes)]))
+    return out
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_query_candidates_agrees_with_the_candidate_search(seed: int) -> None:
     """A query finds exactly the pairs a scan would make with the document added last."""
-    rng = np.random.default_rng(seed)
-    pool = rng.choice(np.arange(1, 400, dtype=np.uint64), size=300, replace=False)
+    *sketches, query = _random_sketches(np.random.default_rng(seed), 13, pool=(400, 300), most=60)
     config = IndexConfig(max_df=4)
-
-    def make() -> Sketch:
-        hashes = np.unique(rng.choice(pool, size=int(rng.integers(2, 60)), replace=False))
-        return Sketch(hashes, rng.permutation(np.arange(0, 5 * len(hashes), 5, dtype=np.int32))[: len(hashes)])
-
-    sketches = [make() for _ in range(12)]
-    query = make()
     a, b, shared = candidate_pairs(sketches + [query], config=config)
     last = b == len(sketches)
     found, counts = query_candidates(query, *_entries(sketches, query, config.max_df), config=config)
@@ -142,16 +145,8 @@ def test_stored_postings_query_agrees_with_the_candidate_search(seed: int) -> No
     from textreuse.index.candidates import find_candidates
     from textreuse.store.postings import ScanIndex, query_postings
 
-    rng = np.random.default_rng(100 + seed)
-    pool = rng.choice(np.arange(1, 60, dtype=np.uint64), size=50, replace=False)
+    *sketches, query = _random_sketches(np.random.default_rng(100 + seed), 11, pool=(60, 50), most=30)
     config = IndexConfig(max_df=3)
-
-    def make() -> Sketch:
-        hashes = np.unique(rng.choice(pool, size=int(rng.integers(2, 30)), replace=False))
-        return Sketch(hashes, rng.permutation(np.arange(0, 5 * len(hashes), 5, dtype=np.int32))[: len(hashes)])
-
-    sketches = [make() for _ in range(10)]
-    query = make()
     found = find_candidates(sketches, config=config)
     ids = [f"d{k}" for k in range(len(sketches))]
     index = ScanIndex.build(ids, {k: [k] for k in range(len(sketches))}, list(range(len(sketches))),

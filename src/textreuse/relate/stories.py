@@ -15,10 +15,11 @@ linear in the pairs and quoting never merges two stories:
    pair whose longer side is the copy) joins the source's story with the shared spans
    only, as a *quoted* member; its own text stays its own story.
 
-Who is the source of a pair: its origin when the evidence decided one
-(:mod:`textreuse.relate.provenance`); else, for an excerpt, the longer document; for an
-overlap, the document whose text has more copies, then the earlier-dated one, then the
-second by id (``doc_b``).
+Who is the source of a pair: the text first seen earlier (the earliest date of each side's
+copies, when all are dated: a pair is aligned between one copy of each text); else its origin when the
+evidence decided one (:mod:`textreuse.relate.provenance`); else, for an excerpt, the longer
+document; for an overlap, the document whose text has more copies, then the second by id
+(``doc_b``).
 
 Each member has a *source*, the member it was most likely copied from, so a story is a
 copy tree: the representative is its root (the story's origin when the evidence names
@@ -169,8 +170,19 @@ def _extent(spans: Iterable[Span]) -> tuple[Span, ...]:
     return tuple((s, e) for s, e in out)
 
 
-def _direction(p: Pair, size: Mapping[str, int], dates: Mapping[str, str | None]) -> tuple[str, str]:
-    """Return ``(source, copy)`` of a pair that is not a copy pair (see the module's rule)."""
+def _direction(
+    p: Pair, size: Mapping[str, int], dates: Mapping[str, str | None], first: Mapping[str, str | None]
+) -> tuple[str, str]:
+    """Return ``(source, copy)`` of a pair that is not a copy pair (see the module's rule).
+
+    `first` is the earliest date of each document's text (its copy group): a pair is
+    aligned between one copy of each text, and the copy that stands for a text may be
+    later than the text is; when the texts' first dates differ, the earlier text is the
+    source.
+    """
+    fa, fb = first.get(p.doc_a), first.get(p.doc_b)
+    if fa and fb and fa != fb:
+        return (p.doc_a, p.doc_b) if fa < fb else (p.doc_b, p.doc_a)
     if p.origin is not None:
         return p.origin, _other(p, p.origin)
     if p.relation == "excerpt":
@@ -222,20 +234,30 @@ def build_stories(pairs: Sequence[Pair], docs: Mapping[str, Document]) -> list[S
         members_of[groups.find(doc)].append(doc)
     size = {doc: len(members_of[groups.find(doc)]) for doc in groups.parent}
     dates = {doc: (docs[doc].date if doc in docs else None) for doc in groups.parent}
+    # A text's first date: the earliest of its copies', when every copy is dated (an
+    # undated copy may be the earliest).
+    earliest: dict[str, str | None] = {}
+    for doc, day in dates.items():
+        g = groups.find(doc)
+        seen = earliest.get(g, day) if g in earliest else day
+        earliest[g] = None if not day or not seen else min(seen, day)
+    first = {doc: earliest.get(groups.find(doc)) for doc in groups.parent}
 
     copy_pairs: dict[str, list[Pair]] = defaultdict(list)  # group -> its copy pairs
-    whole_edges: dict[str, list[tuple[tuple[bool, float, int, str], str, Pair]]] = defaultdict(list)
+    whole_edges: dict[str, list[tuple[tuple[str, bool, float, int, str], str, Pair]]] = defaultdict(list)
     partial: list[tuple[str, str, Pair]] = []  # (source, copy, pair)
     for p in pairs:
         if p.relation in _COPY:
             copy_pairs[groups.find(p.doc_a)].append(p)
             continue
-        source, copy = _direction(p, size, dates)
+        source, copy = _direction(p, size, dates, first)
         if groups.find(source) == groups.find(copy):
             continue  # a copy's weaker second alignment with its own text
         if p.relation == "excerpt" and copy == p.doc_a:
-            # A source the evidence names comes first, then the one the excerpt covers most.
-            rank = (p.origin is None, -_sides(p, source)[1], -size[source], source)
+            # The text first seen earliest comes first (a host quoting the same passage is
+            # later than the text it quotes), then a source the evidence names, then the one
+            # the excerpt covers most.
+            rank = (first.get(source) or "\uffff", p.origin is None, -_sides(p, source)[1], -size[source], source)
             whole_edges[groups.find(copy)].append((rank, copy, p))
         else:
             partial.append((source, copy, p))
