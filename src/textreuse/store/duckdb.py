@@ -66,6 +66,15 @@ def check_target(path: Path) -> None:
         )
 
 
+def _open_read_only(target: Path) -> duckdb.DuckDBPyConnection:
+    """Return a read-only connection to the DuckDB file `target`, or raise StoreError."""
+    _check_file(target)
+    try:
+        return duckdb.connect(str(target), read_only=True)
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open {target} as a DuckDB database: {exc}") from exc
+
+
 def previous_run(path: str | Path) -> dict[str, Any] | None:
     """Return the ``runs`` record of the textreuse database at `path` (inputs, summary...), or None.
 
@@ -74,11 +83,7 @@ def previous_run(path: str | Path) -> dict[str, Any] | None:
     target = Path(path)
     if not target.is_file() or target.stat().st_size == 0:
         return None
-    _check_file(target)
-    try:
-        con = duckdb.connect(str(target), read_only=True)
-    except duckdb.Error as exc:
-        raise StoreError(f"cannot open {target} as a DuckDB database: {exc}") from exc
+    con = _open_read_only(target)
     try:
         if not has_table(con, "runs"):
             return None
@@ -168,11 +173,7 @@ def connect(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     target = Path(path)
     if not target.exists():
         raise StoreError(f"no database at {target}; run 'textreuse scan CORPUS --db {target}' first")
-    _check_file(target)
-    try:
-        con = duckdb.connect(str(target), read_only=True)
-    except duckdb.Error as exc:
-        raise StoreError(f"cannot open {target} as a DuckDB database: {exc}") from exc
+    con = _open_read_only(target)
     try:
         missing = [t for t in TABLES if not con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [t]
