@@ -260,15 +260,8 @@ def test_pairs_without_database_fails_with_hint(tmp_path: Path) -> None:
 
 
 def test_show_prints_both_passages(tmp_path: Path, gen) -> None:
-    root = tmp_path / "c"
-    root.mkdir()
-    shared = gen.words(60)
-    left, right = list(shared), list(shared)
-    left[30], right[30] = "leftonlyword", "rightonlyword"
-    (root / "l.txt").write_text(gen.prose(gen.words(100) + left + gen.words(100)), encoding="utf-8")
-    (root / "r.txt").write_text(gen.prose(gen.words(80) + right + gen.words(90)), encoding="utf-8")
-    ok("scan", root, "--db", tmp_path / "t.duckdb", "--workers", "1", "--quiet")
-    out = ok("show", "l.txt", "r.txt", "--db", tmp_path / "t.duckdb").stdout.lower()
+    db, shared = _edited_pair(tmp_path, gen)
+    out = ok("show", "l.txt", "r.txt", "--db", db).stdout.lower()
     assert "leftonlyword" in out and "rightonlyword" in out
     assert all(w in out for w in shared[:30] + shared[31:])
 
@@ -592,7 +585,7 @@ def test_limit_cuts_every_listing_and_the_table_says_of_how_many(hyphens: dict) 
 
 
 def test_show_and_diff_take_the_row_formats(tmp_path: Path, gen) -> None:
-    db = _edited_pair(tmp_path, gen)
+    db, _ = _edited_pair(tmp_path, gen)
     rows = jsonl(ok("show", "l.txt", "r.txt", "--db", db, "--format", "jsonl").stdout)
     assert len(rows) == 1 and {"passage", "a_start", "a_end", "text_a", "text_b"} <= set(rows[0])
     assert "[-leftonlyword-]" in rows[0]["text_a"] and "{+rightonlyword+}" in rows[0]["text_b"]
@@ -605,7 +598,9 @@ def test_show_and_diff_take_the_row_formats(tmp_path: Path, gen) -> None:
     assert len(ok("diff", "l.txt", "r.txt", "--db", db, "--format", "tsv", "--limit", "1").stdout.splitlines()) == 2
 
 
-def _edited_pair(tmp_path: Path, gen) -> Path:
+def _edited_pair(tmp_path: Path, gen) -> tuple[Path, list[str]]:
+    """Return the database of two documents sharing 60 words, one changed on each side,
+    and those 60 words (as on the left)."""
     root = tmp_path / "c"
     root.mkdir()
     shared = gen.words(60)
@@ -615,11 +610,11 @@ def _edited_pair(tmp_path: Path, gen) -> Path:
     (root / "r.txt").write_text(gen.prose(gen.words(80) + right + gen.words(90)), encoding="utf-8")
     db = tmp_path / "t.duckdb"
     ok("scan", root, "--db", db, "--workers", "1", "--quiet")
-    return db
+    return db, shared
 
 
 def test_show_piped_brackets_the_changes_its_legend_names(tmp_path: Path, gen) -> None:
-    db = _edited_pair(tmp_path, gen)
+    db, _ = _edited_pair(tmp_path, gen)
     out = ok("show", "l.txt", "r.txt", "--db", db).stdout
     assert "[-leftonlyword-]" in out and "{+rightonlyword+}" in out
     assert "[-…-]" in out.splitlines()[1] and "yellow" not in out

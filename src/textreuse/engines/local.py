@@ -281,6 +281,13 @@ class _TokenCache:
             self.cache[k] = p.tokens
 
 
+def _task_docs(task: tuple[int, int], groups: dict[int, list[int]]) -> Sequence[int]:
+    """Return the documents an alignment task reads: a duplicate group's members (task
+    ``(k, -1)``) or the two representatives of a pair."""
+    ra, rb = task
+    return groups.get(ra, [ra]) if rb < 0 else task
+
+
 def _lossy_sites(k: int) -> bool:
     """Return whether document `k` has sites of lossy damage (cached per process)."""
     seen: dict[int, bool] = _STATE.setdefault("lossy_sites", {})
@@ -303,9 +310,7 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
     tokens = _STATE.get("cache")
     if tokens is None:
         tokens = _STATE["cache"] = _TokenCache(docs, config, _STATE["kept"], _STATE["marks"])
-    tokens.load(
-        m for ra, rb in tasks for r in ((ra,) if rb < 0 else (ra, rb)) for m in (groups.get(r, [r]) if rb < 0 else [r])
-    )
+    tokens.load(m for task in tasks for m in _task_docs(task, groups))
     out: list[Pair] = []
     indexed = uses_seed_index()
     # Compiled, the chunk's pairs are aligned in one call (see align_many).
@@ -428,7 +433,7 @@ def scan_documents(
     seconds["boilerplate"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    needed = {m for ra, rb in tasks for m in (groups.get(ra, [ra]) if rb < 0 else (ra, rb))}
+    needed = {m for task in tasks for m in _task_docs(task, groups)}
     _STATE["kept"] = {k: v for k, v in kept.items() if k in needed}
     del kept
     seconds["candidates"] += time.perf_counter() - t0

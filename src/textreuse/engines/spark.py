@@ -121,7 +121,7 @@ _FAMILY_SCHEMA = "family_id string, size int, origin string, members array<strin
 # One row per story member, with its story's fields (the stories table is their distinct rows).
 _STORY_SCHEMA = (
     "story_id string, size int, representative string, rep_start long, rep_end long, story_origin string, "
-    "first_date string, last_date string, sites int, rank long, doc_id string, relation string, source string, "
+    "first_date string, last_date string, sites int, doc_id string, relation string, source string, "
     "similarity double, coverage double, starts array<long>, ends array<long>, member long"
 )
 _DOCUMENT_COLUMNS = (
@@ -413,8 +413,10 @@ def _linked_batches(batches: Iterable[pa.RecordBatch], *, config: Config) -> Ite
     listed = table.column("listed").to_numpy(zero_copy_only=False).astype(bool)
     x, y, shared = _linked_pairs(ca, cb, pa_, pb, np.ones(a.shape[0], dtype=bool), config.index)
     # As find_candidates does: pairs the short lists alone do not make are anchored.
-    px, py, _ = _linked_pairs(ca, cb, pa_, pb, listed, config.index)
-    anchored = ~np.isin((x << 32) | y, (px << 32) | py)
+    anchored = np.zeros(x.shape[0], dtype=bool)
+    if not listed.all():
+        px, py, _ = _linked_pairs(ca, cb, pa_, pb, listed, config.index)
+        anchored = ~np.isin((x << 32) | y, (px << 32) | py)
     yield from _chunked(
         {"a": uniq[x], "b": uniq[y], "shared": shared, "anchored": anchored}, _arrow_schema(_CANDIDATE_SCHEMA)
     )
@@ -557,8 +559,6 @@ def _story_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch
         out = {name: [heads[name][k] for k in at] for name in
                ("story_id", "size", "representative", "rep_start", "rep_end", "first_date", "last_date", "sites")}
         out["story_origin"] = [heads["origin"][k] for k in at]
-        # The local engine's order of stories: by spread, then id (build_stories' sort).
-        out["rank"] = [0] * len(at)
         for name in ("doc_id", "relation", "source", "similarity", "coverage", "starts", "ends"):
             out[name] = members[name]
         out["member"] = list(range(len(at)))
@@ -607,7 +607,7 @@ _ARROW = {
     _STORY_SCHEMA: pa.schema(
         [("story_id", pa.string()), ("size", pa.int32()), ("representative", pa.string()), ("rep_start", pa.int64()),
          ("rep_end", pa.int64()), ("story_origin", pa.string()), ("first_date", pa.string()),
-         ("last_date", pa.string()), ("sites", pa.int32()), ("rank", pa.int64()), ("doc_id", pa.string()),
+         ("last_date", pa.string()), ("sites", pa.int32()), ("doc_id", pa.string()),
          ("relation", pa.string()), ("source", pa.string()), ("similarity", pa.float64()),
          ("coverage", pa.float64()), ("starts", pa.list_(pa.int64())), ("ends", pa.list_(pa.int64())),
          ("member", pa.int64())]

@@ -301,13 +301,15 @@ def find_candidates(sketches: list[Sketch], *, config: IndexConfig = IndexConfig
     out = [np.concatenate([j[k] for j in judged]) for k in range(3)]
     order = np.lexsort((out[1], out[0]))
     x, y, shared = out[0][order], out[1][order], out[2][order]
-    # Which candidates the short lists alone make: the others are held by anchors only.
-    listed = np.zeros(a.shape[0], dtype=bool)
-    listed[:n_listed] = True
-    plain = [_linked_pairs(a, b, pa, pb, listed & (a % slices == part), config) for part in range(slices)]
-    px, py = (np.concatenate([j[k] for j in plain]) for k in range(2))
-    key = (x << 32) | y
-    anchored = ~np.isin(key, (px << 32) | py)
+    # Which candidates the short lists alone make: the others are held by anchors only
+    # (judged again only when anchors added entries; most corpora have no long list).
+    anchored = np.zeros(x.shape[0], dtype=bool)
+    if n_listed < a.shape[0]:
+        listed = np.zeros(a.shape[0], dtype=bool)
+        listed[:n_listed] = True
+        plain = [_linked_pairs(a, b, pa, pb, listed & (a % slices == part), config) for part in range(slices)]
+        px, py = (np.concatenate([j[k] for j in plain]) for k in range(2))
+        anchored = ~np.isin((x << 32) | y, (px << 32) | py)
     return Candidates(x, y, shared, priority, anchored)
 
 

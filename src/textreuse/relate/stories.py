@@ -318,11 +318,11 @@ def _story(
             if start is None:
                 degree = Counter(d for p in within for d in (p.doc_a, p.doc_b))
                 start = min(members_of[g], key=lambda d: (-degree[d], d))
-            _group_tree(start, within, None, None, members, edges)
+            _group_tree(start, within, None, members, edges)
         else:
             _source, start, link = parent[g]
             whole_pairs.append(link)
-            _group_tree(start, within, parent[g], "excerpt", members, edges)
+            _group_tree(start, within, parent[g], members, edges)
     # Whole members hold the story's text wherever their copy pairs put it.
     spans: dict[str, list[Span]] = defaultdict(list)
     for p in whole_pairs:
@@ -365,12 +365,12 @@ def _group_tree(
     start: str,
     within: Sequence[Pair],
     entry: tuple[str, str, Pair] | None,
-    relation: MemberRelation | None,
     members: dict[str, Member],
     edges: list[Pair],
 ) -> None:
     """Add one group's members to `members`, breadth first from `start` over its copy
-    pairs (`relation` None: each member's own, copy or near copy; ``excerpt``: all)."""
+    pairs: copies and near copies of the story's text, or, for a group hung under a source
+    by `entry` (source, `start`, their pair), all excerpts."""
     if entry is None:
         members[start] = Member(start, "copy", (), None, 1.0, 1.0)
     else:
@@ -389,7 +389,9 @@ def _group_tree(
             other = _other(p, doc)
             if other in members:
                 continue
-            kind: MemberRelation = relation or ("copy" if p.relation == "duplicate" else "near_copy")
+            kind: MemberRelation = (
+                "excerpt" if entry is not None else "copy" if p.relation == "duplicate" else "near_copy"
+            )
             members[other] = Member(other, kind, (), doc, round(_similarity(p), 4), _sides(p, other)[1])
             edges.append(p)
             queue.append(other)
