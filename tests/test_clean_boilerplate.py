@@ -474,7 +474,7 @@ def _reference_groups(read, max_link_docs: int) -> list[int]:
             if e.what != 2:  # PATTERN
                 holders.setdefault(e.key, []).append(k)
     links = [(m, ms[0]) for ms in holders.values() if 1 < len(ms) <= max_link_docs for m in ms[1:]]
-    from textreuse.relate.cluster import components
+    from textreuse.graph import components
 
     return components(len(read), links)
 

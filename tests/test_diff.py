@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 from typer.testing import CliRunner
 
+from textreuse.align.words import diff_words, matching_view, passage_tokens
 from textreuse.clean.encoding import damage, repair
 from textreuse.cli import app
 from textreuse.engines.local import relate_documents, scan_documents
 from textreuse.index.tokenize import tokenize
 from textreuse.model import Document, Pair, Passage
 from textreuse.relate.diff import SCHEMA, Diff, diff_documents, diff_views, names, sentences, view
-from textreuse.report.highlight import diff_words, matching_view, passage_tokens
 
 runner = CliRunner()
 
@@ -368,13 +368,13 @@ def test_passages_follow_text_a_when_the_pair_lists_them_by_b() -> None:
 
 
 def test_long_passages_take_the_bounded_memory_path_to_the_same_operations(monkeypatch) -> None:
-    import textreuse.report.highlight as highlight
+    import textreuse.align.words as words
 
     a = "First sentence stays here. Second one is cut by the editor. Third sentence stays too. " * 3
     b = "First sentence stays here. Third sentence stays too. A brand new closing line appears. " * 3
     direct = ops(diff(a, b), a, b)
     # The passage (about 45 by 45 words) counts as long now, its changed stretches do not.
-    monkeypatch.setattr(highlight, "_LCS_CELLS", 1000)
+    monkeypatch.setattr(words, "_LCS_CELLS", 1000)
     calls = []
 
     class Spy:
@@ -383,7 +383,7 @@ def test_long_passages_take_the_bounded_memory_path_to_the_same_operations(monke
             calls.append(len(x))
             return Levenshtein.opcodes(x, y)
 
-    monkeypatch.setattr(highlight, "Levenshtein", Spy)
+    monkeypatch.setattr(words, "Levenshtein", Spy)
     assert ops(diff(a, b), a, b) == direct
     assert calls == [45]
     assert [o[0] for o in direct].count("delete") == 3 and [o[0] for o in direct].count("insert") == 3

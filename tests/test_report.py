@@ -16,12 +16,13 @@ import pytest
 from typer.testing import CliRunner
 
 import textreuse
+from textreuse.align.words import diff_words
 from textreuse.clean.encoding import damage
 from textreuse.cli import app
 from textreuse.errors import StoreError
 from textreuse.report import html as report
 from textreuse.report import terminal as terminal_views
-from textreuse.report.highlight import diff_words, split_sides
+from textreuse.report.highlight import split_sides
 from textreuse.report.terminal import STYLES
 from textreuse.report.terminal import render_side as _render_side
 

@@ -44,9 +44,9 @@ import numpy.typing as npt
 import xxhash
 
 from textreuse.clean.encoding import Step
+from textreuse.graph import components
 from textreuse.index.tokenize import Tokens
 from textreuse.model import KINDS, Annotation, Kind
-from textreuse.relate.cluster import components
 
 __all__ = [
     "KINDS",

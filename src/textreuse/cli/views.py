@@ -10,6 +10,7 @@ from typing import Annotated, NamedTuple
 
 import typer
 
+from textreuse.align.words import matching_view
 from textreuse.clean.encoding import Step, repair, repair_with_witness
 from textreuse.clean.witness import best_witness
 from textreuse.cli.app import (
@@ -29,7 +30,6 @@ from textreuse.cli.app import (
 )
 from textreuse.ingest.read import read_text_file
 from textreuse.model import Annotation, Document, Pair
-from textreuse.report.highlight import matching_view
 from textreuse.report.listings import diff_listing, passages_listing
 from textreuse.report.terminal import pair_sides, render_pair
 from textreuse.store import duckdb as store

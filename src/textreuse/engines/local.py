@@ -47,13 +47,14 @@ from textreuse.clean.encoding import Step, repair_with_witness
 from textreuse.clean.matching import Prepared, prepare, prepare_many
 from textreuse.clean.witness import best_witness, needs_witness
 from textreuse.config import Config
+from textreuse.graph import components
 from textreuse.index.candidates import Sketch, find_candidates, fingerprint, sketch_many
 from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import IngestConfig, read_inputs
 from textreuse.model import RELATIONS, Annotation, Document, Family, Pair, Reject
 from textreuse.progress import Advance, Reporter
 from textreuse.progress import Silent as _Silent
-from textreuse.relate.cluster import cluster, components
+from textreuse.relate.cluster import cluster
 from textreuse.relate.pairs import copied_passages, held_by_copies, relate, whole
 from textreuse.relate.provenance import Evidence, Facts, direct, evidence
 from textreuse.relate.stories import Story, all_pairs, build_stories, tree_pairs

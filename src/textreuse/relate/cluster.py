@@ -20,27 +20,6 @@ def family_id(members: Iterable[str]) -> str:
     return "fam-" + xxhash.xxh64_hexdigest("\n".join(sorted(members)).encode())[:12]
 
 
-def components(n: int, edges: Iterable[tuple[int, int]]) -> list[int]:
-    """Return, for each of `n` nodes, the smallest node of its connected component.
-
-    >>> components(5, [(0, 3), (4, 3)])
-    [0, 1, 2, 0, 0]
-    """
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]  # path halving
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return [find(x) for x in range(n)]
-
-
 def cluster(pairs: Iterable[Pair]) -> list[Family]:
     """Return the families (connected components) of the documents in `pairs`.
 

@@ -33,12 +33,12 @@ from typing import Literal
 
 import numpy as np
 
+from textreuse.align.words import Op, diff_tokens, matching_view
 from textreuse.clean.boilerplate import mark
 from textreuse.clean.encoding import Step, apply_steps, repair
 from textreuse.clean.matching import raw_offsets
 from textreuse.index.tokenize import Tokens
 from textreuse.model import Annotation, Document, Pair, Passage, Span
-from textreuse.report.highlight import Op, diff_tokens, matching_view
 
 ChangeKind = Literal["number", "name", "quote", "sentence_removed", "sentence_inserted"]
 CHANGE_KINDS: tuple[ChangeKind, ...] = ("number", "name", "quote", "sentence_removed", "sentence_inserted")

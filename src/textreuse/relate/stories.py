@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 
 import xxhash
 
+from textreuse.graph import UnionFind
 from textreuse.model import Document, Pair, Passage, Relation, Span
 
 __all__ = ["MEMBER_RELATIONS", "Member", "Story", "build_stories", "all_pairs", "member_order", "member_pairs", "segments", "story_id", "tree_pairs"]
@@ -103,26 +104,6 @@ def story_id(members: Iterable[str]) -> str:
     True
     """
     return "st-" + xxhash.xxh64_hexdigest("\n".join(sorted(set(members))).encode())[:12]
-
-
-class _Groups:
-    """Union-find over document ids."""
-
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        root = x
-        while self.parent.setdefault(root, root) != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 def _site(doc: Document | None) -> str | None:
@@ -224,7 +205,7 @@ def build_stories(pairs: Sequence[Pair], docs: Mapping[str, Document]) -> list[S
     >>> [(s.representative, [(m.doc_id, m.relation, m.source) for m in s.members]) for s in build_stories(ps, {})]
     [('a', [('a', 'copy', None), ('b', 'near_copy', 'a'), ('e', 'excerpt', 'a'), ('q', 'quoted', 'b')])]
     """
-    groups = _Groups()
+    groups = UnionFind()
     for p in pairs:
         groups.find(p.doc_a), groups.find(p.doc_b)
         if p.relation in _COPY:

@@ -50,12 +50,13 @@ from typing import Any
 import duckdb
 
 from textreuse import __version__
+from textreuse.align.words import matching_view, passage_tokens
 from textreuse.clean.encoding import Step
 from textreuse.errors import StoreError
 from textreuse.index.tokenize import Tokens
 from textreuse.model import RELATIONS, Annotation
 from textreuse.progress import Reporter, Silent
-from textreuse.report.highlight import Piece, matching_view, passage_tokens, split_sides
+from textreuse.report.highlight import Piece, split_sides
 from textreuse.store import duckdb as store
 
 CSP = (

@@ -18,12 +18,13 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from textreuse.align.words import matching_view, passage_tokens
 from textreuse.index.tokenize import Tokens
 from textreuse.model import Document, Family, Pair
 from textreuse.relate.cluster import Lineage
 from textreuse.relate.diff import Change, Diff, Extra
 from textreuse.relate.stories import Member, Story
-from textreuse.report.highlight import Piece, matching_view, passage_tokens, split_sides
+from textreuse.report.highlight import Piece, split_sides
 from textreuse.report.rows import count
 
 DELETED = "red strike"
