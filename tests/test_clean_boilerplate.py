@@ -207,7 +207,7 @@ def test_lines_are_stripped_spans(text: str) -> None:
 def reference_key(line: str) -> str:
     if not line.isascii() and not unicodedata.is_normalized("NFKC", line):
         line = unicodedata.normalize("NFKC", line)
-    return re.sub(r"[\W\d_]+", " ", line.casefold()).strip()
+    return re.sub(r"[\W_]+", " ", line.casefold()).strip()
 
 
 # Characters that fold, normalise or split in unusual ways, beside any others.
