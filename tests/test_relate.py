@@ -282,3 +282,41 @@ def test_family_origin_unknown_when_two_members_tie() -> None:
     ]
     [fam] = cluster(pairs)
     assert fam.origin is None
+
+
+# ---------------------------------------------------------------- copied text, not a formula
+
+
+def _filled(template: list[str], figures: list[str]) -> list[str]:
+    # One figure after every 12th word of the template.
+    out: list[str] = []
+    for k, w in enumerate(template):
+        out.append(w)
+        if k % 12 == 11:
+            out.append(figures[k // 12])
+    return out
+
+
+def _formula_scan(tmp_path: Path, gen, config: textreuse.Config) -> dict[frozenset[str], str]:
+    template = gen.words(240)  # 20 figure slots
+    one = [f"{k * 37 + 101:,}" for k in range(20)]
+    other = [f"{k * 53 + 7}.{k % 10}5" for k in range(20)]
+    fixed = list(one)
+    fixed[4] = "999"  # a correction changes one figure
+    texts = {"a.txt": _filled(template, one), "b.txt": _filled(template, other), "c.txt": _filled(template, fixed)}
+    for name, words in texts.items():
+        (tmp_path / name).write_text(gen.prose(words), encoding="utf-8")
+    result = textreuse.scan([tmp_path], workers=1, config=config)
+    return {frozenset((p.doc_a, p.doc_b)): p.relation for p in result.all_pairs()}
+
+
+def test_one_formula_with_other_figures_is_not_a_copy_but_a_correction_is(tmp_path: Path, gen) -> None:
+    pairs = _formula_scan(tmp_path, gen, textreuse.Config())
+    assert pairs == {frozenset(("a.txt", "c.txt")): "near_duplicate"}
+
+
+def test_without_the_figure_rule_the_formula_pairs_would_be_reported(tmp_path: Path, gen) -> None:
+    # The rule is what keeps them apart: the formula's words alone align as a copy.
+    loose = textreuse.Config(relate=RelateConfig(min_figures=10**6))
+    pairs = _formula_scan(tmp_path, gen, loose)
+    assert frozenset(("a.txt", "b.txt")) in pairs and frozenset(("b.txt", "c.txt")) in pairs

@@ -334,7 +334,8 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
         if found and not (_lossy_sites(ra) or _lossy_sites(rb)):
             # Unrepaired damage breaks words apart ("ministerâfacing"), so a damaged copy is
             # not held to the copied-core rule: its pair brings the witness that repairs it.
-            found = copied_passages(found, config=config.relate)
+            ta, tb = tokens(ra), tokens(rb)
+            found = copied_passages(found, ta, tb, docs[ra].raw_text, docs[rb].raw_text, config=config.relate)
         if found:
             p = relate(docs[ra], docs[rb], tokens(ra), tokens(rb), found, config=config.relate)
             if p is not None:
