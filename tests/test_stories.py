@@ -51,6 +51,30 @@ def test_quoting_joins_the_quoted_story_with_its_span_only() -> None:
     assert stories["s"].member("r") is None
 
 
+def test_copies_of_a_quoting_article_hold_the_quote_too() -> None:
+    # A flash f is expanded into a full story x (its first 30 characters are f), which
+    # two desks carry: y, a duplicate, and z, a near copy shifted by 10 characters. f's
+    # story is f and the three places that hold it; x's story stays x, y, z.
+    full = (Passage((0, 400), (0, 400), 1.0),)
+    shifted = (Passage((0, 400), (10, 410), 0.95),)
+    pairs = [
+        Pair("f", "x", "excerpt", "f", 1.0, 0.2, (Passage((0, 30), (0, 30), 1.0),)),
+        Pair("x", "y", "duplicate", None, 1.0, 1.0, full),
+        Pair("x", "z", "near_duplicate", None, 0.97, 0.97, shifted),
+    ]
+    docs = {"f": Document("f", "", date="2024-01-01"), "x": Document("x", "", date="2024-01-02")}
+    stories = by_rep(build_stories(pairs, docs))
+    flash = stories["f"]
+    assert {m.doc_id: (m.relation, m.spans, m.source) for m in flash.members} == {
+        "f": ("copy", ((0, 30),), None),
+        "x": ("quoted", ((0, 30),), "f"),
+        "y": ("quoted", ((0, 30),), "x"),
+        "z": ("quoted", ((10, 40),), "x"),
+    }
+    assert len(flash.pairs) == flash.size - 1
+    assert {m.doc_id for m in stories["x"].members} == {"x", "y", "z"}
+
+
 def test_an_article_quoting_three_stories_is_in_four() -> None:
     pairs = [near(f"s{k}", f"t{k}") for k in range(3)] + [near("q", "q2")]
     pairs += [overlap("q", f"s{k}", origin=f"s{k}") for k in range(3)]

@@ -32,7 +32,7 @@ tree edge is an aligned pair, so a story of n members lists n - 1 pairs
 from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
@@ -195,7 +195,8 @@ def build_stories(pairs: Sequence[Pair], docs: Mapping[str, Document]) -> list[S
     """Return the stories of the aligned `pairs`, most widely spread first.
 
     `docs` maps ids to documents (for dates and sites). Every pair is the tree edge of
-    at most one story; pairs that no tree needs (a copy aligned with two members) are
+    at most one story, but for the copy pairs of a quoting document, which also carry
+    the quote to its copies in the quoted story; pairs that no tree needs (a copy aligned with two members) are
     left out of every story's ``pairs``.
 
     >>> from textreuse.model import Passage
@@ -273,7 +274,7 @@ def build_stories(pairs: Sequence[Pair], docs: Mapping[str, Document]) -> list[S
     for root, tree in trees.items():
         if len(tree) == 1 and len(members_of[root]) == 1 and not quoted.get(root):
             continue  # a lone document whose pairs all went elsewhere
-        out.append(_story(root, tree, members_of, copy_pairs, parent, quoted.get(root, {}), docs))
+        out.append(_story(root, tree, members_of, copy_pairs, parent, quoted.get(root, {}), docs, groups.find))
     out.sort(key=lambda s: (-s.size, -s.sites, s.first_date or "", s.id))
     return out
 
@@ -286,8 +287,10 @@ def _story(
     parent: Mapping[str, tuple[str, str, Pair]],
     quoted: Mapping[str, list[tuple[str, Pair]]],
     docs: Mapping[str, Document],
+    group_of: Callable[[str], str],
 ) -> Story:
-    """Return the story of the group tree under `root` with its quoting members."""
+    """Return the story of the group tree under `root` with its quoting members (and
+    the copies of each quoting document: they hold the quote too)."""
     members: dict[str, Member] = {}
     edges: list[Pair] = []
     whole_pairs: list[Pair] = []
@@ -325,6 +328,8 @@ def _story(
     for copy, source, best, held in chosen:
         members[copy] = Member(copy, "quoted", held, source, round(_similarity(best), 4), _sides(best, copy)[1])
         edges.append(best)
+    for copy, _source, _best, held in chosen:
+        _quoting_copies(copy, held, copy_pairs.get(group_of(copy), ()), members, edges)
     ordered = tuple(sorted(members.values(), key=member_order))
     representative = ordered[0].doc_id
     directed = whole_pairs + [p for found in quoted.values() for _, p in found]
@@ -340,6 +345,40 @@ def _story(
         len(sites),
         tuple(edges),
     )
+
+
+def _quoting_copies(
+    copy: str, held: tuple[Span, ...], within: Sequence[Pair], members: dict[str, Member], edges: list[Pair]
+) -> None:
+    """Add the copies of quoting document `copy` (its group's copy pairs `within`) as
+    quoted members, breadth first: each holds the quote where its copy pair carries the
+    quote's spans (linearly inside the pair's passages). A flash expanded into a full
+    story that other desks carry whole is quoted in all of them."""
+    adjacent: dict[str, list[Pair]] = defaultdict(list)
+    for p in within:
+        adjacent[p.doc_a].append(p)
+        adjacent[p.doc_b].append(p)
+    spans = {copy: held}
+    queue = deque([copy])
+    while queue:
+        doc = queue.popleft()
+        for p in sorted(adjacent[doc], key=lambda p: (-_similarity(p), _other(p, doc))):
+            other = _other(p, doc)
+            if other in members or other in spans:
+                continue
+            mine, theirs = _sides(p, doc)[0], _sides(p, other)[0]
+            mapped = _extent(
+                (_scale(max(s, m0), m0, m1, t0, t1), _scale(min(e, m1), m0, m1, t0, t1))
+                for (m0, m1), (t0, t1) in zip(mine, theirs)
+                for s, e in spans[doc]
+                if min(e, m1) > max(s, m0)
+            )
+            if not mapped:
+                continue
+            spans[other] = mapped
+            members[other] = Member(other, "quoted", mapped, doc, round(_similarity(p), 4), members[copy].coverage)
+            edges.append(p)
+            queue.append(other)
 
 
 def _group_tree(
