@@ -50,6 +50,20 @@ def test_no_evidence_or_a_tie_leaves_the_origin_open() -> None:
     assert sorted(e.favours for e in found) == ["a", "b"] and direct(pair, found) is None
 
 
+def test_a_correction_sent_hours_later_the_same_day_is_the_copy() -> None:
+    # A wire's story and its correction, four hours apart: the correction is longer
+    # (a note at the end), so the story is its excerpt; the timestamps outweigh that.
+    story = Document("story", "x", date="1987-03-05T09:34:13")
+    fixed = Document("fixed", "x", date="1987-03-05T12:37:09")
+    pair = Pair("story", "fixed", "excerpt", None, 1.0, 0.7)
+    assert direct(pair, evidence(pair, story, fixed)) == "story"
+    later = Pair("fixed", "story", "excerpt", None, 1.0, 0.7)
+    assert direct(later, evidence(later, fixed, story)) == "story"
+    # A day alone against a timestamp of the same day decides nothing by date.
+    undated_time = Document("fixed", "x", date="1987-03-05")
+    assert "date" not in kinds(evidence(pair, story, undated_time))
+
+
 def test_a_site_naming_itself_is_not_evidence() -> None:
     pair = Pair("a", "b", "overlap", None, 0.2, 0.2)
     a = Document("a", "News from the Vale Courier newsroom.", source="Vale Courier")

@@ -139,6 +139,20 @@ def _links_to(copy: Facts, other: Document) -> str | None:
     return min(found)[1] if found else None
 
 
+def _published(date: str, other: str) -> str:
+    """Return the part of `date` to compare with `other`: the whole timestamp when both
+    are written alike with a time of day ("1987-03-05T09:34:13": a wire's correction
+    comes hours after its story, the same day), else the calendar day (a page's date
+    and another's timestamp are not comparable within a day).
+
+    >>> _published("1987-03-05T09:34:13", "1987-03-05T12:37:09"), _published("1987-03-05T09:34", "1987-03-05")
+    ('1987-03-05T09:34:13', '1987-03-05')
+    """
+    if len(date) > 10 and len(date) == len(other) and date[10] == other[10] == "T":
+        return date
+    return date[:10]
+
+
 def evidence(
     pair: Pair,
     doc_a: Document,
@@ -165,7 +179,7 @@ def evidence(
     if (pair.doc_a, pair.doc_b) != (doc_a.id, doc_b.id):
         raise ValueError(f"pair {pair.doc_a}/{pair.doc_b} does not match documents {doc_a.id}/{doc_b.id}")
     out: list[Evidence] = []
-    if doc_a.date and doc_b.date and doc_a.date[:10] != doc_b.date[:10]:
+    if doc_a.date and doc_b.date and _published(doc_a.date, doc_b.date) != _published(doc_b.date, doc_a.date):
         first = doc_a if doc_a.date < doc_b.date else doc_b
         out.append(Evidence("date", first.id, config.date, f"published {first.date}"))
     if pair.relation == "excerpt":
