@@ -42,7 +42,7 @@ import xxhash
 from textreuse.graph import UnionFind
 from textreuse.model import Document, Pair, Passage, Relation, Span
 
-__all__ = ["MEMBER_RELATIONS", "Member", "Story", "build_stories", "all_pairs", "member_order", "member_pairs", "segments", "story_id", "tree_pairs"]
+__all__ = ["MEMBER_RELATIONS", "Member", "Story", "build_stories", "all_pairs", "member_order", "member_pairs", "segments", "site_of", "story_id", "tree_pairs"]
 
 MemberRelation = Literal["copy", "near_copy", "excerpt", "quoted"]
 MEMBER_RELATIONS: tuple[MemberRelation, ...] = ("copy", "near_copy", "excerpt", "quoted")
@@ -106,19 +106,28 @@ def story_id(members: Iterable[str]) -> str:
     return "st-" + xxhash.xxh64_hexdigest("\n".join(sorted(set(members))).encode())[:12]
 
 
-def _site(doc: Document | None) -> str | None:
-    if doc is None:
-        return None
-    if doc.site_name:
-        return doc.site_name.lower()
-    if doc.url:
+def site_of(*, site_name: str | None, url: str | None, source: str | None) -> str | None:
+    """Return the site a document was published on: its site name, else its URL's host, else its source.
+
+    >>> site_of(site_name=None, url="https://www.Example.org/a", source="Wire")
+    'example.org'
+    """
+    if site_name:
+        return site_name.lower()
+    if url:
         try:
-            host = urlsplit(doc.url).hostname
+            host = urlsplit(url).hostname
         except ValueError:
             host = None
         if host:
             return host.removeprefix("www.")
-    return doc.source.lower() if doc.source else None
+    return source.lower() if source else None
+
+
+def _site(doc: Document | None) -> str | None:
+    if doc is None:
+        return None
+    return site_of(site_name=doc.site_name, url=doc.url, source=doc.source)
 
 
 def _sides(p: Pair, doc: str) -> tuple[tuple[Span, ...], float]:

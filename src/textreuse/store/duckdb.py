@@ -293,6 +293,10 @@ def read_families(con: duckdb.DuckDBPyConnection, *, limit: int | None = None) -
     return [Family(f, tuple(m), o) for f, m, o in rows]
 
 
+# The order of the stories everywhere they are listed: most widely spread first.
+STORY_ORDER = "size DESC, sites DESC, coalesce(first_date, ''), story_id"
+
+
 def read_stories(
     con: duckdb.DuckDBPyConnection, *, doc: str | None = None, story: str | None = None, with_pairs: bool = False
 ) -> list[Story]:
@@ -306,7 +310,7 @@ def read_stories(
         where, args = "WHERE story_id = ?", [story]
     heads = con.execute(
         "SELECT story_id, representative, origin, first_date, last_date, sites FROM stories "
-        f"{where} ORDER BY size DESC, sites DESC, coalesce(first_date, ''), story_id",
+        f"{where} ORDER BY {STORY_ORDER}",
         args,
     ).fetchall()
     members: dict[str, list[Member]] = {h[0]: [] for h in heads}
