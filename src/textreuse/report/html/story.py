@@ -147,9 +147,11 @@ def render_story_page(story: Row, members: Sequence[Row], pairs: Sequence[Row]) 
         drawn = f'<p class="muted">Dated members{more}</p><div class="figure">{timeline_svg(dated)}</div>\n'
     undated = '<span class="muted">undated</span>'
     timeline_rows = "".join(
-        f"<tr><td class=\"date\">{bdi(m.get('date')) or undated}</td>"
-        f"<td>{bdi(member_site(m))}</td><td>{doc_cell(m['doc_id'], None)}</td><td>{member_badge(m['m_relation'])}</td></tr>"
+        f"<tr><td class=\"date\">{bdi(m.get('date')) or undated}</td><td>{bdi(member_site(m))}</td>"
+        f'<td><a href="#m{place[m["doc_id"]]}">{doc_cell(m["doc_id"], None)}</a></td>'  # its row in the tree
+        f"<td>{member_badge(m['m_relation'])}</td></tr>"
         for m in by_date[:MEMBERS_SHOWN]
+        if place[m["doc_id"]] < MEMBERS_SHOWN
     )
     # The tree pairs in the order of the members they bring in, then any the tree does not use.
     shown_pairs: list[Row] = []
@@ -173,7 +175,7 @@ def render_story_page(story: Row, members: Sequence[Row], pairs: Sequence[Row]) 
         f"{bdi(story['first_date'])} to {bdi(story['last_date'])}{_days(first, last)}" if story["first_date"] else "no dates"
     )
     origin_text = f'<span class="id">{bdi(origin)}</span>' if origin else "unknown (the evidence decides none)"
-    size = len(members)
+    size = story["size"]
     body = (
         f"<h1>Story of {size:,} member{'s' if size != 1 else ''}</h1>\n"
         f'<p class="facts">story <span class="id">{bdi(story["story_id"])}</span> · representative '
