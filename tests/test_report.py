@@ -20,11 +20,13 @@ from textreuse.align.words import diff_words
 from textreuse.clean.encoding import damage
 from textreuse.cli import app
 from textreuse.errors import StoreError
+from textreuse.relate.stories import member_order
 from textreuse.report import html as report
 from textreuse.report import terminal as terminal_views
 from textreuse.report.highlight import split_sides
 from textreuse.report.terminal import STYLES
 from textreuse.report.terminal import render_side as _render_side
+from textreuse.store import duckdb as store
 
 HOSTILE_ID = "<script>window.__pwned='id'</script>/../../evil\"'.html"
 HOSTILE_HEAD = (
@@ -42,7 +44,7 @@ ODD_FILE = "odd \"name\" <b>'.txt"
 OUR_TAGS = {
     "html", "head", "meta", "title", "link", "script", "body", "header", "nav", "a", "main", "footer",
     "h1", "h2", "p", "span", "table", "thead", "tbody", "tr", "th", "td", "meter", "div", "section",
-    "ol", "li", "mark", "del", "ins", "label", "input", "form", "code", "br",
+    "ol", "li", "mark", "del", "ins", "label", "input", "form", "code", "br", "bdi",
     "svg", "defs", "marker", "path", "line", "circle", "text", "rect",
 }  # fmt: skip
 
@@ -83,7 +85,7 @@ def corpus(tmp_path: Path, gen) -> dict:
     db = tmp_path / "t.duckdb"
     result = textreuse.scan([root], db=db, workers=1)
     pairs = {(p.doc_a, p.doc_b) for p in result.pairs}
-    # The corpus only tests something if the hostile document is paired and in a family.
+    # The corpus only tests something if the hostile document is paired and in a story.
     assert any(HOSTILE_ID in pair for pair in pairs) and len(pairs) >= 3
     return {"root": root, "db": db, "result": result, "texts": {d.id: d.raw_text for d in _documents(db)}}
 
@@ -172,10 +174,10 @@ def pages(out: Path) -> list[Path]:
     return sorted(out.rglob("*.html"))
 
 
-def db_rows(db: Path, sql: str) -> list[tuple]:
+def db_rows(db: Path, sql: str, *params: object) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, list(params)).fetchall()
     finally:
         con.close()
 
@@ -210,7 +212,7 @@ def test_esc_text_keeps_carriage_returns_as_references() -> None:
 def test_link_url_renders_anything_but_plain_http_as_text(url: str) -> None:
     rendered = report.link_url(url)
     assert "<a" not in rendered and "href" not in rendered
-    assert rendered == f'<span class="url">{report.esc(url)}</span>'
+    assert rendered == f'<span class="url"><bdi>{report.esc(url)}</bdi></span>'
 
 
 def test_link_url_links_http_and_https() -> None:
@@ -227,6 +229,7 @@ def test_js_json_escapes_what_could_end_a_script_or_a_string() -> None:
 
 def test_page_file_names_are_hashes_not_ids() -> None:
     assert re.fullmatch(r"p/[0-9a-f]{24}\.html", report.pair_file(HOSTILE_ID, "../../etc/passwd"))
+    assert re.fullmatch(r"s/[0-9a-f]{24}\.html", report.story_file("st-<x>/.."))
     assert re.fullmatch(r"f/[0-9a-f]{24}\.html", report.family_file("fam-<x>/.."))
     assert report.pair_file("a", "b") != report.pair_file("b", "a") != report.pair_file("a\0b", "")
 
@@ -269,15 +272,16 @@ def test_terminal_and_report_mark_the_same_words(built: dict) -> None:
 def test_every_page_is_written(built: dict) -> None:
     out, db = built["out"], built["db"]
     pairs = db_rows(db, "SELECT doc_a, doc_b FROM pairs")
-    families = db_rows(db, "SELECT family_id FROM families")
+    stories = db_rows(db, "SELECT story_id FROM stories")
     assert {p.relative_to(out).as_posix() for p in (out / "p").iterdir()} == {report.pair_file(a, b) for a, b in pairs}
-    assert {p.relative_to(out).as_posix() for p in (out / "f").iterdir()} == {report.family_file(f) for (f,) in families}
-    for kind in ("pairs-all", "families", *(f"pairs-{r}" for r in textreuse.model.RELATIONS)):
+    assert {p.relative_to(out).as_posix() for p in (out / "s").iterdir()} == {report.story_file(f) for (f,) in stories}
+    assert not (out / "f").exists() and not (out / report.list_file("families", 1)).exists()
+    for kind in ("pairs-all", "stories", *(f"pairs-{r}" for r in textreuse.model.RELATIONS)):
         assert (out / report.list_file(kind, 1)).is_file()
     for name in ("index.html", "search.html", "assets/report.css", "assets/report.js", "assets/search.js", "assets/search-index.js"):
         assert (out / name).is_file()
     s = built["summary"]
-    assert (s.pair_pages, s.family_pages) == (len(pairs), len(families))
+    assert (s.pair_pages, s.story_pages, s.stories, s.family_pages) == (len(pairs), len(stories), len(stories), 0)
 
 
 def test_every_link_and_asset_resolves_inside_the_report(built: dict) -> None:
@@ -307,14 +311,14 @@ def test_no_page_contains_markup_or_handlers_from_a_document(built: dict) -> Non
                 value = attrs.get(key) or ""
                 assert not re.match(r"\s*[a-z][a-z0-9+.-]*:", value, re.I) or re.match(r"https?://", value), (page, value)
         # The hostile strings are there, as text.
-    family = built["out"] / report.family_file(_family_of(built["db"], HOSTILE_ID))
-    text = "".join(Page(family.read_text(encoding="utf-8")).text)
+    story = built["out"] / report.story_file(_story_of(built["db"], HOSTILE_ID))
+    text = "".join(Page(story.read_text(encoding="utf-8")).text)
     assert HOSTILE_ID in text and "javascript:window.__pwned='url'" in text and "onerror=" in text
 
 
 def test_only_http_urls_become_links(built: dict) -> None:
-    family = (built["out"] / report.family_file(_family_of(built["db"], HOSTILE_ID))).read_text(encoding="utf-8")
-    hrefs = [a.get("href") for t, a in Page(family).tags if t == "a"]
+    story = (built["out"] / report.story_file(_story_of(built["db"], HOSTILE_ID))).read_text(encoding="utf-8")
+    hrefs = [a.get("href") for t, a in Page(story).tags if t == "a"]
     assert "https://example.org/a?x=1&y=2" in hrefs
     assert not [h for h in hrefs if h and "javascript" in h.lower()]
 
@@ -339,7 +343,7 @@ def test_search_index_is_escaped_and_complete(built: dict) -> None:
     assert set(by_id) == set(built["texts"])
     hostile = by_id[HOSTILE_ID]
     assert hostile[1].startswith("<img") and built["texts"][HOSTILE_ID].startswith(hostile[2])
-    assert hostile[3] == report.family_file(_family_of(built["db"], HOSTILE_ID))
+    assert hostile[3] == report.story_file(_story_of(built["db"], HOSTILE_ID))
     assert by_id["lonely.txt"][3] == ""
 
 
@@ -400,19 +404,166 @@ def test_overview_counts_the_corpus(built: dict) -> None:
     assert "pairs by coverage" in text
 
 
-def test_a_family_page_draws_its_graph_and_timeline(built: dict) -> None:
-    fid = _family_of(built["db"], HOSTILE_ID)
-    parsed = Page((built["out"] / report.family_file(fid)).read_text(encoding="utf-8"))
+def test_a_story_page_draws_its_tree_and_timeline(built: dict) -> None:
+    sid = _story_of(built["db"], HOSTILE_ID)
+    parsed = Page((built["out"] / report.story_file(sid)).read_text(encoding="utf-8"))
     edges = [a for t, a in parsed.tags if t == "line" and "edge" in (a.get("class") or "")]
-    pairs_in_family = [p for p in built["result"].pairs if HOSTILE_ID in (p.doc_a, p.doc_b) or "wire/origin" in (p.doc_a, p.doc_b)]
-    assert len(edges) >= len({(p.doc_a, p.doc_b) for p in pairs_in_family})
+    tree = db_rows(built["db"], f"SELECT count(*) FROM story_members WHERE story_id = '{sid}' AND source IS NOT NULL")
+    assert len(edges) == tree[0][0] >= 2  # one line per tree edge
     # The dated pair has an origin, so its edge carries an arrow.
     assert any(a.get("marker-end") for a in edges)
     assert any(t == "svg" and "timeline" in (a.get("class") or "") for t, a in parsed.tags)
 
 
-def _family_of(db: Path, doc_id: str) -> str:
-    return next(f for f, members in db_rows(db, "SELECT family_id, members FROM families") if doc_id in members)
+def test_a_story_page_lists_its_members_in_tree_order(built: dict) -> None:
+    """Each member follows its source, depth first from the representative, siblings by
+    relation then id; each row names its relation, source, spans and its tree pair's page."""
+    db = built["db"]
+    sid = _story_of(db, HOSTILE_ID)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        story = store.read_stories(con, story=sid)[0]
+    finally:
+        con.close()
+    children: dict[str | None, list] = {}
+    for m in story.members:
+        children.setdefault(m.source, []).append(m)
+    expected, stack = [], [(0, story.member(story.representative))]
+    while stack:
+        depth, m = stack.pop()
+        expected.append((m.doc_id, depth))
+        stack += [(depth + 1, c) for c in sorted(children.get(m.doc_id, []), key=member_order, reverse=True)]
+    assert len(expected) == story.size >= 3 and len({d for _, d in expected}) >= 2  # a tree, not a list
+    parsed = Page((built["out"] / report.story_file(sid)).read_text(encoding="utf-8"))
+    rows = [a for t, a in parsed.tags if t == "tr" and "data-doc" in a]
+    assert [(a["data-doc"], int(a["class"].removeprefix("depth-"))) for a in rows] == expected
+    text = "".join(parsed.text)
+    pairs = {frozenset((p.doc_a, p.doc_b)): p for p in built["result"].pairs}
+    links = {a["href"] for t, a in parsed.tags if t == "a" and a.get("href", "").startswith("../p/")}
+    for m in story.members:
+        assert " ".join(f"{a}–{b}" for a, b in m.spans) in text
+        if m.source is not None:
+            p = pairs[frozenset((m.doc_id, m.source))]
+            assert f"../{report.pair_file(p.doc_a, p.doc_b)}" in links
+    assert "quoted" in text and story.id in text
+
+
+def test_the_overview_and_the_stories_list_rank_stories_as_the_stories_command(corpus: dict, tmp_path: Path) -> None:
+    listed = CliRunner().invoke(app, ["stories", "--db", str(corpus["db"]), "--format", "jsonl"])
+    assert listed.exit_code == 0, listed.stderr
+    order = [json.loads(line)["story"] for line in listed.stdout.splitlines()]
+    assert len(order) >= 2
+    out = tmp_path / "ranked"
+    report.write_report(corpus["db"], out, page_size=1)  # one story a list page
+    ranked = [a["data-story"] for n in range(1, len(order) + 1)
+              for t, a in Page((out / report.list_file("stories", n)).read_text(encoding="utf-8")).tags
+              if t == "tr" and "data-story" in a]  # fmt: skip
+    assert ranked == order and not (out / report.list_file("stories", len(order) + 1)).exists()
+    overview = Page((out / "index.html").read_text(encoding="utf-8"))
+    assert [a["data-story"] for t, a in overview.tags if t == "tr" and "data-story" in a] == order[:20]
+    links = [a["href"] for t, a in overview.tags if t == "a" and a.get("href", "").startswith("s/")]
+    assert links == [report.story_file(sid) for sid in order[:20]]
+
+
+def test_a_database_written_before_stories_gets_family_pages(built: dict, tmp_path: Path) -> None:
+    db = tmp_path / "families-only.duckdb"
+    shutil.copy(built["db"], db)
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("DROP TABLE story_members")
+        con.execute("DROP TABLE stories")
+    finally:
+        con.close()
+    out = tmp_path / "old-report"
+    summary = report.write_report(db, out)
+    families = db_rows(db, "SELECT family_id, members FROM families")
+    assert (summary.stories, summary.story_pages, summary.families) == (0, 0, len(families))
+    assert {p.relative_to(out).as_posix() for p in (out / "f").iterdir()} == {report.family_file(f) for f, _ in families}
+    assert not (out / "s").exists() and summary.pair_pages == len(built["result"].pairs)
+    index = "".join(Page((out / "index.html").read_text(encoding="utf-8")).text)
+    assert "families" in index and "stories" not in index.lower()
+    fid = next(f for f, members in families if HOSTILE_ID in members)
+    family = Page((out / report.family_file(fid)).read_text(encoding="utf-8"))
+    assert HOSTILE_ID in "".join(family.text)
+    assert any(a.get("marker-end") for t, a in family.tags if t == "line")
+    search = (out / "assets" / "search-index.js").read_text(encoding="utf-8")
+    assert report.family_file(fid) in search
+    result = CliRunner().invoke(app, ["report", "--db", str(db), "--out", str(tmp_path / "cli-old"), "--quiet"])
+    assert result.exit_code == 0 and "family pages" in result.stderr
+
+
+def _story_of(db: Path, doc_id: str) -> str:
+    """Return the story the document holds as its own text (not a quote)."""
+    rows = db_rows(db, "SELECT story_id, relation FROM story_members WHERE doc_id = ? ORDER BY relation = 'quoted', story_id", doc_id)
+    return rows[0][0]
+
+
+RLO_ID = "rtl-\u202eevil.txt"  # a right-to-left override: "rtl-" then "txt.live" shown reversed
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def test_iso_closes_what_the_text_opens() -> None:
+    assert report.iso("a\u202eb") == "\u2068a\u202eb\u2069"
+    # A PDI in the text would end the isolate early: dropped; each isolate it opens is closed.
+    assert report.iso("\u2069x\u2067y") == "\u2068x\u2067y\u2069\u2069"
+    assert report.bdi("\u202e<b>") == "<bdi>\u202e&lt;b&gt;</bdi>"
+
+
+class _Isolation(HTMLParser):
+    """Every piece of text or attribute holding a bidi control: (where, isolated?)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.found: list[tuple[str, bool]] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for key, value in attrs:
+            if value and _BIDI.search(value) and key != "href" and not key.startswith("data-"):
+                self.found.append((f"{tag}[{key}]", _wrapped(value)))
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag):]
+
+    def handle_data(self, data: str) -> None:
+        if not _BIDI.search(data):
+            return
+        plain = bool(self.open) and self.open[-1] in ("title", "text")  # no markup there: FSI ... PDI
+        self.found.append(("/".join(self.open[-3:]), _wrapped(data) if plain else "bdi" in self.open))
+
+
+def _wrapped(text: str) -> bool:
+    """Whether every bidi control of `text` lies between an FSI and a later PDI."""
+    return all("\u2068" in text[: m.start()] and "\u2069" in text[m.end():]
+               for m in re.finditer("[\u202a-\u202e]", text))
+
+
+def test_ids_titles_and_urls_with_a_right_to_left_override_are_isolated(tmp_path: Path, gen) -> None:
+    root = tmp_path / "rtl"
+    root.mkdir()
+    text = gen.prose(gen.words(400))
+    records = [
+        {"id": RLO_ID, "text": text, "date": "2024-01-02", "title": "\u202eeltit", "url": "https://example.org/\u202ea",
+         "source": "\u202eWire"},
+        {"id": "neighbour.txt", "text": text + "\n" + gen.prose(gen.words(40)), "date": "2024-01-01", "title": "Plain"},
+    ]
+    (root / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    db = tmp_path / "rtl.duckdb"
+    textreuse.scan([root], db=db, workers=1)
+    out = tmp_path / "rtl-report"
+    report.write_report(db, out)
+    found = []
+    for path in pages(out):
+        found += [(path.relative_to(out).as_posix(), *f) for f in _Isolation(path.read_text(encoding="utf-8")).found]
+    where = {f[1] for f in found}
+    # The id is in the lists, the story page's table, drawings and tooltips, the pair page and titles.
+    page_title, crumb, svg_label, tooltip = "meta/meta/title", "nav/span/bdi", "svg/a/text", "a/circle/title"
+    assert {page_title, crumb, svg_label, tooltip, "td/span/bdi", "h1/span/bdi", "td/a/bdi"} <= where, where
+    assert {f[0].split("/")[0] for f in found} == {"s", "p", "list"}  # story, pair and list pages
+    assert [f for f in found if not f[2]] == []
 
 
 # ---------------------------------------------------------------- writing safely
@@ -758,16 +909,22 @@ def test_report_in_headless_chromium(built: dict, tmp_path: Path) -> None:
         driver.get((out / "index.html").as_uri())
         assert driver.title.startswith("overview")
         untouched()
-        # Overview → families list → the hostile document's family.
-        driver.find_element(By.CSS_SELECTOR, 'a[href="list/families-1.html"]').click()
-        family = report.family_file(_family_of(db, HOSTILE_ID))
-        driver.find_element(By.CSS_SELECTOR, f'a[href="../{family}"]').click()
-        assert driver.current_url.endswith(family)
+        # Overview → stories list → the hostile document's story.
+        driver.find_element(By.CSS_SELECTOR, 'a[href="list/stories-1.html"]').click()
+        story = report.story_file(_story_of(db, HOSTILE_ID))
+        driver.find_element(By.CSS_SELECTOR, f'a[href="../{story}"]').click()
+        assert driver.current_url.endswith(story)
         untouched()
         shown = driver.find_element(By.CSS_SELECTOR, "table.members").text
         assert HOSTILE_ID.split("/")[0] in shown and "javascript:window.__pwned='url'" in shown
-        # Family → the hostile pair.
-        pair = next(p for p in built["result"].pairs if HOSTILE_ID in (p.doc_a, p.doc_b))
+        # Document strings are isolated: the stylesheet and <bdi> give them their own direction.
+        isolated = driver.execute_script(
+            "return Array.from(document.querySelectorAll('table.members bdi, table.members .id'), e => getComputedStyle(e).unicodeBidi)"
+        )
+        assert isolated and set(isolated) == {"isolate"}
+        # Story → the hostile document's pair with its source.
+        source = db_rows(db, "SELECT source FROM story_members WHERE story_id = ? AND doc_id = ?", _story_of(db, HOSTILE_ID), HOSTILE_ID)
+        pair = next(p for p in built["result"].pairs if {p.doc_a, p.doc_b} == {HOSTILE_ID, source[0][0]})
         driver.find_element(By.CSS_SELECTOR, f'table.pairs a[href="../{report.pair_file(pair.doc_a, pair.doc_b)}"]').click()
         untouched()
         marks = driver.execute_script(

@@ -173,3 +173,16 @@ def test_member_pairs_map_passages_through_the_tree() -> None:
     # q quoted c's 600-900, which is a's 500-800 and b's 500-800.
     bq = found[("b", "q")]
     assert bq.relation == "overlap" and [(x.a, x.b) for x in bq.passages] == [((500, 800), (5000, 5300))]
+
+
+def test_the_terminal_tree_lists_siblings_by_relation_then_id() -> None:
+    from rich.console import Console
+
+    from textreuse.report.terminal import story_tree
+
+    pairs = [near("a", "c"), near("a", "b"), excerpt("e", "a"), overlap("q", "b", origin="b")]
+    (story,) = build_stories(pairs, {})
+    console = Console(width=200, record=True)
+    console.print(story_tree(story))
+    lines = [line.strip("│├└─ ") for line in console.export_text().splitlines()[1:]]
+    assert [line.split()[0] for line in lines] == ["a", "b", "q", "c", "e"]

@@ -366,3 +366,91 @@ def test_trace_reads_an_html_page_and_points_into_its_main_text(
     main_text = result.document.raw_text
     for q in result.pairs[0].passages:
         assert words_in(main_text, q.a, norm_words) == words_in(texts["orig"], q.b, norm_words)
+
+
+# ---------------------------------------------------------------- the stories a new document joins
+
+
+def _story_with(db: Path, doc: str) -> tuple[str, str | None, int]:
+    """Return the id, origin and size of the stored story `doc` holds as its own text."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute(
+            "SELECT s.story_id, s.origin, s.size FROM stories s JOIN story_members m USING (story_id) "
+            "WHERE m.doc_id = ? AND m.relation <> 'quoted'", [doc]
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(row) == 1
+    return row[0]
+
+
+def test_trace_of_a_near_copy_joins_the_story_of_its_text(tmp_path: Path, db: Path, texts: dict[str, str], gen) -> None:
+    story, origin, size = _story_with(db, "orig")
+    near = write(tmp_path, "near.txt", gen.prose(gen.edit(texts["_original_words"].split(), 0.04)))
+    result = trace(near, db, date="2024-06-01")
+    assert result.stories is not None and len(result.stories) == 1
+    joined = result.stories[0]
+    assert (joined.story, joined.relation, joined.via, joined.origin, joined.size) == (story, "near_copy", "orig", origin, size)
+    assert size >= 2 and joined.coverage > 0.9 and joined.spans[0][0] < 50
+    text = near.read_text(encoding="utf-8")
+    assert joined.spans[-1][1] > len(text) - 50  # the whole new text holds the story's
+
+
+def test_trace_of_an_excerpt_joins_as_an_excerpt_and_a_copy_as_a_copy(tmp_path: Path, db: Path, texts: dict[str, str]) -> None:
+    words = texts["_original_words"].split()
+    excerpt = write(tmp_path, "excerpt.txt", " ".join(words[300:420]) + "\n")
+    joined = trace(excerpt, db).stories
+    assert joined is not None and [(j.story, j.relation, j.via) for j in joined] == [(_story_with(db, "orig")[0], "excerpt", "orig")]
+    again = write(tmp_path, "again.txt", texts["dup1"])
+    result = trace(again, db)
+    joined = result.stories
+    assert joined is not None and [(j.story, j.relation) for j in joined] == [(_story_with(db, "dup1")[0], "copy")]
+    via = next(p for p in result.pairs if p.doc_b == joined[0].via)
+    assert joined[0].via in ("dup1", "dup2") and joined[0].spans == tuple(q.a for q in via.passages)
+    assert joined[0].spans[0][0] == 0 and joined[0].spans[-1][1] >= len(texts["dup1"]) - 2
+
+
+def test_trace_of_a_text_quoting_a_stored_one_joins_its_story_as_quoted(tmp_path: Path, db: Path, texts: dict[str, str], gen) -> None:
+    words = texts["_original_words"].split()
+    quoting = write(tmp_path, "quoting.txt", gen.prose(gen.words(400) + words[350:500] + gen.words(400)))
+    joined = trace(quoting, db).stories
+    assert joined is not None and [(j.story, j.relation) for j in joined] == [(_story_with(db, "orig")[0], "quoted")]
+    assert joined[0].coverage < 0.4
+    lonely = write(tmp_path, "lonely.txt", gen.prose(gen.words(400)))
+    assert trace(lonely, db).stories == []
+
+
+def test_trace_cli_names_the_stories_in_every_format(tmp_path: Path, db: Path, texts: dict[str, str]) -> None:
+    words = texts["_original_words"].split()
+    excerpt = write(tmp_path, "excerpt.txt", " ".join(words[300:420]) + "\n")
+    story = _story_with(db, "orig")[0]
+    summary = runner.invoke(app, ["trace", str(excerpt), "--db", str(db), "--json"])
+    assert summary.exit_code == 0, summary.stderr
+    row = json.loads(summary.stdout)
+    assert "family" not in row and [(s["story"], s["relation"], s["via"]) for s in row["stories"]] == [(story, "excerpt", "orig")]
+    assert set(row["stories"][0]) == {"story", "relation", "via", "similarity", "coverage", "spans", "origin", "size", "representative"}
+    table = runner.invoke(app, ["trace", str(excerpt), "--db", str(db), "--format", "table"])
+    assert table.exit_code == 0 and story in table.stdout and "excerpt" in table.stdout
+    for fmt in ("jsonl", "tsv", "csv"):
+        rows = runner.invoke(app, ["trace", str(excerpt), "--db", str(db), "--format", fmt])
+        assert rows.exit_code == 0 and f"joins story {story}: excerpt of its text (via orig" in rows.stderr
+        assert story not in rows.stdout  # stdout holds the pairs only
+
+
+def test_trace_on_a_database_without_stories_says_so(tmp_path: Path, db: Path, texts: dict[str, str]) -> None:
+    old = tmp_path / "before-stories.duckdb"
+    old.write_bytes(db.read_bytes())
+    con = duckdb.connect(str(old))
+    try:
+        con.execute("DROP TABLE story_members")
+        con.execute("DROP TABLE stories")
+    finally:
+        con.close()
+    excerpt = write(tmp_path, "excerpt.txt", " ".join(texts["_original_words"].split()[300:420]) + "\n")
+    result = trace(excerpt, old)
+    assert result.stories is None and result.origin == "orig"
+    summary = runner.invoke(app, ["trace", str(excerpt), "--db", str(old), "--json"])
+    assert summary.exit_code == 0 and json.loads(summary.stdout)["stories"] is None
+    table = runner.invoke(app, ["trace", str(excerpt), "--db", str(old), "--format", "table"])
+    assert table.exit_code == 0 and "rescan" in table.stdout

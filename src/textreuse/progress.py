@@ -18,8 +18,8 @@ from typing import Protocol
 
 Advance = Callable[[int], None]
 
-# What each stage counts, for its rate: documents, pairs, families (report pages).
-UNITS = {"read": "docs", "index": "docs", "align": "pairs", "pages": "families", "write": "tables"}
+# What each stage counts, for its rate: documents, pairs, stories (report pages, a story at a time).
+UNITS = {"read": "docs", "index": "docs", "align": "pairs", "pages": "stories", "write": "tables"}
 
 
 class Reporter(Protocol):

@@ -44,7 +44,7 @@ from textreuse.ingest.read import (
 )
 from textreuse.model import Document, Pair, Reject
 from textreuse.report import rows
-from textreuse.report.listings import no_pair, pairs_listing
+from textreuse.report.listings import joined_line, joined_listing, no_pair, pairs_listing
 from textreuse.report.rows import count
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
@@ -169,7 +169,10 @@ def trace_command(
     The corpus is not rescanned: the index the scan kept in the database is queried,
     with the scan's own options, and the database is only read. Pairs have the new
     document as doc_a; passages are offsets into its raw text and the stored one's.
-    The likely origin follows the table on stdout; with the row formats it goes to stderr.
+    The likely origin and the stored stories the document joins (its relation to each
+    story's text: copy, near copy, excerpt or quoted, the member it shares it with, the
+    story's origin and size) follow the table on stdout; with the row formats they go to
+    stderr, a line each; --json holds them as "origin" and "stories".
     """
     from textreuse.engines.trace import trace
 
@@ -184,17 +187,25 @@ def trace_command(
     with reported():
         result = trace(target, db, doc_id=doc_id, date=date)
     pairs = result.pairs if limit is None else result.pairs[:limit]
+    joined = result.stories
     if chosen == "json":
         row = {"doc_id": result.document.id, "candidates": result.candidates,
                "pairs": [p.to_dict() for p in pairs], "origin": result.origin, "reason": result.reason,
-               "family": result.family, "family_origin": result.family_origin}
+               "stories": None if joined is None else [j.to_dict() for j in joined]}
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
     emit(pairs_listing(pairs, total=len(result.pairs)), chosen)
-    line = Text.assemble("likely origin: ", (result.origin or "unknown", "bold"), f" ({result.reason})")
-    if result.family is not None:
-        line.append(f"; family {result.family}, origin {result.family_origin or 'unknown'}")
-    (out if chosen == "table" else err).print(line)
+    said = out if chosen == "table" else err
+    said.print(Text.assemble("likely origin: ", (result.origin or "unknown", "bold"), f" ({result.reason})"))
+    if joined is None:
+        said.print(Text("stories: none stored (an older textreuse wrote the database; rescan the corpus to build them)"))
+    elif chosen == "table" and joined:
+        emit(joined_listing(joined), chosen)
+    else:
+        for j in joined:
+            said.print(Text(joined_line(j)))
+        if not joined:
+            said.print(Text("joins no stored story"))
 
 
 @app.command("clean")

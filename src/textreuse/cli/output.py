@@ -36,16 +36,15 @@ def export_command(
 def report_command(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the report to (replaced when complete).")],
     db: DbOption = DEFAULT_DB,
-    page_size: Annotated[int, typer.Option(help="Pairs or families per list page.")] = 500,
+    page_size: Annotated[int, typer.Option(help="Pairs or stories per list page.")] = 500,
     quiet: QuietOption = False,
 ) -> None:
-    """Write a static HTML report (overview, families, pairs side by side, search) to a folder."""
+    """Write a static HTML report (overview, a page per story, pairs side by side, search) to a folder."""
     from textreuse.report.html import write_report
 
     with reported():
         summary = write_report(db, out_dir, page_size=page_size, reporter=reporter(quiet))
-    err.print(
-        f"{summary.family_pages} family pages, {summary.pair_pages} pair pages, "
-        f"{summary.list_pages} list pages → {summary.out}"
-    )
+    # A database written before stories has families and their pages instead.
+    groups = f"{summary.family_pages} family pages" if summary.families else f"{summary.story_pages} story pages"
+    err.print(f"{groups}, {summary.pair_pages} pair pages, {summary.list_pages} list pages → {summary.out}")
     out.print(str(summary.out / "index.html"))

@@ -5,7 +5,9 @@ repaired, its boilerplate lines set aside and its words sketched with the option
 the scan recorded; its sampled n-grams are looked up in the stored postings and
 judged by the candidate search's own rule (:func:`query_candidates`); each
 candidate is aligned and related as in a scan. Nothing is rescanned and the
-database is only read.
+database is only read. The answer names the stored stories the new document joins
+(:func:`~textreuse.relate.stories.join_stories`): which, through which member, and how
+it holds each story's text.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from textreuse.ingest.read import IngestConfig, read_inputs
 from textreuse.model import Document, Pair
 from textreuse.relate.pairs import relate, whole
 from textreuse.relate.provenance import direct, evidence
+from textreuse.relate.stories import Joined, join_stories
 from textreuse.store import duckdb as store
 from textreuse.store import postings
 
@@ -44,8 +47,8 @@ class TraceResult:
 
     ``pairs`` have the new document as ``doc_a``. ``origin`` is the stored document it
     most likely copies from, the new document itself when it is the older or longer
-    side, or None; ``reason`` says why. ``family`` and ``family_origin`` name the
-    stored family of the origin, when it has one.
+    side, or None; ``reason`` says why. ``stories`` are the stored stories it joins, its
+    closest relation first (None for a database written before stories).
     """
 
     document: Document
@@ -53,8 +56,7 @@ class TraceResult:
     origin: str | None
     reason: str
     candidates: int
-    family: str | None = None
-    family_origin: str | None = None
+    stories: list[Joined] | None = None
 
 
 def fetch(url: str, *, doc_id: str | None = None, config: IngestConfig = IngestConfig()) -> Document:
@@ -199,14 +201,11 @@ def trace_document(
         directed.append(replace(p, origin=direct(p, seen, config=config.provenance)))
     pairs = sorted(directed, key=lambda p: p.doc_b)
     origin, reason = likely_origin(doc, pairs, {d: t.date for d, t in texts.items()})
-    family = family_origin = None
-    if origin is not None and origin != doc.id:
-        rows = con.execute(
-            "SELECT family_id, origin FROM families WHERE list_contains(members, ?)", [origin]
-        ).fetchall()
-        if rows:
-            family, family_origin = rows[0]
-    return TraceResult(doc, pairs, origin, reason, len(groups) + len(same), family, family_origin)
+    joined = None
+    if store.has_table(con, "stories"):
+        stories = store.read_stories(con, docs=sorted({p.doc_b for p in pairs})) if pairs else []
+        joined = join_stories(pairs, stories, len(doc.raw_text))
+    return TraceResult(doc, pairs, origin, reason, len(groups) + len(same), joined)
 
 
 def _stored_tokens(

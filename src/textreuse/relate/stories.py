@@ -42,7 +42,7 @@ import xxhash
 from textreuse.graph import UnionFind
 from textreuse.model import Document, Pair, Passage, Relation, Span
 
-__all__ = ["MEMBER_RELATIONS", "Member", "Story", "build_stories", "all_pairs", "member_order", "member_pairs", "segments", "story_id", "tree_pairs"]
+__all__ = ["MEMBER_RELATIONS", "Joined", "Member", "Story", "build_stories", "all_pairs", "join_stories", "member_order", "member_pairs", "segments", "site_of", "story_id", "tree_pairs"]
 
 MemberRelation = Literal["copy", "near_copy", "excerpt", "quoted"]
 MEMBER_RELATIONS: tuple[MemberRelation, ...] = ("copy", "near_copy", "excerpt", "quoted")
@@ -106,19 +106,28 @@ def story_id(members: Iterable[str]) -> str:
     return "st-" + xxhash.xxh64_hexdigest("\n".join(sorted(set(members))).encode())[:12]
 
 
-def _site(doc: Document | None) -> str | None:
-    if doc is None:
-        return None
-    if doc.site_name:
-        return doc.site_name.lower()
-    if doc.url:
+def site_of(*, site_name: str | None, url: str | None, source: str | None) -> str | None:
+    """Return the site a document was published on: its site name, else its URL's host, else its source.
+
+    >>> site_of(site_name=None, url="https://www.Example.org/a", source="Wire")
+    'example.org'
+    """
+    if site_name:
+        return site_name.lower()
+    if url:
         try:
-            host = urlsplit(doc.url).hostname
+            host = urlsplit(url).hostname
         except ValueError:
             host = None
         if host:
             return host.removeprefix("www.")
-    return doc.source.lower() if doc.source else None
+    return source.lower() if source else None
+
+
+def _site(doc: Document | None) -> str | None:
+    if doc is None:
+        return None
+    return site_of(site_name=doc.site_name, url=doc.url, source=doc.source)
 
 
 def _sides(p: Pair, doc: str) -> tuple[tuple[Span, ...], float]:
@@ -560,3 +569,98 @@ def all_pairs(stories: Iterable[Story], lengths: Mapping[str, int]) -> list[Pair
         for p in story.pairs:  # a tree pair whose mapped passages fell under the minimum
             found.setdefault((p.doc_a, p.doc_b), p)
     return [found[k] for k in sorted(found)]
+
+
+@dataclass(frozen=True)
+class Joined:
+    """A stored story a new document joins: how it holds the story's text, through which member.
+
+    ``via`` is the member it shares the text with (its likely source in the story);
+    ``spans`` are raw spans of the new document holding the story's text, ``similarity``
+    theirs, ``coverage`` the share of the new document they cover; ``origin``, ``size``
+    and ``representative`` are the story's.
+    """
+
+    story: str
+    relation: MemberRelation
+    via: str
+    similarity: float
+    coverage: float
+    spans: tuple[Span, ...]
+    origin: str | None
+    size: int
+    representative: str
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the record ``trace --json`` gives for it."""
+        return {"story": self.story, "relation": self.relation, "via": self.via, "similarity": round(self.similarity, 4),
+                "coverage": round(self.coverage, 4), "spans": [[a, b] for a, b in self.spans], "origin": self.origin,
+                "size": self.size, "representative": self.representative}
+
+
+# A pair with a quoted member holds the story's text when its passages share this many
+# characters of the quoted spans (or half of them, when they are shorter).
+JOIN_CHARS = 100
+
+
+def _joined_relation(p: Pair, m: Member) -> MemberRelation:
+    """Return how doc_a of `p` holds the story's text that doc_b holds as member `m`."""
+    holds_whole = p.relation in _COPY or (p.relation == "excerpt" and p.coverage_a >= p.coverage_b)
+    if m.relation in ("copy", "near_copy") and p.relation == "duplicate":
+        return m.relation  # a copy of a near copy is a near copy of the text
+    if m.relation in ("copy", "near_copy") and p.relation == "near_duplicate":
+        return "near_copy"
+    if m.relation in ("copy", "near_copy", "excerpt") and holds_whole:
+        return "excerpt"  # all of it lies in the text (or in an excerpt of it)
+    return "quoted"  # it holds a part of the text inside its own
+
+
+def join_stories(pairs: Sequence[Pair], stories: Sequence[Story], length: int) -> list[Joined]:
+    """Return the stories a new document (``doc_a`` of every pair, `length` raw characters
+    long) joins: the story of each whole member (copy, near copy, excerpt) it is paired
+    with, and the stories a quoted member quotes where the pair's passages share at least
+    `JOIN_CHARS` of the quoted spans (or half of them, when shorter).
+
+    Its relation to each story's text: ``copy`` or ``near_copy`` when it is a (near)
+    duplicate of a whole member, ``excerpt`` when its whole text lies in a whole member or
+    an excerpt, else ``quoted`` (it holds part of the text: it overlaps a member, contains
+    a member, or shares a quoted member's quoted span). Of several members of one story,
+    the closest relation wins, then the most shared text. In order of relation, then of
+    `stories` (most widely spread first).
+
+    >>> s = Story("st-1", "a", "a", (Member("a", "copy", ((0, 500),), None, 1.0, 1.0),), None, None, 0, ())
+    >>> [(j.story, j.relation, j.via, j.spans) for j in join_stories(
+    ...     [Pair("new", "a", "excerpt", "a", 1.0, .4, (Passage((0, 200), (100, 300), 1.0),))], [s], 200)]
+    [('st-1', 'excerpt', 'a', ((0, 200),))]
+    """
+    found: dict[str, tuple[tuple[int, int, float, str], Joined]] = {}
+    rank = {s.id: k for k, s in enumerate(stories)}
+    for story in stories:
+        for p in pairs:
+            m = story.member(p.doc_b)
+            if m is None:
+                continue
+            # A whole member's text is the story's (its spans say only what its pairs saw of
+            # it); a quoted member holds the story's text in its quoted spans only.
+            whole = m.relation != "quoted"
+            held = sum(e - s for s, e in m.spans)
+            mine, shared, weighted = [], 0, 0.0
+            for q in p.passages:
+                for s0, s1 in ((q.b,) if whole else m.spans):
+                    lo, hi = max(q.b[0], s0), min(q.b[1], s1)
+                    if hi <= lo:
+                        continue
+                    shared += hi - lo
+                    weighted += q.similarity * (hi - lo)
+                    mine.append((_scale(lo, *q.b, *q.a), _scale(hi, *q.b, *q.a)))
+            if not shared or (not whole and shared < min(JOIN_CHARS, held / 2)):
+                continue
+            relation = _joined_relation(p, m)
+            spans = _extent(mine)
+            similarity = weighted / shared
+            key = (MEMBER_RELATIONS.index(relation), -shared, -similarity, p.doc_b)
+            if story.id not in found or key < found[story.id][0]:
+                coverage = min(1.0, sum(e - s for s, e in spans) / max(1, length))
+                found[story.id] = (key, Joined(story.id, relation, p.doc_b, round(similarity, 4), round(coverage, 4),
+                                               spans, story.origin, story.size, story.representative))
+    return [j for _, j in sorted(found.values(), key=lambda kj: (kj[0][0], rank[kj[1].story]))]

@@ -20,7 +20,7 @@ from typing import Any
 from textreuse.model import Family, Pair, Reject
 from textreuse.relate.cluster import Lineage
 from textreuse.relate.diff import Diff
-from textreuse.relate.stories import Member, Story
+from textreuse.relate.stories import Joined, Member, Story
 from textreuse.report.rows import Column, Listing, Value
 
 COVERAGE = (Column("coverage_a", places=2, right=True), Column("coverage_b", places=2, right=True))
@@ -179,4 +179,31 @@ def members_listing(story: Story) -> Listing:
         [(m.doc_id, m.relation, m.source, round(m.similarity, 4), round(m.coverage, 4),
           " ".join(f"{a}-{b}" for a, b in m.spans)) for m in story.members],
         records=[_member(story, m) for m in story.members],
+    )
+
+
+def joined_listing(joined: Sequence[Joined]) -> Listing:
+    """Return the stories a traced document joins as rows: story, its relation to the
+    story's text, the member it shares it with, similarity, coverage, its spans, the
+    story's origin and size."""
+    return Listing(
+        "story",
+        ("story_id", "relation", "via", Column("similarity", places=2, right=True), Column("coverage", places=2, right=True),
+         "spans", "origin", Column("size", right=True)),
+        [(j.story, j.relation, j.via, j.similarity, j.coverage, " ".join(f"{a}-{b}" for a, b in j.spans), j.origin, j.size)
+         for j in joined],
+        records=[j.to_dict() for j in joined],
+    )
+
+
+def joined_line(j: Joined) -> str:
+    """Return one sentence saying how a traced document joins a stored story.
+
+    >>> joined_line(Joined("st-1", "near_copy", "b", 0.96, 1.0, ((0, 90),), "a", 3, "a"))
+    'joins story st-1: near copy of its text (via b, similarity 0.96, spans 0-90); origin a, 3 members'
+    """
+    spans = " ".join(f"{a}-{b}" for a, b in j.spans)
+    return (
+        f"joins story {j.story}: {j.relation.replace('_', ' ')} of its text (via {j.via}, similarity "
+        f"{j.similarity:.2f}, spans {spans}); origin {j.origin or 'unknown'}, {j.size} member{'s' if j.size != 1 else ''}"
     )

@@ -23,7 +23,7 @@ from textreuse.index.tokenize import Tokens
 from textreuse.model import Document, Family, Pair
 from textreuse.relate.cluster import Lineage
 from textreuse.relate.diff import Change, Diff, Extra
-from textreuse.relate.stories import Member, Story
+from textreuse.relate.stories import Member, Story, member_order
 from textreuse.report.highlight import Piece, split_sides
 from textreuse.report.rows import count
 
@@ -297,7 +297,8 @@ def story_tree(story: Story) -> Tree:
     stack = [(top, story.representative)]
     while stack:
         node, doc = stack.pop()
-        for m in sorted(children.get(doc, []), key=lambda m: m.doc_id, reverse=True):
+        # Siblings by relation, then id, as the story page lists them.
+        for m in sorted(children.get(doc, []), key=member_order):
             spans = " ".join(f"{a}-{b}" for a, b in m.spans)
             stack.append((node.add(Text(f"{m.doc_id}  [{m.relation}, similarity {m.similarity:.2f}, {spans}]")), m.doc_id))
     return root

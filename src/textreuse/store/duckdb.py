@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -293,20 +293,33 @@ def read_families(con: duckdb.DuckDBPyConnection, *, limit: int | None = None) -
     return [Family(f, tuple(m), o) for f, m, o in rows]
 
 
+# The order of the stories everywhere they are listed: most widely spread first.
+STORY_ORDER = "size DESC, sites DESC, coalesce(first_date, ''), story_id"
+
+
 def read_stories(
-    con: duckdb.DuckDBPyConnection, *, doc: str | None = None, story: str | None = None, with_pairs: bool = False
+    con: duckdb.DuckDBPyConnection,
+    *,
+    doc: str | None = None,
+    docs: Sequence[str] | None = None,
+    story: str | None = None,
+    with_pairs: bool = False,
 ) -> list[Story]:
-    """Return the stored stories (those `doc` is a member of, or the one with id `story`),
-    in the scan's order (most widely spread first); with `with_pairs`, each with its tree
-    pairs (the stored pairs of its members with their sources), else with none."""
-    where, args = "", []
+    """Return the stored stories (those `doc`, or any of `docs`, is a member of, or the one
+    with id `story`), in the scan's order (most widely spread first); with `with_pairs`,
+    each with its tree pairs (the stored pairs of its members with their sources), else
+    with none."""
+    where = ""
+    args: list[object] = []
     if doc is not None:
         where, args = "WHERE story_id IN (SELECT story_id FROM story_members WHERE doc_id = ?)", [doc]
+    elif docs is not None:
+        where, args = "WHERE story_id IN (SELECT story_id FROM story_members WHERE list_contains(?, doc_id))", [list(docs)]
     elif story is not None:
         where, args = "WHERE story_id = ?", [story]
     heads = con.execute(
         "SELECT story_id, representative, origin, first_date, last_date, sites FROM stories "
-        f"{where} ORDER BY size DESC, sites DESC, coalesce(first_date, ''), story_id",
+        f"{where} ORDER BY {STORY_ORDER}",
         args,
     ).fetchall()
     members: dict[str, list[Member]] = {h[0]: [] for h in heads}
