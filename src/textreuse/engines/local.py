@@ -678,7 +678,9 @@ def scan(
         result.seconds = {"read": read_seconds, **result.seconds}
         _finish_loading(loading)
         return result
-    with store.Writer(db, threads=1 if workers == 1 else None) as writer:
+    # Bytes of the largest text in UTF-8, at most (isascii is a flag lookup).
+    largest = max(len(d.raw_text) * (1 if d.raw_text.isascii() else 4) for d in docs)
+    with store.Writer(db, threads=1 if workers == 1 else None, largest=largest) as writer:
         first: dict[str, Callable[[], pa.Table | Iterable[pa.Table]]] = {
             "documents": lambda: arrow.documents_tables(docs),
             "rejects": lambda: arrow.rejects_table(rejects),
