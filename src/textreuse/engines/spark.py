@@ -461,7 +461,7 @@ def _align_batches(batches: Iterable[pa.RecordBatch], *, config: Config, chunk: 
     local._STATE.update(docs=docs, groups=groups, config=config, kept={}, marks=marks)
     try:
         for start in range(0, len(tasks), chunk):
-            pairs = local._relate_chunk(tasks[start : start + chunk])
+            pairs = local._relate_tasks(tasks[start : start + chunk])
             # Provenance needs both documents and their boilerplate, which this bucket
             # holds already (it does not depend on the witness repairs that follow).
             directed = []

@@ -290,6 +290,13 @@ class PageTask:
             )
         except IngestError as exc:
             return Reject(self.reject_path, f"{self.where}{exc}", line=self.line, kind=exc.kind)
+        except Exception as exc:  # noqa: BLE001 - one page's failure costs only that page
+            return Reject(
+                self.reject_path,
+                f"{self.where}internal error while extracting the page: {type(exc).__name__}: {exc}; "
+                "the page was not read (please report it)",
+                line=self.line, kind="internal",
+            )
 
 
 def _run(task: PageTask) -> Document | Reject:

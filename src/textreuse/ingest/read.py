@@ -588,6 +588,8 @@ def read_inputs(
     claimed: set[str] = set()
     for item in extract_pages(_items(paths, claimed, config), workers=workers):
         if isinstance(item, Document):
+            item = storable(item)
+        if isinstance(item, Document):
             if item.id in seen:
                 item = Reject(
                     item.source_path,
@@ -596,6 +598,36 @@ def read_inputs(
             else:
                 seen[item.id] = item.source_path
         yield item
+
+
+def storable(doc: Document) -> Document | Reject:
+    """Return `doc`, or a reject if one of its fields cannot be stored as UTF-8 (a lone
+    surrogate from a file name or a header): the database would refuse the whole table."""
+    for name in ("id", "source_path", "url", "date", "title", "source", "encoding", "author", "site_name",
+                 "canonical_url", "capture_date"):
+        value = getattr(doc, name)
+        if value is None:
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return Reject(
+                shown(doc.source_path), f"document {shown(doc.id)!r}: its {name} is not valid Unicode "
+                "(a lone surrogate); fix the input's encoding to read it", kind="bad_field",
+            )
+    return doc
+
+
+def internal(where: str, stage: str, exc: BaseException, *, lost: str) -> Reject:
+    """Return the reject of an unexpected failure (a bug, kind ``internal``) while `stage` ran on one input.
+
+    >>> internal("a.txt", "reading", ValueError("boom"), lost="the file was not read").reason
+    'internal error while reading: ValueError: boom; the file was not read (please report it)'
+    """
+    return Reject(
+        shown(where), f"internal error while {stage}: {type(exc).__name__}: {exc}; {lost} (please report it)",
+        kind="internal",
+    )
 
 
 def input_size(paths: Iterable[str | Path], *, config: IngestConfig = IngestConfig()) -> int:
@@ -647,7 +679,10 @@ def _items(paths: Iterable[str | Path], claimed: set[str], config: IngestConfig)
             if refused is not None:
                 yield refused
                 continue
-            for item in file_items(path, doc_id, taken=claimed, config=config):
-                if not isinstance(item, Reject):
-                    claimed.add(item.doc_id if isinstance(item, PageTask) else item.id)
-                yield item
+            try:
+                for item in file_items(path, doc_id, taken=claimed, config=config):
+                    if not isinstance(item, Reject):
+                        claimed.add(item.doc_id if isinstance(item, PageTask) else item.id)
+                    yield item
+            except Exception as exc:  # noqa: BLE001 - one file's failure costs only that file
+                yield internal(str(path), "reading", exc, lost="the file (or the rest of it) was not read")

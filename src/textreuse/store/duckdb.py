@@ -158,6 +158,11 @@ class Writer:
                 self.con.execute(f"{verb} SELECT * FROM _incoming")
                 self.con.unregister("_incoming")
 
+    def remove_documents(self, ids: Iterable[str]) -> None:
+        """Delete the documents `ids` from the documents table (a stage rejected them after it was written)."""
+        assert self.con is not None, "the database was already committed or abandoned"
+        self.con.execute("DELETE FROM documents WHERE list_contains(?, doc_id)", [sorted(ids)])
+
     def checkpoint(self) -> None:
         """Write what the added tables left in the write-ahead log to the database file
         (DuckDB does it by itself once the log is large, in whichever call comes next)."""
