@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -421,5 +422,114 @@ def _scan_process(corpus: Path, db: Path, *extra: str) -> subprocess.Popen[bytes
     env = {**os.environ, "PYTHONPATH": str(Path(textreuse.__file__).parents[1])}
     return subprocess.Popen(
         [sys.executable, "-m", "textreuse", "scan", str(corpus), "--db", str(db), "-q", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,  # its own group, as a terminal's job
     )
+
+
+def _big_corpus(root: Path, n: int = 4000) -> Path:
+    import random
+
+    rng = random.Random(1)
+    vocab = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 9))) for _ in range(20000)]
+    root.mkdir()
+    for k in range(n):
+        words = [rng.choice(vocab) for _ in range(300)]
+        (root / f"d{k:05d}.txt").write_text(" ".join(words), encoding="utf-8")
+        if k % 5 == 0:
+            (root / f"d{k:05d}-copy.txt").write_text(" ".join(words[:250]), encoding="utf-8")
+    return root
+
+
+def _temporary(folder: Path) -> list[str]:
+    return [n for n in os.listdir(folder) if ".tmp-" in n or ".old-" in n]
+
+
+@pytest.mark.parametrize(("sig", "workers", "code"), [(signal.SIGINT, "2", 130), (signal.SIGTERM, "1", 143)])
+def test_an_interrupted_scan_exits_at_once_and_leaves_no_temporary_file(
+    tmp_path: Path, sig: signal.Signals, workers: str, code: int
+) -> None:
+    corpus = _big_corpus(tmp_path / "c")
+    db = tmp_path / "t.duckdb"
+    proc = _scan_process(corpus, db, "--workers", workers)
+    try:
+        # Interrupted mid-scan: once its temporary database exists (after reading).
+        deadline = time.monotonic() + 60
+        while not _temporary(tmp_path) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.3)
+        sent = time.monotonic()
+        os.killpg(proc.pid, sig) if sig == signal.SIGINT else proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert time.monotonic() - sent < 10
+    assert proc.returncode == code, err.decode()
+    assert b"Traceback" not in err and b"interrupted" in err
+    assert _temporary(tmp_path) == [] and not db.exists()
+
+
+def _dead_pid() -> int:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(done.stdout)
+
+
+def test_temporary_files_of_dead_runs_are_removed_by_the_next(tmp_path: Path, gen) -> None:
+    from textreuse.store.leftovers import remove_stale
+
+    (tmp_path / "a.txt").write_text(gen.prose(gen.words(40)), encoding="utf-8")
+    dead, live = _dead_pid(), os.getppid()  # a process that runs on (this one writes its own)
+    for name in (f".t.duckdb.tmp-{dead}", f".t.duckdb.tmp-{dead}.wal", f".t.duckdb.tmp-{live}", f".other.duckdb.tmp-{dead}"):
+        (tmp_path / name).write_bytes(b"x" * 100)
+    (tmp_path / f".report.tmp-{dead}").mkdir()
+    (tmp_path / f".report.tmp-{dead}" / "index.html").write_text("half")
+    textreuse.scan([tmp_path / "a.txt"], db=tmp_path / "t.duckdb", workers=1)
+    assert sorted(_temporary(tmp_path)) == sorted([f".t.duckdb.tmp-{live}", f".other.duckdb.tmp-{dead}", f".report.tmp-{dead}"])
+    assert remove_stale(tmp_path / "report") == [tmp_path / f".report.tmp-{dead}"]
+    # Killed between moving the old output aside and renaming the new: the old comes back.
+    (tmp_path / f".gone.old-{dead}").mkdir()
+    remove_stale(tmp_path / "gone")
+    assert (tmp_path / "gone").is_dir()
+
+
+def test_report_removes_the_folders_of_dead_runs(tmp_path: Path, gen) -> None:
+    (tmp_path / "a.txt").write_text(gen.prose(gen.words(40)), encoding="utf-8")
+    db = tmp_path / "t.duckdb"
+    textreuse.scan([tmp_path / "a.txt"], db=db, workers=1)
+    dead = _dead_pid()
+    (tmp_path / f".rep.tmp-{dead}").mkdir()
+    result = runner.invoke(app, ["report", "--db", str(db), "--out", str(tmp_path / "rep"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert _temporary(tmp_path) == [] and (tmp_path / "rep" / "index.html").exists()
+
+
+def test_export_replaces_a_previous_export_whole_or_not_at_all(tmp_path: Path, gen, monkeypatch: pytest.MonkeyPatch) -> None:
+    from textreuse.errors import StoreError
+    from textreuse.store import export as exporting
+
+    (tmp_path / "a.txt").write_text(gen.prose(gen.words(40)), encoding="utf-8")
+    db = tmp_path / "t.duckdb"
+    textreuse.scan([tmp_path / "a.txt"], db=db, workers=1)
+    out = tmp_path / "out"
+    exporting.export(db, out)
+    (out / "stale.parquet").write_bytes(b"from an older export")
+    before = sorted(os.listdir(out))
+
+    def interrupted(tmp: Path, target: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(exporting, "_put_in_place", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        exporting.export(db, out, fmt="jsonl")
+    assert sorted(os.listdir(out)) == before and _temporary(tmp_path) == []
+    monkeypatch.undo()
+    written = exporting.export(db, out, fmt="jsonl")
+    assert sorted(os.listdir(out)) == sorted([exporting.MARKER, *(p.name for p in written)])
+    # A folder that is not an export is never replaced.
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    with pytest.raises(StoreError, match="not a textreuse export"):
+        exporting.export(db, mine)
+    assert os.listdir(mine) == ["notes.txt"]

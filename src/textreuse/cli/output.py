@@ -41,8 +41,10 @@ def report_command(
 ) -> None:
     """Write a static HTML report (overview, families, pairs side by side, search) to a folder."""
     from textreuse.report.html import write_report
+    from textreuse.store.leftovers import remove_stale
 
     with reported():
+        remove_stale(out_dir.resolve())  # report folders of runs killed before they could clean up
         summary = write_report(db, out_dir, page_size=page_size, reporter=reporter(quiet))
     err.print(
         f"{summary.family_pages} family pages, {summary.pair_pages} pair pages, "

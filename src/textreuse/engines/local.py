@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pyarrow as pa
 
-from textreuse import jit
+from textreuse import interrupts, jit
 from textreuse.align.local_align import (
     SeedIndex,
     align_hashes,
@@ -52,6 +52,7 @@ from textreuse.graph import components
 from textreuse.index.candidates import Sketch, find_candidates, fingerprint, sketch_many
 from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import IngestConfig, read_inputs
+from textreuse.interrupts import worker_signals
 from textreuse.model import RELATIONS, Annotation, Document, Family, Pair, Reject
 from textreuse.progress import Advance, Reporter
 from textreuse.progress import Silent as _Silent
@@ -198,11 +199,13 @@ def run_parallel(
     chunks = _chunks(items, chunk)
     if workers <= 1 or len(chunks) <= 1:
         for c in chunks:
+            interrupts.check()
             yield fn(c)
             advance(len(c))
         return
-    with mp.get_context("fork").Pool(min(workers, len(chunks))) as pool:
+    with mp.get_context("fork").Pool(min(workers, len(chunks)), initializer=worker_signals) as pool:
         for c, result in zip(chunks, pool.imap(fn, chunks)):
+            interrupts.check()
             yield result
             advance(len(c))
 
@@ -736,6 +739,7 @@ def read_all(
     rejects: list[Reject] = []
     with reporter.stage("read", None) as advance:
         for item in read_inputs(paths, config=config, workers=workers):
+            interrupts.check()
             (docs if isinstance(item, Document) else rejects).append(item)  # type: ignore[arg-type]
             advance(1)
     return docs, rejects
@@ -847,6 +851,7 @@ class _WriteBehind:
         """Wait for every table given so far; return the error that stopped writing, if any."""
         self.queue.put(None)
         self.thread.join()
+        interrupts.check()  # DuckDB may have turned Ctrl-C into its own error on the thread
         return self.error
 
 

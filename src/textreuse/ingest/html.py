@@ -21,6 +21,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from textreuse.errors import IngestError, PageError
 from textreuse.ingest.decode import decode
+from textreuse.interrupts import worker_signals
 from textreuse.model import Document, Reject
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -323,11 +324,11 @@ def extract_pages(
             if len(buffer) < window:
                 continue
             if pool is None and any(isinstance(i, PageTask) for i in buffer):
-                pool = mp.get_context("fork").Pool(workers)
+                pool = mp.get_context("fork").Pool(workers, initializer=worker_signals)
             yield from _settle(buffer, pool)
             buffer = []
         if pool is None and sum(isinstance(i, PageTask) for i in buffer) > 1:
-            pool = mp.get_context("fork").Pool(workers)
+            pool = mp.get_context("fork").Pool(workers, initializer=worker_signals)
         yield from _settle(buffer, pool)
     finally:
         if pool is not None:

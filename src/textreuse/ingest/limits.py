@@ -92,21 +92,29 @@ def read_regular(path: Path, *, limit: int | None = None, what: str = "file") ->
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         return _os_reject(path, exc)
+    refused: Reject | None = None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return not_regular(path, info.st_mode)
-        if limit is not None and info.st_size > limit:
-            return size_reject(shown(path), info.st_size, limit, what=what)
-        os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb", closefd=True) as handle:
-            fd = -1
+            refused = not_regular(path, info.st_mode)
+        elif limit is not None and info.st_size > limit:
+            refused = size_reject(shown(path), info.st_size, limit, what=what)
+        else:
+            os.set_blocking(fd, True)
+            handle = os.fdopen(fd, "rb")  # owns the descriptor from here: it alone closes it
+    except BaseException as exc:
+        os.close(fd)
+        if isinstance(exc, OSError):
+            return _os_reject(path, exc)
+        raise
+    if refused is not None:
+        os.close(fd)
+        return refused
+    try:
+        with handle:
             data = handle.read() if limit is None else handle.read(limit + 1)
     except OSError as exc:
         return _os_reject(path, exc)
-    finally:
-        if fd >= 0:
-            os.close(fd)
     if limit is not None and len(data) > limit:  # it grew while read
         return size_reject(shown(path), len(data), limit, what=what)
     return data

@@ -16,10 +16,12 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from textreuse import interrupts
 from textreuse.clean.encoding import Step
 from textreuse.errors import StoreError
 from textreuse.model import Annotation, Document, Family, Pair, Passage, Reject
 from textreuse.relate.stories import Member, Story, all_pairs, member_order
+from textreuse.store.leftovers import remove_stale
 
 DUCKDB_MAGIC = b"DUCK"
 TABLES = ("documents", "rejects", "pairs", "passages", "families")
@@ -136,6 +138,7 @@ class Writer:
         self.target = Path(path)
         check_target(self.target)
         self.tmp = self.target.with_name(f".{self.target.name}.tmp-{os.getpid()}")
+        remove_stale(self.target)  # of runs killed before they could clean up
         for leftover in (self.tmp, Path(f"{self.tmp}.wal")):
             leftover.unlink(missing_ok=True)
         self.con: duckdb.DuckDBPyConnection | None = duckdb.connect(str(self.tmp))
@@ -150,6 +153,7 @@ class Writer:
     def add(self, tables: dict[str, pa.Table | Iterable[pa.Table]]) -> None:
         """Create one table per entry of `tables`, given whole or in pieces."""
         assert self.con is not None, "the database was already committed or abandoned"
+        interrupts.check()
         for name, given in tables.items():
             pieces = [given] if isinstance(given, pa.Table) else given
             for k, piece in enumerate(pieces):
@@ -182,6 +186,7 @@ class Writer:
         self.con.execute("CHECKPOINT")
         self.con.close()
         self.con = None
+        interrupts.check()  # never put a database in place after Ctrl-C, even one DuckDB swallowed
         os.replace(self.tmp, self.target)
         Path(f"{self.tmp}.wal").unlink(missing_ok=True)
 
