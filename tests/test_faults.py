@@ -533,3 +533,33 @@ def test_export_replaces_a_previous_export_whole_or_not_at_all(tmp_path: Path, g
     with pytest.raises(StoreError, match="not a textreuse export"):
         exporting.export(db, mine)
     assert os.listdir(mine) == ["notes.txt"]
+
+
+# ---------------------------------------------------------------- hostile HTML
+
+ARTICLE = "<p>" + "The council voted on Tuesday to keep the old bridge open after a long debate. " * 10 + "</p>"
+
+
+def test_an_attribute_bomb_is_rejected_before_it_is_parsed(tmp_path: Path) -> None:
+    attrs = " ".join(f'a{k}="v{k}"' for k in range(200_000))
+    (tmp_path / "bomb.html").write_text(f"<html><body><div {attrs}>x</div><article>{ARTICLE}</article></body></html>")
+    (tmp_path / "ok.html").write_text(f"<html><body><article>{ARTICLE}</article></body></html>")
+    started = time.perf_counter()
+    docs, [reject] = _read([tmp_path])
+    assert time.perf_counter() - started < 10  # lxml alone took minutes on it
+    assert [d.id for d in docs] == ["ok.html"]
+    assert reject.kind == "too_complex" and "200,000 attributes" in reject.reason
+
+
+def test_a_page_nested_deeper_than_libxml2s_default_keeps_its_text(tmp_path: Path) -> None:
+    deep = "<div>" * 300 + ARTICLE + "</div>" * 300
+    (tmp_path / "deep.html").write_text(f"<html><body><article>{deep}</article></body></html>")
+    docs, rejects = _read([tmp_path])
+    assert not rejects and "council voted" in docs[0].raw_text
+
+
+def test_minified_script_is_not_counted_as_attributes() -> None:
+    from textreuse.ingest.html import check_attributes
+
+    script = "<script>if(a<b){" + ";".join(f"v{k}=k{k}" for k in range(20_000)) + "}</script>"
+    check_attributes(f"<html><body>{script}<p>text</p></body></html>", limit=5000)
