@@ -129,7 +129,8 @@ def interrupts(tmp: Path, runs: int) -> list[dict[str, Any]]:
             (corpus / f"d{k:05d}-copy.txt").write_text(" ".join(words[:250]), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     codes: dict[str, int] = {}
-    slowest, hangs, tracebacks, left = 0.0, 0, 0, []
+    slowest, hangs, left = 0.0, 0, []
+    tracebacks: list[str] = []
     for _ in range(runs):
         db = tmp / "t.duckdb"
         db.unlink(missing_ok=True)
@@ -148,7 +149,9 @@ def interrupts(tmp: Path, runs: int) -> list[dict[str, Any]]:
             _, err = proc.communicate()
         slowest = max(slowest, time.perf_counter() - sent)
         codes[str(proc.returncode)] = codes.get(str(proc.returncode), 0) + 1
-        tracebacks += b"Traceback" in err
+        if b"Traceback" in err:  # where it was raised: at start-up (importing), or in the scan
+            frames = [ln.strip() for ln in err.decode().splitlines() if ln.strip().startswith("File ")]
+            tracebacks.append(frames[0][:120] if frames else "?")
         left += [n for n in os.listdir(tmp) if ".tmp-" in n]
     return [{"runs": runs, "exit_codes": codes, "slowest_exit_s": round(slowest, 2), "hangs": hangs,
              "tracebacks": tracebacks, "temporary_files_left": left,
