@@ -118,7 +118,7 @@ def test_jsonl_records_with_metadata(tmp_path: Path) -> None:
             "title": "T",
             "source": "S",
         },
-        {"id": 7, "text": "second text"},
+        {"id": "7", "text": "second text"},
     ]
     (tmp_path / "c.jsonl").write_text(
         "\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8"
@@ -129,6 +129,20 @@ def test_jsonl_records_with_metadata(tmp_path: Path) -> None:
         ("7", "second text", None, None, None, None),
     ]
     assert rejects == []
+
+
+def test_jsonl_ids_and_metadata_of_other_types_are_rejected(tmp_path: Path) -> None:
+    # A number is not an id (1 and "1" would be one document), nor a list ("['x']").
+    lines = ['{"id": ["x"], "text": "a"}', '{"id": "", "text": "b"}', '{"id": 1, "text": "c"}',
+             '{"id": "1", "text": "d"}', '{"id": "t", "text": "e", "title": {"x": 1}}', '{"id": true, "text": "f"}']
+    (tmp_path / "c.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs, rejects = read([tmp_path / "c.jsonl"])
+    assert [d.id for d in docs] == ["1"]
+    assert [(r.line, r.kind) for r in rejects] == [(1, "bad_field"), (2, "bad_field"), (3, "bad_field"),
+                                                   (5, "bad_field"), (6, "bad_field")]
+    assert "must be a string, not an array" in rejects[0].reason
+    assert "empty 'id'" in rejects[1].reason
+    assert "'title' must be a string or null, not an object" in rejects[3].reason
 
 
 def test_bad_jsonl_line_is_rejected_with_its_line_number(tmp_path: Path) -> None:
@@ -144,7 +158,7 @@ def test_jsonl_lines_the_fast_parser_refuses_are_read_as_the_standard_library_re
     lines = [
         '{"id": "s", "text": "half a pair \\ud83d here"}',
         '{"id": "n", "text": "not a number", "title": NaN}',
-        '{"id": 123456789012345678901234567890, "text": "big id"}',
+        '{"id": "b", "text": "big number", "n": 123456789012345678901234567890}',
         '{"id": "u", "text": "caf\u00e9 \\u2019"}',
     ]
     (tmp_path / "f.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")

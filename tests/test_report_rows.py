@@ -40,8 +40,15 @@ def test_tsv_has_a_header_and_one_line_a_row() -> None:
 def test_tsv_fields_unescape_to_the_value(values: list[str]) -> None:
     line = "\t".join(map(rows.tsv_field, values))
     assert "\n" not in line and "\r" not in line
+    # Control characters and bidi overrides come as \xNN and \uNNNN: never raw on a terminal.
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", line)
     unescape = {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}
-    back = [re.sub(r"\\(.)", lambda m: unescape[m.group(1)], f) for f in line.split("\t")]
+
+    def back_one(m: re.Match[str]) -> str:
+        code = m.group(1)
+        return chr(int(code[1:], 16)) if code[0] in "xu" else unescape[code]
+
+    back = [re.sub(r"\\(x[0-9a-f]{2}|u[0-9a-f]{4}|.)", back_one, f) for f in line.split("\t")]
     assert back == values
 
 

@@ -242,7 +242,9 @@ def test_export_leaves_no_temporary_files(tmp_path: Path, db: Path) -> None:
     export(db, out, fmt="jsonl")
     with store.connect(db) as con:
         tables = store.schema(con)
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.jsonl" for t in tables)
+    # One file per table, and the marker that lets a later export replace the folder.
+    assert sorted(p.name for p in out.iterdir()) == sorted([".textreuse-export", *(f"{t}.jsonl" for t in tables)])
+    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
 
 
 def test_export_to_a_folder_with_a_quote_in_its_name(tmp_path: Path, db: Path) -> None:

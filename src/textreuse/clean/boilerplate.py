@@ -700,6 +700,9 @@ def _body_candidates(text: str) -> Iterator[_Line]:
     found = _BODY_FIRST.match(text)
     matches = ([found] if found else []) + list(_BODY_NEXT[sep].finditer(text))
     done = -1
+    # Line numbers are counted on from the previous candidate: counting from the start
+    # for each took 320 s on a 100 MB text of such lines.
+    line, counted = 0, 0
     for m in matches:
         # Leading white space may span lines: the line is the one holding the word.
         start = text.rfind(sep, 0, m.end()) + 1
@@ -708,7 +711,9 @@ def _body_candidates(text: str) -> Iterator[_Line]:
         end = text.find(sep, start)
         if end < 0:
             end = len(text)
-        yield text.count(sep, 0, start), start, end, text[start:end].strip()
+        line += text.count(sep, counted, start)
+        counted = start
+        yield line, start, end, text[start:end].strip()
         done = start
 
 

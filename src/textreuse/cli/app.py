@@ -16,7 +16,6 @@ from typing import Annotated
 
 import duckdb
 import typer
-from rich.console import Console
 from rich.text import Text
 
 from textreuse import __version__, jit
@@ -34,9 +33,10 @@ app = typer.Typer(
     # give every flag a <bool> type it does not take.
     rich_markup_mode=None,
 )
-# Ids, paths and texts are data: never read as rich markup or emoji codes.
-out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+# Ids, paths and texts are data: never read as rich markup or emoji codes, and never
+# written raw to a terminal (control characters escaped, see rows.SafeConsole).
+out = rows.SafeConsole(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = rows.SafeConsole(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 DEFAULT_DB = Path("textreuse.duckdb")
 DbOption = Annotated[Path, typer.Option("--db", help="The textreuse database (DuckDB file).")]

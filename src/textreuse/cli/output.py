@@ -41,8 +41,10 @@ def report_command(
 ) -> None:
     """Write a static HTML report (overview, a page per story, pairs side by side, search) to a folder."""
     from textreuse.report.html import write_report
+    from textreuse.store.leftovers import remove_stale
 
     with reported():
+        remove_stale(out_dir.resolve())  # report folders of runs killed before they could clean up
         summary = write_report(db, out_dir, page_size=page_size, reporter=reporter(quiet))
     # A database written before stories has families and their pages instead.
     groups = f"{summary.family_pages} family pages" if summary.families else f"{summary.story_pages} story pages"

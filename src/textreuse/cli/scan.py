@@ -33,6 +33,7 @@ from textreuse.cli.app import (
     warn_if_compiling,
 )
 from textreuse.config import Config
+from textreuse.ingest.limits import MAX_DOC_BYTES
 from textreuse.ingest.read import STDIN, IngestConfig, input_size
 from textreuse.model import Reject
 from textreuse.report.listings import summary_listing
@@ -139,6 +140,13 @@ def scan_command(
     ] = "text",
     id_column: Annotated[str, typer.Option(help="Field of the id in JSONL, CSV and Parquet records.")] = "id",
     workers: Annotated[int | None, typer.Option(help="Processes to use (default: all cores).")] = None,
+    max_doc_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-doc-bytes", min=1, metavar="BYTES",
+            help=f"Reject a text file or record's text of more bytes than this (default {MAX_DOC_BYTES:,}; web pages: 10 MB).",
+        ),
+    ] = MAX_DOC_BYTES,
     quiet: QuietOption = False,
     fmt: Annotated[
         Format | None,
@@ -184,7 +192,7 @@ def scan_command(
         check_db(db, inputs, replace=replace)
     ingest = IngestConfig(
         id_column=id_column, text_column=text_column, include=tuple(glob or ()), exclude=tuple(exclude or ()),
-        stdin_format=input_format.value,
+        stdin_format=input_format.value, max_doc_bytes=max_doc_bytes,
     )
     config = Config(
         encoding=EncodingConfig(use_ftfy=repair, lossy=repair),

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pyarrow as pa
 
-from textreuse import jit
+from textreuse import interrupts, jit
 from textreuse.align.local_align import (
     SeedIndex,
     align_hashes,
@@ -47,10 +47,12 @@ from textreuse.clean.encoding import Step, repair_with_witness
 from textreuse.clean.matching import Prepared, prepare, prepare_many
 from textreuse.clean.witness import best_witness, needs_witness
 from textreuse.config import Config
+from textreuse.errors import EngineError
 from textreuse.graph import components
 from textreuse.index.candidates import Sketch, find_candidates, fingerprint, sketch_many
 from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import IngestConfig, read_inputs
+from textreuse.interrupts import worker_signals
 from textreuse.model import RELATIONS, Annotation, Document, Family, Pair, Reject
 from textreuse.progress import Advance, Reporter
 from textreuse.progress import Silent as _Silent
@@ -197,11 +199,13 @@ def run_parallel(
     chunks = _chunks(items, chunk)
     if workers <= 1 or len(chunks) <= 1:
         for c in chunks:
+            interrupts.check()
             yield fn(c)
             advance(len(c))
         return
-    with mp.get_context("fork").Pool(min(workers, len(chunks))) as pool:
+    with mp.get_context("fork").Pool(min(workers, len(chunks)), initializer=worker_signals) as pool:
         for c, result in zip(chunks, pool.imap(fn, chunks)):
+            interrupts.check()
             yield result
             advance(len(c))
 
@@ -209,12 +213,28 @@ def run_parallel(
 _Sketched = tuple[int, Sketch, "Tokens | None", tuple[Step, ...], tuple[Annotation, ...], "Edges | None"]
 
 
-def _sketch_chunk(ids: Sequence[int]) -> list[_Sketched]:
+def _sketch_chunk(ids: Sequence[int]) -> list[_Sketched | str]:
     """Repair, set pattern boilerplate aside, tokenise and sketch documents `ids`.
 
     Each document's head and tail lines come back too, read once, for the corpus
-    survey of recurring lines that follows the candidate search.
+    survey of recurring lines that follows the candidate search. A chunk that fails is
+    done again one document at a time: a document that fails alone comes back as the
+    text of its error, and costs only itself.
     """
+    try:
+        return list(_sketch_docs(ids))
+    except Exception:  # noqa: BLE001 - found again below, document by document
+        pass
+    out: list[_Sketched | str] = []
+    for k in ids:
+        try:
+            out += _sketch_docs([k])
+        except Exception as exc:  # noqa: BLE001 - one document's failure costs only it
+            out.append(f"{type(exc).__name__}: {exc}")
+    return out
+
+
+def _sketch_docs(ids: Sequence[int]) -> list[_Sketched]:
     docs: list[Document] = _STATE["docs"]
     config: Config = _STATE["config"]
     keep = _STATE["keep_tokens"]
@@ -297,7 +317,26 @@ def _lossy_sites(k: int) -> bool:
     return seen[k]
 
 
-def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
+def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> tuple[list[Pair], list[tuple[tuple[int, int], str]]]:
+    """Return :func:`_relate_tasks` of `tasks`, and the tasks that failed with their error.
+
+    A chunk that fails is done again one task at a time, so a failing pair costs only itself.
+    """
+    try:
+        return _relate_tasks(tasks), []
+    except Exception:  # noqa: BLE001 - found again below, task by task
+        pass
+    pairs: list[Pair] = []
+    errors: list[tuple[tuple[int, int], str]] = []
+    for task in tasks:
+        try:
+            pairs += _relate_tasks([task])
+        except Exception as exc:  # noqa: BLE001 - one pair's failure costs only it
+            errors.append((task, f"{type(exc).__name__}: {exc}"))
+    return pairs, errors
+
+
+def _relate_tasks(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
     """Align representative pairs, or pair duplicates (task ``(k, -1)``: group of k).
 
     A duplicate group of n documents gives n - 1 pairs, each copy with the group's
@@ -381,10 +420,20 @@ def scan_documents(
     repairs: dict[int, tuple[Step, ...]] = {}
     read: list[Edges | None] = []
     by_print: dict[int, list[int]] = defaultdict(list)
+    failed: list[Reject] = []
+    kept_docs: list[Document] = []
     with reporter.stage("index", len(docs)) as advance:
         ids = list(range(len(docs)))
+        done = 0
         for chunk_result in run_parallel(_sketch_chunk, ids, workers=workers, advance=advance, chunk=256):
-            for fp, sk, tokens, steps, annotations, doc_edges in chunk_result:
+            for entry in chunk_result:
+                doc, done = docs[done], done + 1
+                if isinstance(entry, str):
+                    failed.append(Reject(doc.source_path, f"internal error while indexing document {doc.id!r}: {entry}; "
+                                         "it is left out of the results (please report it)", kind="internal"))
+                    continue
+                kept_docs.append(doc)
+                fp, sk, tokens, steps, annotations, doc_edges = entry
                 k = len(sketches)
                 sketches.append(sk)
                 read.append(doc_edges)
@@ -396,6 +445,10 @@ def scan_documents(
                     marks[k] = annotations
                 if fp:
                     by_print[fp].append(k)
+    if failed:
+        # Documents are numbered by their place in the list: the failed ones leave it.
+        docs = kept_docs
+        _STATE["docs"] = docs
     groups = {members[0]: members for members in by_print.values() if len(members) > 1}
     reps = [members[0] for members in by_print.values()]
     reps.sort()
@@ -426,7 +479,7 @@ def scan_documents(
     with reporter.stage("boilerplate", None):
         if config.boilerplate.recurring:
             # A line recurs only across groups of copies of an article (survey_groups).
-            recurring_marks(docs, read, groups.values(), marks, kept, config)
+            recurring_marks(docs, read, groups.values(), marks, kept, config, failed=failed)
     del read
     _STATE["marks"] = marks
     boilerplate = {docs[k].id: v for k, v in marks.items()}
@@ -444,20 +497,24 @@ def scan_documents(
     pairs: list[Pair] = []
     _STATE["groups"] = groups
     with reporter.stage("align", len(tasks)) as advance:
-        for found in run_parallel(_relate_chunk, tasks, workers=workers, advance=advance, chunk=64):
+        for found, errors in run_parallel(_relate_chunk, tasks, workers=workers, advance=advance, chunk=64):
             pairs.extend(found)
+            for (ra, rb), error in errors:
+                what = f"aligning {docs[ra].id!r} with {docs[rb].id!r}" if rb >= 0 else f"pairing the copies of {docs[ra].id!r}"
+                failed.append(Reject(docs[ra].source_path, f"internal error while {what}: {error}; "
+                                     "those pairs are left out (please report it)", kind="internal"))
     pairs = held_by_copies(pairs, anchored, groups={docs[r].id: [docs[m].id for m in ms] for r, ms in groups.items()})
     pairs.sort(key=lambda p: (p.doc_a, p.doc_b))
     seconds["align"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     with reporter.stage("repair", None):
-        witness_repairs(docs, pairs, repairs, config, workers=workers)
+        witness_repairs(docs, pairs, repairs, config, workers=workers, failed=failed)
     seconds["repair"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     with reporter.stage("provenance", None):
-        pairs, found_evidence = provenance(docs, pairs, marks, config)
+        pairs, found_evidence = provenance(docs, pairs, marks, config, failed=failed)
     seconds["provenance"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -472,7 +529,7 @@ def scan_documents(
     _STATE.clear()
     return ScanResult(
         docs,
-        list(rejects or []),
+        list(rejects or []) + failed,
         pairs,
         families,
         seconds,
@@ -486,15 +543,33 @@ def scan_documents(
 
 
 def provenance(
-    docs: Sequence[Document], pairs: Sequence[Pair], marks: dict[int, tuple[Annotation, ...]], config: Config
+    docs: Sequence[Document],
+    pairs: Sequence[Pair],
+    marks: dict[int, tuple[Annotation, ...]],
+    config: Config,
+    *,
+    failed: list[Reject] | None = None,
 ) -> tuple[list[Pair], dict[tuple[str, str], tuple[Evidence, ...]]]:
-    """Return the pairs with their origin decided by the evidence, and the evidence per pair."""
+    """Return the pairs with their origin decided by the evidence, and the evidence per pair.
+
+    A pair whose evidence cannot be read keeps the origin its dates gave, and a reject
+    (kind ``internal``) is added to `failed`.
+    """
     index = {d.id: k for k, d in enumerate(docs)}
     out, found = [], {}
     cache: dict[str, Facts] = {}
     for p in pairs:
         ka, kb = index[p.doc_a], index[p.doc_b]
-        directed, seen = direct_pair(p, docs[ka], docs[kb], marks.get(ka, ()), marks.get(kb, ()), config, cache=cache)
+        try:
+            directed, seen = direct_pair(p, docs[ka], docs[kb], marks.get(ka, ()), marks.get(kb, ()), config, cache=cache)
+        except Exception as exc:  # noqa: BLE001 - one pair's failure costs only its direction
+            if failed is None:
+                raise
+            failed.append(Reject(docs[ka].source_path, f"internal error while weighing who copied whom in "
+                                 f"{p.doc_a!r} and {p.doc_b!r}: {type(exc).__name__}: {exc}; the pair keeps "
+                                 "the origin its dates give (please report it)", kind="internal"))
+            out.append(p)
+            continue
         if seen:
             found[(p.doc_a, p.doc_b)] = seen
         out.append(directed)
@@ -522,13 +597,19 @@ def direct_pair(
     return replace(pair, origin=direct(pair, seen, config=config.provenance)), seen
 
 
-def _witness_chunk(jobs: Sequence[tuple[int, int, list[tuple[int, int, int, int]]]]) -> list[tuple[Step, ...]]:
+def _witness_chunk(jobs: Sequence[tuple[int, int, list[tuple[int, int, int, int]]]]) -> list[tuple[Step, ...] | str]:
+    """Return each job's repair steps, or the text of the error that stopped it."""
     docs: list[Document] = _STATE["docs"]
     config: Config = _STATE["config"]
-    return [
-        repair_with_witness(docs[k].raw_text, docs[w].raw_text, spans, witness=docs[w].id, config=config.encoding).steps
-        for k, w, spans in jobs
-    ]
+    out: list[tuple[Step, ...] | str] = []
+    for k, w, spans in jobs:
+        try:
+            out.append(repair_with_witness(
+                docs[k].raw_text, docs[w].raw_text, spans, witness=docs[w].id, config=config.encoding
+            ).steps)
+        except Exception as exc:  # noqa: BLE001 - one document's failure costs only its repair
+            out.append(f"{type(exc).__name__}: {exc}")
+    return out
 
 
 def witness_repairs(
@@ -538,10 +619,13 @@ def witness_repairs(
     config: Config,
     *,
     workers: int = 1,
+    failed: list[Reject] | None = None,
 ) -> None:
     """Repair lossy-damaged documents again with an undamaged partner as witness (in place).
 
-    The documents must be those of ``_STATE["docs"]`` when `workers` > 1.
+    The documents must be those of ``_STATE["docs"]`` when `workers` > 1. A document
+    whose repair fails keeps its first repair, and a reject (kind ``internal``) is
+    added to `failed`.
     """
     damaged = [k for k, d in enumerate(docs) if needs_witness(d.raw_text, repairs.get(k, ()))]
     if not damaged:
@@ -559,7 +643,14 @@ def witness_repairs(
             jobs.append((k, index[found[0]], found[1]))
     _STATE.update(docs=docs, config=config)
     results = run_parallel(_witness_chunk, jobs, workers=workers, advance=lambda n: None, chunk=32)
-    for (k, _, _), steps in zip(jobs, (steps for chunk in results for steps in chunk)):
+    for (k, w, _), steps in zip(jobs, (steps for chunk in results for steps in chunk)):
+        if isinstance(steps, str):
+            if failed is None:
+                raise EngineError(f"repairing {docs[k].id!r} with {docs[w].id!r} as witness failed: {steps}")
+            failed.append(Reject(docs[k].source_path, f"internal error while repairing {docs[k].id!r} with "
+                                 f"{docs[w].id!r} as witness: {steps}; it keeps its first repair (please report it)",
+                                 kind="internal"))
+            continue
         if steps or k in repairs:
             repairs[k] = steps
 
@@ -606,19 +697,30 @@ def recurring_marks(
     marks: dict[int, tuple[Annotation, ...]],
     kept: dict[int, Tokens],
     config: Config,
+    *,
+    failed: list[Reject] | None = None,
 ) -> None:
     """Add the lines recurring across unrelated groups to `marks` (and drop their tokens).
 
     `read` holds each document's head and tail lines from the index stage, grouped
     for the survey by :func:`survey_groups`; documents whose tokens were kept lose
-    those of the new boilerplate lines.
+    those of the new boilerplate lines. A document that cannot be marked keeps its
+    pattern lines only, and a reject (kind ``internal``) is added to `failed`.
     """
     table = EdgeTable.of(read)
     corpus = recurring_survey(table, survey_groups(table, duplicates, config), config)
     if corpus is None:
         return
     for k in holding(table, corpus):
-        found = mark(docs[k].raw_text, corpus, config=config.boilerplate, read=read[k])
+        try:
+            found = mark(docs[k].raw_text, corpus, config=config.boilerplate, read=read[k])
+        except Exception as exc:  # noqa: BLE001 - one document's failure costs only its recurring lines
+            if failed is None:
+                raise
+            failed.append(Reject(docs[k].source_path, f"internal error while setting the recurring lines of "
+                                 f"{docs[k].id!r} aside: {type(exc).__name__}: {exc}; they are matched as text "
+                                 "(please report it)", kind="internal"))
+            continue
         if found != marks.get(k, ()):
             marks[k] = found
             if k in kept:
@@ -638,6 +740,7 @@ def read_all(
     rejects: list[Reject] = []
     with reporter.stage("read", None) as advance:
         for item in read_inputs(paths, config=config, workers=workers):
+            interrupts.check()
             (docs if isinstance(item, Document) else rejects).append(item)  # type: ignore[arg-type]
             advance(1)
     return docs, rejects
@@ -679,17 +782,15 @@ def scan(
         result.seconds = {"read": read_seconds, **result.seconds}
         _finish_loading(loading)
         return result
-    with store.Writer(db, threads=1 if workers == 1 else None) as writer:
-        first: dict[str, Callable[[], pa.Table | Iterable[pa.Table]]] = {
-            "documents": lambda: arrow.documents_tables(docs),
-            "rejects": lambda: arrow.rejects_table(rejects),
-        }
+    # Bytes of the largest text in UTF-8, at most (isascii is a flag lookup).
+    largest = max(len(d.raw_text) * (1 if d.raw_text.isascii() else 4) for d in docs)
+    with store.Writer(db, threads=1 if workers == 1 else None, largest=largest) as writer:
         # Forking worker processes while a thread writes is unsafe, so only one worker
         # writes while it scans: the documents first, then each table once it is final.
+        # The rejects are written last: a stage may add some (kind ``internal``).
         if workers == 1:
             behind = _WriteBehind(writer)
-            for name, build in first.items():
-                behind.put(name, build)
+            behind.put("documents", lambda: arrow.documents_tables(docs))
             try:
                 result = scan_documents(docs, rejects, workers=1, config=config, reporter=reporter, emit=behind.put)
             finally:
@@ -697,10 +798,12 @@ def scan(
             if error is not None:
                 raise error
             written = behind.names
+            if len(result.documents) < len(docs):  # a document failed in the index stage
+                writer.remove_documents({d.id for d in docs} - {d.id for d in result.documents})
         else:
             result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter)
-            writer.add({name: build() for name, build in first.items()})
-            written = set(first)
+            writer.add({"documents": arrow.documents_tables(result.documents)})
+            written = {"documents"}
         t1 = time.perf_counter()
         writer.add(result.tables([name for name in RESULT_TABLES if name not in written]))
         result.seconds = {"read": read_seconds, **result.seconds, "write": time.perf_counter() - t1}
@@ -749,6 +852,7 @@ class _WriteBehind:
         """Wait for every table given so far; return the error that stopped writing, if any."""
         self.queue.put(None)
         self.thread.join()
+        interrupts.check()  # DuckDB may have turned Ctrl-C into its own error on the thread
         return self.error
 
 

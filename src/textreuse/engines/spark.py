@@ -236,6 +236,8 @@ def _read_batches(
             source: Any = Path(path) if content is None else _Blob(path, content)
             if kind == "missing":
                 items = [Reject(path, "no such file or folder")]
+            elif kind.startswith("rejected:"):
+                items = [Reject(path, doc_id, kind=kind.split(":", 1)[1] or None)]
             elif content is None:
                 # A local file is read by its kind, as the local engine reads it: text,
                 # JSONL, HTML, WARC, CSV or Parquet (pages extracted here, on the executor).
@@ -459,7 +461,7 @@ def _align_batches(batches: Iterable[pa.RecordBatch], *, config: Config, chunk: 
     local._STATE.update(docs=docs, groups=groups, config=config, kept={}, marks=marks)
     try:
         for start in range(0, len(tasks), chunk):
-            pairs = local._relate_chunk(tasks[start : start + chunk])
+            pairs = local._relate_tasks(tasks[start : start + chunk])
             # Provenance needs both documents and their boilerplate, which this bucket
             # holds already (it does not depend on the witness repairs that follow).
             directed = []
@@ -631,7 +633,8 @@ def list_inputs(
 ) -> list[tuple[int, str, str, str]]:
     """Return ``(index, path, doc_id, kind)`` per input file, in the local engine's order.
 
-    `kind` is ``text``, ``jsonl`` or ``missing`` (a given path that does not exist).
+    `kind` is ``text``, ``jsonl``, ``missing`` (a given path that does not exist) or
+    ``rejected:KIND`` (a folder that cannot be listed: `doc_id` holds the reason).
     A given URI (``hdfs://...``, ``s3a://...``) is listed by `list_uri`, which returns
     its files' URIs and ids, or None when there is nothing there. A folder's files are
     picked by the `config`'s include and exclude patterns, as the local engine picks them.
@@ -654,8 +657,12 @@ def list_inputs(
             continue
         root = Path(given)
         if root.is_dir():
-            files = [(p, rel) for p in _walk(root)
-                     if selected(rel := p.relative_to(root).as_posix(), include=include, exclude=exclude)]
+            files: list[tuple[Path, str]] = []
+            for p in _walk(root):
+                if isinstance(p, Reject):  # an unreadable folder, a link to one: the reason rides as the id
+                    out.append((len(out), p.path, p.reason, f"rejected:{p.kind}"))
+                elif selected(rel := p.relative_to(root).as_posix(), include=include, exclude=exclude):
+                    files.append((p, rel))
         elif root.exists():
             files = [(root, root.name)]
         else:

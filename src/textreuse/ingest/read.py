@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import zlib
 from collections.abc import Container, Iterable, Iterator, Mapping
@@ -32,6 +33,15 @@ from textreuse.ingest.html import (
     extract_pages,
     looks_like_html,
     too_large,
+)
+from textreuse.ingest.limits import (
+    MAX_DOC_BYTES,
+    bad_name,
+    check_regular,
+    open_regular,
+    read_regular,
+    shown,
+    size_reject,
 )
 from textreuse.ingest.warc import is_warc_path, warc_items
 from textreuse.model import Document, Reject
@@ -55,7 +65,10 @@ class IngestConfig:
     `include` and `exclude` pick the files of a folder by glob pattern (a pattern
     without ``/`` matches the file name, one with ``/`` its path in the folder; see
     :func:`selected`). `stdin_format` says how the input ``-`` (standard input) is
-    read: ``auto`` sniffs JSONL, HTML or text.
+    read: ``auto`` sniffs JSONL, HTML or text. A document (a text file, or the text of
+    a record) of more than `max_doc_bytes` bytes is rejected unread (kind
+    ``too_large``; ``--max-doc-bytes``, 64 MB by default); web pages have their own
+    limit, ``html.max_bytes``.
     """
 
     id_column: str = "id"
@@ -65,6 +78,7 @@ class IngestConfig:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     stdin_format: StdinFormat = "auto"
+    max_doc_bytes: int = MAX_DOC_BYTES
 
 
 def selected(relative: str, *, include: Iterable[str] = (), exclude: Iterable[str] = ()) -> bool:
@@ -91,21 +105,50 @@ def selected(relative: str, *, include: Iterable[str] = (), exclude: Iterable[st
 Item = Document | Reject | PageTask
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path) -> Iterator[Path | Reject]:
+    """Yield the files of folder `root` in name order, and a reject for each folder that
+    cannot be listed or link to a folder that is not followed (a link may loop)."""
     # Hidden files and folders (.git, .DS_Store) are not documents.
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    unreadable: list[OSError] = []
+    for folder, dirs, files in os.walk(root, onerror=unreadable.append):
+        while unreadable:
+            yield _folder_reject(unreadable.pop(0))
+        kept = []
+        for d in sorted(d for d in dirs if not d.startswith(".")):
+            sub = Path(folder) / d
+            if sub.is_symlink():
+                yield Reject(
+                    shown(sub),
+                    "a symbolic link to a folder is not followed (it may loop); give the folder itself to read it",
+                    kind="not_a_file",
+                )
+            else:
+                kept.append(d)
+        dirs[:] = kept
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(folder) / name
+    while unreadable:
+        yield _folder_reject(unreadable.pop(0))
 
 
-def read_text_file(path: Path, doc_id: str) -> Document | Reject:
-    """Return the file as a document, or a reject saying why it cannot be one."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Reject(str(path), f"cannot read file: {exc.strerror or exc}")
+def _folder_reject(exc: OSError) -> Reject:
+    where = shown(exc.filename) if exc.filename is not None else "?"
+    fix = "; give read permission (chmod +rx) to read it" if isinstance(exc, PermissionError) else ""
+    return Reject(where, f"cannot read folder: {exc.strerror or exc}{fix}; its files were not read", kind="unreadable")
+
+
+def read_text_file(path: Path, doc_id: str, *, max_bytes: int | None = MAX_DOC_BYTES) -> Document | Reject:
+    """Return the file as a document, or a reject saying why it cannot be one.
+
+    Only a regular file (or a link to one) of at most `max_bytes` bytes is read.
+    """
+    # Spark hands its readers file-like blobs of bytes already read, not paths.
+    data = read_regular(path, limit=max_bytes) if isinstance(path, os.PathLike) else path.read_bytes()
+    if isinstance(data, Reject):
+        return data
+    if max_bytes is not None and len(data) > max_bytes:
+        return size_reject(str(path), len(data), max_bytes)
     return text_document(data, doc_id, source_path=str(path))
 
 
@@ -165,6 +208,8 @@ def bytes_items(
         yield from _jsonl_records(io.BytesIO(data), Path(source), config)
     elif kind == "html":
         yield _html_item(data, Path(source), doc_id, config=config.html, size=len(data))
+    elif len(data) > config.max_doc_bytes:
+        yield size_reject(source, len(data), config.max_doc_bytes, what="the text")
     else:
         yield text_document(data, doc_id, source_path=source)
 
@@ -192,8 +237,11 @@ def read_html_file(path: Path, doc_id: str, *, config: HtmlConfig = HtmlConfig()
 
 def html_file_item(path: Path, doc_id: str, *, config: HtmlConfig = HtmlConfig()) -> Item:
     """Return :func:`read_html_file`'s result, a page still to extract as a :class:`PageTask`."""
+    fd = open_regular(path)
+    if isinstance(fd, Reject):
+        return fd
     try:
-        with path.open("rb") as handle:
+        with os.fdopen(fd, "rb") as handle:
             data = handle.read(config.max_bytes + 1)
     except OSError as exc:
         return Reject(str(path), f"cannot read file: {exc.strerror or exc}")
@@ -222,7 +270,40 @@ def _html_item(data: bytes, path: Path, doc_id: str, *, config: HtmlConfig, size
 
 
 def _meta(record: Mapping[str, Any]) -> dict[str, str | None]:
-    return {k: (str(record[k]) if record.get(k) is not None else None) for k in _META}
+    return {k: (None if _missing(v := record.get(k)) else str(v)) for k in _META}
+
+
+def _missing(value: object) -> bool:
+    # NaN is how pandas writes a missing value to JSON and Parquet.
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _type_name(value: object) -> str:
+    return {list: "an array", dict: "an object", bool: "a boolean", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _bad_fields(record: Mapping[str, Any], id_key: str, *, typed: bool) -> str | None:
+    """Return why a record's id or metadata cannot be stored as given, or None.
+
+    An id is a non-empty string (a JSON number is not one: ``1`` and ``"1"`` would be one
+    id), or, from a typed table (`typed`: Parquet), an integer column's value. In JSON, a
+    url, date, title or source is a string or null, never stored as a Python repr.
+    """
+    doc_id = record.get(id_key)
+    if isinstance(doc_id, str):
+        if not doc_id.strip():
+            return f"has an empty {id_key!r}; every record needs a non-empty id"
+    elif not (typed and isinstance(doc_id, int) and not isinstance(doc_id, bool)):
+        shown_id = json.dumps(doc_id, ensure_ascii=True, default=str)[:60]
+        return f"{id_key!r} must be a string, not {_type_name(doc_id)} ({shown_id}); write it as a JSON string"
+    if not typed:
+        for key in _META:
+            value = record.get(key)
+            if not _missing(value) and not isinstance(value, str):
+                return f"{key!r} must be a string or null, not {_type_name(value)}; fix or drop the field"
+    return None
 
 
 def record_document(
@@ -237,16 +318,25 @@ def record_document(
 
 
 def record_item(
-    record: Mapping[str, Any], *, path: Path, line: int, config: IngestConfig = IngestConfig()
+    record: Mapping[str, Any], *, path: Path, line: int, config: IngestConfig = IngestConfig(), typed: bool = True
 ) -> Item:
-    """Return :func:`record_document`'s result, a page still to extract as a :class:`PageTask`."""
+    """Return :func:`record_document`'s result, a page still to extract as a :class:`PageTask`.
+
+    `typed` is False for JSON records, whose fields may hold any type: their id must
+    then be a string, and their metadata strings (see :func:`_bad_fields`).
+    """
     id_key, text_key, html_key = config.id_column, config.text_column, config.html_column
     doc_id, text, html = record.get(id_key), record.get(text_key), record.get(html_key)
     if doc_id is None or (not isinstance(text, str) and not isinstance(html, str)):
         return Reject(str(path), f"missing {id_key!r} or string {text_key!r}", line=line)
+    problem = _bad_fields(record, id_key, typed=typed)
+    if problem is not None:
+        return Reject(str(path), f"record {problem}", line=line, kind="bad_field")
     if isinstance(text, str):
         if not text.strip():
             return Reject(str(path), f"record {doc_id!r} has empty text", line=line, kind="empty")
+        if len(text) > config.max_doc_bytes // 4 and (size := len(text.encode("utf-8", "surrogatepass"))) > config.max_doc_bytes:
+            return size_reject(str(path), size, config.max_doc_bytes, line=line, what=f"the text of record {doc_id!r}")
         m = _meta(record)
         return Document(
             str(doc_id), text, source_path=f"{path}:{line}", encoding="utf-8",
@@ -301,17 +391,40 @@ def loads(line: bytes) -> Any:
 
 def jsonl_items(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[Item]:
     """Yield what :func:`read_jsonl` yields, pages still to extract as :class:`PageTask`."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield Reject(str(path), f"cannot read file: {exc.strerror or exc}")
+    if not isinstance(path, os.PathLike):  # a Spark blob of bytes already read
+        with path.open("rb") as handle:
+            yield from _jsonl_records(handle, path, config)
         return
-    with handle:
+    fd = open_regular(path)
+    if isinstance(fd, Reject):
+        yield fd
+        return
+    with os.fdopen(fd, "rb") as handle:
         yield from _jsonl_records(handle, path, config)
 
 
-def _jsonl_records(handle: Iterable[bytes], path: Path, config: IngestConfig) -> Iterator[Item]:
-    for number, line in enumerate(handle, start=1):
+def _lines(handle: IO[bytes], cap: int) -> Iterator[tuple[bytes | None, int]]:
+    """Yield each line of `handle` with its length, None for one of more than `cap` bytes
+    (read on to its end in pieces, never held whole)."""
+    while True:
+        line = handle.readline(cap + 2)
+        if not line:
+            return
+        if len(line) <= cap + 1 or line.endswith(b"\n"):
+            yield line, len(line)
+            continue
+        size = len(line)
+        while line and not line.endswith(b"\n"):
+            line = handle.readline(1 << 20)
+            size += len(line)
+        yield None, size
+
+
+def _jsonl_records(handle: IO[bytes], path: Path, config: IngestConfig) -> Iterator[Item]:
+    for number, (line, size) in enumerate(_lines(handle, config.max_doc_bytes), start=1):
+        if line is None:
+            yield size_reject(str(path), size, config.max_doc_bytes, line=number, what="the line")
+            continue
         if not line.strip():
             continue
         try:
@@ -326,7 +439,7 @@ def _jsonl_records(handle: Iterable[bytes], path: Path, config: IngestConfig) ->
                 line=number,
             )
             continue
-        yield record_item(record, path=path, line=number, config=config)
+        yield record_item(record, path=path, line=number, config=config, typed=False)
 
 
 def _check_columns(path: Path, columns: list[str], config: IngestConfig) -> str | None:
@@ -351,10 +464,9 @@ def read_csv(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[D
 
 def csv_items(path: Path, *, config: IngestConfig = IngestConfig()) -> Iterator[Item]:
     """Yield what :func:`read_csv` yields, pages still to extract as :class:`PageTask`."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield Reject(str(path), f"cannot read file: {exc.strerror or exc}")
+    data = read_regular(path)
+    if isinstance(data, Reject):
+        yield data
         return
     try:
         text, _ = decode(data)
@@ -405,6 +517,10 @@ def parquet_items(path: Path, *, config: IngestConfig = IngestConfig()) -> Itera
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    not_file = check_regular(path)
+    if not_file is not None:
+        yield not_file
+        return
     try:
         parquet = pq.ParquetFile(path)
     except (OSError, pa.ArrowException) as exc:
@@ -442,7 +558,8 @@ def file_items(
     if suffix in JSONL_SUFFIXES:
         yield from jsonl_items(path, config=config)
     elif is_warc_path(path):
-        yield from warc_items(path, taken=taken, config=config.html)
+        not_file = check_regular(path)
+        yield from warc_items(path, taken=taken, config=config.html) if not_file is None else [not_file]
     elif _is_html_path(path):
         yield html_file_item(path, doc_id, config=config.html)
     elif suffix in CSV_SUFFIXES:
@@ -450,7 +567,7 @@ def file_items(
     elif suffix in PARQUET_SUFFIXES:
         yield from parquet_items(path, config=config)
     else:
-        yield read_text_file(path, doc_id)
+        yield read_text_file(path, doc_id, max_bytes=config.max_doc_bytes)
 
 
 def read_inputs(
@@ -471,6 +588,8 @@ def read_inputs(
     claimed: set[str] = set()
     for item in extract_pages(_items(paths, claimed, config), workers=workers):
         if isinstance(item, Document):
+            item = storable(item)
+        if isinstance(item, Document):
             if item.id in seen:
                 item = Reject(
                     item.source_path,
@@ -481,6 +600,36 @@ def read_inputs(
         yield item
 
 
+def storable(doc: Document) -> Document | Reject:
+    """Return `doc`, or a reject if one of its fields cannot be stored as UTF-8 (a lone
+    surrogate from a file name or a header): the database would refuse the whole table."""
+    for name in ("id", "source_path", "url", "date", "title", "source", "encoding", "author", "site_name",
+                 "canonical_url", "capture_date"):
+        value = getattr(doc, name)
+        if value is None:
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return Reject(
+                shown(doc.source_path), f"document {shown(doc.id)!r}: its {name} is not valid Unicode "
+                "(a lone surrogate); fix the input's encoding to read it", kind="bad_field",
+            )
+    return doc
+
+
+def internal(where: str, stage: str, exc: BaseException, *, lost: str) -> Reject:
+    """Return the reject of an unexpected failure (a bug, kind ``internal``) while `stage` ran on one input.
+
+    >>> internal("a.txt", "reading", ValueError("boom"), lost="the file was not read").reason
+    'internal error while reading: ValueError: boom; the file was not read (please report it)'
+    """
+    return Reject(
+        shown(where), f"internal error while {stage}: {type(exc).__name__}: {exc}; {lost} (please report it)",
+        kind="internal",
+    )
+
+
 def input_size(paths: Iterable[str | Path], *, config: IngestConfig = IngestConfig()) -> int:
     """Return the bytes in the files :func:`read_inputs` would read from `paths` (standard input: 0)."""
     total = 0
@@ -488,12 +637,17 @@ def input_size(paths: Iterable[str | Path], *, config: IngestConfig = IngestConf
         root = Path(given)
         if str(given) == STDIN or not root.exists():
             continue
-        if root.is_dir():
-            for p in _walk(root):
-                if selected(p.relative_to(root).as_posix(), include=config.include, exclude=config.exclude):
-                    total += p.stat().st_size
-        else:
-            total += root.stat().st_size
+        for p in _walk(root) if root.is_dir() else [root]:
+            if isinstance(p, Reject) or (
+                p is not root and not selected(p.relative_to(root).as_posix(), include=config.include, exclude=config.exclude)
+            ):
+                continue
+            try:
+                info = p.stat()
+            except OSError:  # a broken link: read_inputs rejects it
+                continue
+            if stat.S_ISREG(info.st_mode):  # a FIFO or a device has no size to read
+                total += info.st_size
     return total
 
 
@@ -506,16 +660,29 @@ def _items(paths: Iterable[str | Path], claimed: set[str], config: IngestConfig)
                 yield item
             continue
         root = Path(given)
+        files: list[tuple[Path, str] | Reject]
         if root.is_dir():
-            files = [(p, rel) for p in _walk(root)
-                     if selected(rel := p.relative_to(root).as_posix(), include=config.include, exclude=config.exclude)]
-        elif root.exists():
+            files = [p if isinstance(p, Reject) else (p, rel) for p in _walk(root)
+                     if isinstance(p, Reject)
+                     or selected(rel := p.relative_to(root).as_posix(), include=config.include, exclude=config.exclude)]
+        elif root.exists() or root.is_symlink():
             files = [(root, root.name)]
         else:
-            yield Reject(str(root), "no such file or folder")
+            yield Reject(shown(root), "no such file or folder")
             continue
-        for path, doc_id in files:
-            for item in file_items(path, doc_id, taken=claimed, config=config):
-                if not isinstance(item, Reject):
-                    claimed.add(item.doc_id if isinstance(item, PageTask) else item.id)
-                yield item
+        for entry in files:
+            if isinstance(entry, Reject):
+                yield entry
+                continue
+            path, doc_id = entry
+            refused = bad_name(path)
+            if refused is not None:
+                yield refused
+                continue
+            try:
+                for item in file_items(path, doc_id, taken=claimed, config=config):
+                    if not isinstance(item, Reject):
+                        claimed.add(item.doc_id if isinstance(item, PageTask) else item.id)
+                    yield item
+            except Exception as exc:  # noqa: BLE001 - one file's failure costs only that file
+                yield internal(str(path), "reading", exc, lost="the file (or the rest of it) was not read")

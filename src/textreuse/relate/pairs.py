@@ -155,8 +155,11 @@ def relate(
     """Return the pair of two aligned documents in output form, or None if nothing is shared.
 
     Sides are ordered by the contract: the excerpt first, otherwise by id; with
-    `keep_order` (pairs given by the user) they stay as given.
+    `keep_order` (pairs given by the user) they stay as given. A passage without a
+    token on one side holds no shared text (two copies made only of boilerplate lines,
+    once those are set aside) and is dropped.
     """
+    found = [p for p in found if p.a1 > p.a0 and p.b1 > p.b0]
     if not found:
         return None
     wa, wb = ta.cumulative_weights, tb.cumulative_weights

@@ -17,18 +17,28 @@ Texts are data: TSV escapes tab, newline, carriage return and backslash as ``\\t
 ``\\n``, ``\\r``, ``\\\\`` so a row is one line whatever its values; CSV quotes as the
 ``csv`` module does; a list value is written as a JSON array in TSV and CSV. Tables
 (rich, for a terminal) take values as text, never as markup.
+
+Texts are also hostile: an id or a file name may hold terminal escape sequences
+(``ESC]0;...BEL`` retitles the terminal, ``ESC[2J`` clears it) or right-to-left
+overrides. Tables and TSV show every control character and bidirectional override
+as ``\\xNN`` / ``\\uNNNN`` (:func:`printable`; TSV stays reversible, its backslashes
+being escaped), CSV too when written to a terminal; JSON escapes them as ``\\uNNNN``,
+which keeps the value exact. :class:`SafeConsole` does the same for everything else
+printed (messages, trees), so no text from a corpus reaches a terminal raw.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, Literal, TypeAlias
 
 from rich.console import Console, RenderableType
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -37,6 +47,42 @@ FORMATS: tuple[Format, ...] = ("table", "tsv", "csv", "jsonl", "json")
 Value: TypeAlias = "str | int | float | bool | None | Sequence[str]"
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# C0 controls but tab and newline, DEL, C1 controls (U+009B is a CSI), bidi overrides and isolates.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What JSON leaves raw of those (it escapes C0 itself).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    o = ord(m.group())
+    return f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}"
+
+
+def printable(text: str) -> str:
+    r"""Return `text` safe to show on a terminal: control characters (but tab and newline)
+    and bidirectional overrides written as ``\xNN`` / ``\uNNNN``.
+
+    >>> printable("a\x1b]0;owned\x07b\x1b[2J"), printable("tab\tok\u202eevil")
+    ('a\\x1b]0;owned\\x07b\\x1b[2J', 'tab\tok\\u202eevil')
+    """
+    return _UNSAFE.sub(_escape, text)
+
+
+def _json_line(value: Any) -> str:
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False)) + "\n"
+
+
+class SafeConsole(Console):
+    """A rich console that writes every text it is given through :func:`printable`, its
+    own styles and cursor controls untouched: messages and trees holding ids and paths
+    of a corpus cannot drive the terminal."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            Segment(printable(text), style, control) if control is None and _UNSAFE.search(text) else
+            Segment(text, style, control)
+            for text, style, control in buffer
+        )
 
 
 def count(n: int, noun: str) -> str:
@@ -121,8 +167,8 @@ def tsv_field(value: Value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
-        return json.dumps(list(value), ensure_ascii=False).translate(_TSV_ESCAPES)
-    return str(value).translate(_TSV_ESCAPES)
+        return printable(json.dumps(list(value), ensure_ascii=False).translate(_TSV_ESCAPES))
+    return printable(str(value).translate(_TSV_ESCAPES))
 
 
 def _csv_field(value: Value) -> str:
@@ -140,8 +186,8 @@ def _cell(value: Value, column: Column | str) -> Text:
     if isinstance(value, float) and places is not None:
         return Text(f"{value:.{places}f}")
     if isinstance(value, (list, tuple)):
-        return Text(", ".join(map(str, value)))
-    return Text(str(value))
+        return Text(printable(", ".join(map(str, value))))
+    return Text(printable(str(value)))
 
 
 def table(listing: Listing) -> Table:
@@ -149,14 +195,18 @@ def table(listing: Listing) -> Table:
     t = Table(title=listing.title())
     for c in listing.columns:
         right = not isinstance(c, str) and c.right
-        t.add_column(Text(c if isinstance(c, str) else c.name), justify="right" if right else "left", overflow="fold")
+        t.add_column(Text(printable(c if isinstance(c, str) else c.name)), justify="right" if right else "left", overflow="fold")
     for row in listing.rows:
         t.add_row(*(_cell(v, c) for v, c in zip(row, listing.columns)))
     return t
 
 
-def lines(listing: Listing, fmt: Format) -> Iterator[str]:
-    """Yield the listing's output lines (each ending in a newline) in a text format."""
+def lines(listing: Listing, fmt: Format, *, terminal: bool = False) -> Iterator[str]:
+    """Yield the listing's output lines (each ending in a newline) in a text format.
+
+    CSV escapes control characters (:func:`printable`) only for a `terminal`: for a
+    file, its values stay as they are.
+    """
     if fmt == "tsv":
         yield "\t".join(listing.names) + "\n"
         for row in listing.rows:
@@ -167,13 +217,13 @@ def lines(listing: Listing, fmt: Format) -> Iterator[str]:
         w.writerow(listing.names)
         yield from buf.take()
         for row in listing.rows:
-            w.writerow([_csv_field(v) for v in row])
+            w.writerow([printable(_csv_field(v)) if terminal else _csv_field(v) for v in row])
             yield from buf.take()
     elif fmt == "jsonl":
         for obj in listing.objects():
-            yield json.dumps(obj, ensure_ascii=False) + "\n"
+            yield _json_line(obj)
     elif fmt == "json":
-        yield json.dumps(list(listing.objects()), ensure_ascii=False) + "\n"
+        yield _json_line(list(listing.objects()))
     else:
         raise ValueError(f"no text lines for format {fmt!r}; give one of {', '.join(FORMATS[1:])}")
 
@@ -185,9 +235,10 @@ def streamed(listings: Iterable[Listing], fmt: Format, *, stream: IO[str] | None
     from the first listing (or none at all when there is none).
     """
     target = stream or sys.stdout
+    terminal = _is_terminal(target)
     first = True
     for listing in listings:
-        for k, line in enumerate(lines(listing, fmt)):
+        for k, line in enumerate(lines(listing, fmt, terminal=terminal)):
             if k == 0 and fmt in ("tsv", "csv") and not first:
                 continue
             target.write(line)
@@ -214,16 +265,23 @@ def write(listing: Listing, fmt: Format, *, stream: IO[str] | None = None, conso
         show(table(listing), console)
         return
     target = stream or sys.stdout
-    for line in lines(listing, fmt):
+    for line in lines(listing, fmt, terminal=_is_terminal(target)):
         target.write(line)
+
+
+def _is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def show(renderable: RenderableType, console: Console | None = None) -> None:
     """Print a table or tree: folded to a terminal's width, whole (as wide as it is) to a file or pipe."""
-    console = console or Console(highlight=False, markup=False, emoji=False)
+    console = console or SafeConsole(highlight=False, markup=False, emoji=False)
     if not console.is_terminal:
         wide = console.measure(renderable, options=console.options.update(width=1 << 16)).maximum
-        console = Console(file=console.file, width=max(wide, console.width), highlight=False, markup=False, emoji=False)
+        console = SafeConsole(file=console.file, width=max(wide, console.width), highlight=False, markup=False, emoji=False)
     console.print(renderable)
 
 

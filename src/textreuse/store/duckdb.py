@@ -16,14 +16,16 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from textreuse import interrupts
 from textreuse.clean.encoding import Step
 from textreuse.errors import StoreError
 from textreuse.model import Annotation, Document, Family, Pair, Passage, Reject
 from textreuse.relate.stories import Member, Story, all_pairs, member_order
+from textreuse.store.leftovers import remove_stale
 
 DUCKDB_MAGIC = b"DUCK"
 TABLES = ("documents", "rejects", "pairs", "passages", "families")
-WRITE_MEMORY = "384MB"
+WRITE_MEMORY_MB = 384
 
 
 def _check_file(path: Path) -> None:
@@ -43,7 +45,10 @@ def _check_file(path: Path) -> None:
 def check_target(path: Path) -> None:
     """Raise StoreError if `path` exists and is not a database textreuse wrote (never overwrite it).
 
-    A DuckDB file with tables and no textreuse ``runs`` table holds someone else's data.
+    A textreuse database has a ``runs`` table recording the version that wrote it, and
+    a ``documents`` table. A DuckDB file with anything else (tables or views in any
+    schema, a ``runs`` table of its own, sequences, macros) holds someone else's data;
+    only an empty DuckDB file may be replaced.
     """
     _check_file(path)
     if not path.exists() or path.stat().st_size == 0:
@@ -53,17 +58,47 @@ def check_target(path: Path) -> None:
     except duckdb.Error as exc:
         raise StoreError(f"cannot open {path} to check what it holds ({exc}); it was left untouched") from exc
     try:
-        tables = sorted(r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-        ).fetchall())
+        if _wrote(con):
+            return
+        held = _user_objects(con)
     finally:
         con.close()
-    if tables and "runs" not in tables:
-        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+    if held:
+        shown = ", ".join(held[:5]) + (", ..." if len(held) > 5 else "")
         raise StoreError(
-            f"{path} is a DuckDB database textreuse did not write (tables: {shown}); it was left untouched. "
+            f"{path} is a DuckDB database textreuse did not write (it holds: {shown}); it was left untouched. "
             "Choose another --db path."
         )
+
+
+def _wrote(con: duckdb.DuckDBPyConnection) -> bool:
+    """Return whether the open database is one textreuse wrote (its runs record a version)."""
+    found = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_name IN ('runs', 'documents')"
+    ).fetchall()}
+    if found != {"runs", "documents"}:
+        return False
+    try:
+        row = con.execute("SELECT count(*) FROM runs WHERE key = 'version'").fetchone()
+    except duckdb.Error:  # a runs table of other columns
+        return False
+    return bool(row and row[0])
+
+
+def _user_objects(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Return the names of what a user put in the open database: tables and views of every
+    schema, sequences, macros (schema-qualified outside ``main``)."""
+    rows = con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
+        "WHERE NOT internal AND database_name = current_database() "
+        "UNION ALL SELECT schema_name, sequence_name FROM duckdb_sequences() WHERE database_name = current_database() "
+        "UNION ALL SELECT schema_name, function_name FROM duckdb_functions() "
+        "WHERE NOT internal AND database_name = current_database() "
+        "ORDER BY schema_name <> 'main', schema_name, table_name"
+    ).fetchall()
+    return [name if schema == "main" else f"{schema}.{name}" for schema, name in rows]
 
 
 def _open_read_only(target: Path) -> duckdb.DuckDBPyConnection:
@@ -99,15 +134,18 @@ class Writer:
     removes the temporary file.
     """
 
-    def __init__(self, path: str | Path, *, threads: int | None = None) -> None:
+    def __init__(self, path: str | Path, *, threads: int | None = None, largest: int = 0) -> None:
         self.target = Path(path)
         check_target(self.target)
         self.tmp = self.target.with_name(f".{self.target.name}.tmp-{os.getpid()}")
+        remove_stale(self.target)  # of runs killed before they could clean up
         for leftover in (self.tmp, Path(f"{self.tmp}.wal")):
             leftover.unlink(missing_ok=True)
         self.con: duckdb.DuckDBPyConnection | None = duckdb.connect(str(self.tmp))
         # Written tables need not stay cached: a small buffer pool bounds the run's memory.
-        self.con.execute(f"SET memory_limit = '{WRITE_MEMORY}'")
+        # One text is one block of the pool, so the pool holds the largest (`largest`
+        # bytes) a few times over: a 200 MB text failed to store in 384 MB.
+        self.con.execute(f"SET memory_limit = '{max(WRITE_MEMORY_MB, 3 * largest >> 20)}MB'")
         if threads is not None:
             # A scan that writes beside its own work leaves it the other cores.
             self.con.execute(f"SET threads = {int(threads)}")
@@ -115,6 +153,7 @@ class Writer:
     def add(self, tables: dict[str, pa.Table | Iterable[pa.Table]]) -> None:
         """Create one table per entry of `tables`, given whole or in pieces."""
         assert self.con is not None, "the database was already committed or abandoned"
+        interrupts.check()
         for name, given in tables.items():
             pieces = [given] if isinstance(given, pa.Table) else given
             for k, piece in enumerate(pieces):
@@ -122,6 +161,11 @@ class Writer:
                 verb = f"CREATE TABLE {name} AS" if k == 0 else f"INSERT INTO {name}"
                 self.con.execute(f"{verb} SELECT * FROM _incoming")
                 self.con.unregister("_incoming")
+
+    def remove_documents(self, ids: Iterable[str]) -> None:
+        """Delete the documents `ids` from the documents table (a stage rejected them after it was written)."""
+        assert self.con is not None, "the database was already committed or abandoned"
+        self.con.execute("DELETE FROM documents WHERE list_contains(?, doc_id)", [sorted(ids)])
 
     def checkpoint(self) -> None:
         """Write what the added tables left in the write-ahead log to the database file
@@ -142,6 +186,7 @@ class Writer:
         self.con.execute("CHECKPOINT")
         self.con.close()
         self.con = None
+        interrupts.check()  # never put a database in place after Ctrl-C, even one DuckDB swallowed
         os.replace(self.tmp, self.target)
         Path(f"{self.tmp}.wal").unlink(missing_ok=True)
 
