@@ -189,7 +189,18 @@ def relate(
     return Pair(doc_a.id, doc_b.id, relation, origin, cov_a, cov_b, tuple(passages))
 
 
-_FIGURE = re.compile(r"\d(?:[\d,./-]*\d)?")
+# ASCII digits and the separators inside a number; a trailing separator is cut off after
+# the match (half the time of a pattern that must end on a digit).
+_FIGURE = re.compile(r"[0-9][0-9,./-]*")
+
+
+def _figures(text: str, start: int, end: int) -> set[str]:
+    """Return the distinct figures (numbers as written) of ``text[start:end]``.
+
+    >>> sorted(_figures("Net 658,159 vs 299,930, or 4-3/8 pct.", 0, 38))
+    ['299,930', '4-3/8', '658,159']
+    """
+    return {f.rstrip(",./-") for f in _FIGURE.findall(text, start, end)}
 
 
 def figures_agree(
@@ -215,10 +226,10 @@ def figures_agree(
     >>> figures_agree(p, ta, ta, a, a), figures_agree(p, ta, tb, a, b)
     (True, False)
     """
-    fa = set(_FIGURE.findall(text_a, int(ta.starts[p.a0]), int(ta.ends[p.a1 - 1])))
+    fa = _figures(text_a, int(ta.starts[p.a0]), int(ta.ends[p.a1 - 1]))
     if len(fa) < config.min_figures:
         return True
-    fb = set(_FIGURE.findall(text_b, int(tb.starts[p.b0]), int(tb.ends[p.b1 - 1])))
+    fb = _figures(text_b, int(tb.starts[p.b0]), int(tb.ends[p.b1 - 1]))
     fewer = min(len(fa), len(fb))
     if fewer < config.min_figures:
         return True
