@@ -27,3 +27,12 @@ python3 bench/extraction.py --data "$shared/article-extraction"
 echo
 echo "### WARC ingestion speed beside FastWARC alone"
 python3 bench/warc_throughput.py --warc bench/out/article-extraction.warc.gz
+echo
+echo "### Stories against planted lineages (B-cubed), the damaged synthetic corpus"
+python3 bench/stories.py --docs "$docs" --seed 1 --damage-share 0.33
+echo
+echo "### Stories at viral scale: one story copied k times beside unrelated documents"
+python3 bench/viral.py --k 10 100 1000 10000 100000 --base-docs 20000 --compare
+echo
+echo "### Real news: Reuters-21578 dev half against word 5-gram containment"
+python3 bench/reuters.py --data "$shared/reuters21578-dev/reuters21578-dev.jsonl" --sample 20 --seed 1
