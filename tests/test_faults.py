@@ -26,6 +26,7 @@ from textreuse.engines import local
 from textreuse.ingest import read as ingest
 from textreuse.ingest.read import IngestConfig, read_inputs
 from textreuse.model import Document, Reject
+from textreuse.relate import tasks
 
 runner = CliRunner()
 FOOTER = "\n\nSign up for the morning briefing\n"
@@ -319,8 +320,8 @@ def _inject(stage: str, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(local, "mark", lambda text, corpus=None, **kw: _boom() if corpus is not None and _poisoned(text)
                             else real_mark(text, corpus, **kw))
     elif stage == "align":
-        real_relate = local.relate
-        monkeypatch.setattr(local, "relate", lambda a, b, *args, **kw: _boom() if _poisoned(a.raw_text) or _poisoned(b.raw_text)
+        real_relate = tasks.relate
+        monkeypatch.setattr(tasks, "relate", lambda a, b, *args, **kw: _boom() if _poisoned(a.raw_text) or _poisoned(b.raw_text)
                             else real_relate(a, b, *args, **kw))
     elif stage == "repair":
         real_needs = local.needs_witness

@@ -16,7 +16,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,12 +25,7 @@ import pyarrow as pa
 
 from textreuse import interrupts, jit
 from textreuse.align.local_align import (
-    SeedIndex,
     align_hashes,
-    align_indexed,
-    align_many,
-    seed_index,
-    uses_seed_index,
 )
 from textreuse.clean.boilerplate import (
     Edges,
@@ -57,9 +52,10 @@ from textreuse.model import RELATIONS, Annotation, Document, Family, Pair, Rejec
 from textreuse.progress import Advance, Reporter
 from textreuse.progress import Silent as _Silent
 from textreuse.relate.cluster import cluster
-from textreuse.relate.pairs import copied_passages, held_by_copies, relate, whole
-from textreuse.relate.provenance import Evidence, Facts, direct, evidence
+from textreuse.relate.pairs import held_by_copies, relate, whole
+from textreuse.relate.provenance import Evidence, Facts, direct_pair
 from textreuse.relate.stories import Story, all_pairs, build_stories, tree_pairs
+from textreuse.relate.tasks import Relater, task_docs
 from textreuse.store import arrow, postings
 
 T = TypeVar("T")
@@ -254,69 +250,6 @@ def _sketch_docs(ids: Sequence[int]) -> list[_Sketched]:
 TOKEN_BYTES_PER_CHAR = 4
 
 
-class _TokenCache:
-    """Tokens of recently used documents, over those kept from the index stage."""
-
-    def __init__(
-        self,
-        docs: list[Document],
-        config: Config,
-        kept: dict[int, Tokens],
-        marks: dict[int, tuple[Annotation, ...]],
-        size: int = 512,
-    ) -> None:
-        self.docs, self.config, self.size, self.kept, self.marks = docs, config, size, kept, marks
-        self.n = config.align.seed_n
-        self.cache: dict[int, Tokens] = {}
-        self.seeds: dict[int, SeedIndex] = {}
-
-    def seed_index(self, k: int) -> SeedIndex:
-        """Return the seed index of document `k`, built once."""
-        index = self.seeds.get(k)
-        if index is None:
-            index = self.seeds[k] = seed_index(self(k).hashes, n=self.n)
-        return index
-
-    def __call__(self, k: int) -> Tokens:
-        # Not `or`: a text without words has empty (falsy) tokens.
-        tokens = self.kept.get(k)
-        if tokens is None:
-            tokens = self.cache.get(k)
-        if tokens is None:
-            self.load([k])
-            tokens = self.cache[k]
-        return tokens
-
-    def load(self, ks: Iterable[int]) -> None:
-        """Tokenise the documents `ks` not yet cached, in one batch."""
-        missing = sorted({k for k in ks if k not in self.cache and k not in self.kept})
-        if len(self.cache) + len(missing) > self.size:
-            self.cache.clear()
-            self.seeds.clear()
-        prepared = prepare_many(
-            [self.docs[k].raw_text for k in missing],
-            annotations=[self.marks.get(k, ()) for k in missing],
-            encoding=self.config.encoding,
-        )
-        for k, p in zip(missing, prepared):
-            self.cache[k] = p.tokens
-
-
-def _task_docs(task: tuple[int, int], groups: dict[int, list[int]]) -> Sequence[int]:
-    """Return the documents an alignment task reads: a duplicate group's members (task
-    ``(k, -1)``) or the two representatives of a pair."""
-    ra, rb = task
-    return groups.get(ra, [ra]) if rb < 0 else task
-
-
-def _lossy_sites(k: int) -> bool:
-    """Return whether document `k` has sites of lossy damage (cached per process)."""
-    seen: dict[int, bool] = _STATE.setdefault("lossy_sites", {})
-    if k not in seen:
-        seen[k] = needs_witness(_STATE["docs"][k].raw_text, ())
-    return seen[k]
-
-
 def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> tuple[list[Pair], list[tuple[tuple[int, int], str]]]:
     """Return :func:`_relate_tasks` of `tasks`, and the tasks that failed with their error.
 
@@ -337,49 +270,13 @@ def _relate_chunk(tasks: Sequence[tuple[int, int]]) -> tuple[list[Pair], list[tu
 
 
 def _relate_tasks(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
-    """Align representative pairs, or pair duplicates (task ``(k, -1)``: group of k).
-
-    A duplicate group of n documents gives n - 1 pairs, each copy with the group's
-    representative, and a representative pair stands for its groups' copies: they are
-    members of the same stories (:mod:`textreuse.relate.stories`), whose pairs of
-    members are mapped through them, not aligned again.
-    """
-    docs: list[Document] = _STATE["docs"]
-    groups: dict[int, list[int]] = _STATE["groups"]
-    config: Config = _STATE["config"]
-    tokens = _STATE.get("cache")
-    if tokens is None:
-        tokens = _STATE["cache"] = _TokenCache(docs, config, _STATE["kept"], _STATE["marks"])
-    tokens.load(m for task in tasks for m in _task_docs(task, groups))
-    out: list[Pair] = []
-    indexed = uses_seed_index()
-    # Compiled, the chunk's pairs are aligned in one call (see align_many).
-    pairs = [] if indexed else [(tokens(ra).hashes, tokens(rb).hashes) for ra, rb in tasks if rb >= 0]
-    aligned = iter(align_many(pairs, config=config.align))
-    for ra, rb in tasks:
-        if rb < 0:
-            rep = docs[ra]
-            tr = tokens(ra)
-            for m in groups[ra][1:]:
-                tm = tokens(m)
-                p = relate(rep, docs[m], tr, tm, [whole(tr, tm)], duplicate=True, config=config.relate)
-                if p is not None:
-                    out.append(p)
-            continue
-        if indexed:
-            found = align_indexed(tokens.seed_index(ra), tokens.seed_index(rb), config=config.align)
-        else:
-            found = next(aligned)
-        if found and not (_lossy_sites(ra) or _lossy_sites(rb)):
-            # Unrepaired damage breaks words apart ("ministerâfacing"), so a damaged copy is
-            # not held to the copied-core rule: its pair brings the witness that repairs it.
-            ta, tb = tokens(ra), tokens(rb)
-            found = copied_passages(found, ta, tb, docs[ra].raw_text, docs[rb].raw_text, config=config.relate)
-        if found:
-            p = relate(docs[ra], docs[rb], tokens(ra), tokens(rb), found, config=config.relate)
-            if p is not None:
-                out.append(p)
-    return out
+    """Return :meth:`Relater.relate` of `tasks` over the documents of this process's state."""
+    relater = _STATE.get("relater")
+    if relater is None:
+        relater = _STATE["relater"] = Relater(
+            _STATE["docs"], _STATE["groups"], _STATE["config"], kept=_STATE["kept"], marks=_STATE["marks"]
+        )
+    return relater.relate(tasks)
 
 
 @collector_paused()
@@ -488,7 +385,7 @@ def scan_documents(
     seconds["boilerplate"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    needed = {m for task in tasks for m in _task_docs(task, groups)}
+    needed = {m for task in tasks for m in task_docs(task, groups)}
     _STATE["kept"] = {k: v for k, v in kept.items() if k in needed}
     del kept
     seconds["candidates"] += time.perf_counter() - t0
@@ -561,7 +458,9 @@ def provenance(
     for p in pairs:
         ka, kb = index[p.doc_a], index[p.doc_b]
         try:
-            directed, seen = direct_pair(p, docs[ka], docs[kb], marks.get(ka, ()), marks.get(kb, ()), config, cache=cache)
+            directed, seen = direct_pair(
+                p, docs[ka], docs[kb], marks.get(ka, ()), marks.get(kb, ()), config=config.provenance, cache=cache
+            )
         except Exception as exc:  # noqa: BLE001 - one pair's failure costs only its direction
             if failed is None:
                 raise
@@ -574,27 +473,6 @@ def provenance(
             found[(p.doc_a, p.doc_b)] = seen
         out.append(directed)
     return out, found
-
-
-def direct_pair(
-    pair: Pair,
-    doc_a: Document,
-    doc_b: Document,
-    marks_a: Sequence[Annotation],
-    marks_b: Sequence[Annotation],
-    config: Config,
-    *,
-    cache: dict[str, Facts] | None = None,
-) -> tuple[Pair, tuple[Evidence, ...]]:
-    """Return `pair` with its origin decided by the evidence, and that evidence.
-
-    One pair at a time, given its documents and their boilerplate annotations (both
-    engines call it: the local engine over all pairs, Spark in each alignment task).
-    """
-    seen = tuple(
-        evidence(pair, doc_a, doc_b, frames_a=marks_a, frames_b=marks_b, config=config.provenance, cache=cache)
-    )
-    return replace(pair, origin=direct(pair, seen, config=config.provenance)), seen
 
 
 def _witness_chunk(jobs: Sequence[tuple[int, int, list[tuple[int, int, int, int]]]]) -> list[tuple[Step, ...] | str]:

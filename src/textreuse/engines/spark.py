@@ -431,7 +431,8 @@ def _chunked(columns: dict[str, Any], schema: pa.Schema, size: int = 1 << 20) ->
 
 
 def _align_batches(batches: Iterable[pa.RecordBatch], *, config: Config, chunk: int = 64) -> Iterator[pa.RecordBatch]:
-    from textreuse.engines import local
+    from textreuse.relate.provenance import direct_pair
+    from textreuse.relate.tasks import Relater
 
     table = _columns(batches)
     if table is None:
@@ -455,23 +456,20 @@ def _align_batches(batches: Iterable[pa.RecordBatch], *, config: Config, chunk: 
                 groups[rep] = members
     tasks.sort()
     by_id = {d.id: k for k, d in docs.items()}
-    # The local engine's alignment step, over the texts this bucket was sent: its
-    # state is what the local engine sets before forking (documents by number).
-    local._STATE.clear()
-    local._STATE.update(docs=docs, groups=groups, config=config, kept={}, marks=marks)
-    try:
-        for start in range(0, len(tasks), chunk):
-            pairs = local._relate_tasks(tasks[start : start + chunk])
-            # Provenance needs both documents and their boilerplate, which this bucket
-            # holds already (it does not depend on the witness repairs that follow).
-            directed = []
-            for p in pairs:
-                ka, kb = by_id[p.doc_a], by_id[p.doc_b]
-                directed.append(local.direct_pair(p, docs[ka], docs[kb], marks.get(ka, ()), marks.get(kb, ()), config))
-            if directed:
-                yield _pairs_batch(directed)
-    finally:
-        local._STATE.clear()
+    # The alignment stage, over the texts this bucket was sent (documents by number).
+    relater = Relater(docs, groups, config, marks=marks)
+    for start in range(0, len(tasks), chunk):
+        pairs = relater.relate(tasks[start : start + chunk])
+        # Provenance needs both documents and their boilerplate, which this bucket
+        # holds already (it does not depend on the witness repairs that follow).
+        directed = []
+        for p in pairs:
+            ka, kb = by_id[p.doc_a], by_id[p.doc_b]
+            directed.append(
+                direct_pair(p, docs[ka], docs[kb], marks.get(ka, ()), marks.get(kb, ()), config=config.provenance)
+            )
+        if directed:
+            yield _pairs_batch(directed)
 
 
 def _document(rows: dict[str, list[Any]], i: int) -> Document:

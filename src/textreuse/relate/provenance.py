@@ -28,13 +28,13 @@ annotations (:mod:`textreuse.clean.boilerplate`), which keep them typed for this
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from textreuse.model import Annotation, Document, Pair
 
-__all__ = ["Evidence", "Facts", "ProvenanceConfig", "direct", "evidence"]
+__all__ = ["Evidence", "Facts", "ProvenanceConfig", "direct", "direct_pair", "evidence"]
 
 
 @dataclass(frozen=True)
@@ -218,6 +218,25 @@ def evidence(
         first = doc_a if doc_a.capture_date < doc_b.capture_date else doc_b
         out.append(Evidence("capture-date", first.id, config.capture_date, f"crawled {first.capture_date}"))
     return out
+
+
+def direct_pair(
+    pair: Pair,
+    doc_a: Document,
+    doc_b: Document,
+    marks_a: Sequence[Annotation],
+    marks_b: Sequence[Annotation],
+    *,
+    config: ProvenanceConfig = ProvenanceConfig(),
+    cache: dict[str, Facts] | None = None,
+) -> tuple[Pair, tuple[Evidence, ...]]:
+    """Return `pair` with its origin decided by the evidence, and that evidence.
+
+    One pair at a time, given its documents and their boilerplate annotations (both
+    engines call it: the local engine over all pairs, Spark in each alignment task).
+    """
+    seen = tuple(evidence(pair, doc_a, doc_b, frames_a=marks_a, frames_b=marks_b, config=config, cache=cache))
+    return replace(pair, origin=direct(pair, seen, config=config)), seen
 
 
 def direct(pair: Pair, found: Sequence[Evidence], *, config: ProvenanceConfig = ProvenanceConfig()) -> str | None:
