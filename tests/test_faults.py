@@ -520,7 +520,7 @@ def test_export_replaces_a_previous_export_whole_or_not_at_all(tmp_path: Path, g
     def interrupted(tmp: Path, target: Path) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(exporting, "_put_in_place", interrupted)
+    monkeypatch.setattr(exporting, "replace_folder", interrupted)
     with pytest.raises(KeyboardInterrupt):
         exporting.export(db, out, fmt="jsonl")
     assert sorted(os.listdir(out)) == before and _temporary(tmp_path) == []

@@ -9,7 +9,7 @@ from typing import Literal
 
 from textreuse.errors import StoreError
 from textreuse.store.duckdb import connect
-from textreuse.store.leftovers import remove_stale
+from textreuse.store.leftovers import remove_stale, replace_folder
 
 ExportFormat = Literal["parquet", "jsonl", "csv"]
 _COPY = {"parquet": "FORMAT parquet", "jsonl": "FORMAT json", "csv": "FORMAT csv, HEADER"}
@@ -57,16 +57,8 @@ def export(db: str | Path, out_dir: str | Path, *, fmt: ExportFormat = "parquet"
                 quoted = (tmp / f"{table}.{fmt}").as_posix().replace("'", "''")
                 con.execute(f"COPY (SELECT * FROM \"{table}\") TO '{quoted}' ({_COPY[fmt]})")
             (tmp / MARKER).write_text(f"{fmt}\n", encoding="utf-8")
-            _put_in_place(tmp, out)
+            replace_folder(tmp, out)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return [out / f"{table}.{fmt}" for table in tables]
-
-
-def _put_in_place(tmp: Path, target: Path) -> None:
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)

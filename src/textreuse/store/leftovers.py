@@ -62,3 +62,22 @@ def remove_stale(target: str | Path) -> list[Path]:
             leftover.unlink(missing_ok=True)
         removed.append(leftover)
     return removed
+
+
+def replace_folder(tmp: Path, target: Path) -> None:
+    """Put the finished folder `tmp` in place of `target`: the old one moves aside as
+    ``.NAME.old-PID`` first and is removed after, so `target` is never a mix of the two.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "new").mkdir(); (root / "new" / "a").write_text("2"); (root / "out").mkdir()
+    1
+    >>> replace_folder(root / "new", root / "out")
+    >>> sorted(p.name for p in root.iterdir()), (root / "out" / "a").read_text()
+    (['out'], '2')
+    """
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(tmp, target)
+    shutil.rmtree(old, ignore_errors=True)

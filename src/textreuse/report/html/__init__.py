@@ -66,6 +66,7 @@ from textreuse.report.html.pair import render_pair_page, render_side
 from textreuse.report.html.read import count, families, has_stories, stories
 from textreuse.report.html.story import render_family_page, render_story_page, tree_order
 from textreuse.store import duckdb as store
+from textreuse.store.leftovers import replace_folder
 
 __all__ = [
     "CSP",
@@ -161,19 +162,11 @@ def write_report(
             con.execute(f"SET memory_limit = '{READ_MEMORY}'")
             summary = _build(con, tmp, page_size=page_size, snippet_chars=snippet_chars, reporter=reporter)
         (tmp / MARKER).write_text(f"textreuse {__version__}\n", encoding="utf-8")
-        _put_in_place(tmp, target)
+        replace_folder(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return ReportSummary(target, *summary)
-
-
-def _put_in_place(tmp: Path, target: Path) -> None:
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _build(
