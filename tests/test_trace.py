@@ -454,3 +454,33 @@ def test_trace_on_a_database_without_stories_says_so(tmp_path: Path, db: Path, t
     assert summary.exit_code == 0 and json.loads(summary.stdout)["stories"] is None
     table = runner.invoke(app, ["trace", str(excerpt), "--db", str(old), "--format", "table"])
     assert table.exit_code == 0 and "rescan" in table.stdout
+
+
+def test_trace_holds_pairs_to_the_copied_text_rule_as_a_scan_does(tmp_path: Path, gen) -> None:
+    # One formula filled with other figures is not a copy; a correction of one figure is.
+    template = gen.words(240)
+
+    def filled(figures: list[str]) -> str:
+        out: list[str] = []
+        for k, w in enumerate(template):
+            out.append(w)
+            if k % 12 == 11:
+                out.append(figures[k // 12])
+        return gen.prose(out)
+
+    one = [f"{k * 37 + 101:,}" for k in range(20)]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write(corpus, "a.txt", filled(one))
+    write(corpus, "filler.txt", gen.prose(gen.words(300)))
+    db = tmp_path / "f.duckdb"
+    scan([corpus], db=db, workers=1)
+    other = write(tmp_path, "other.txt", filled([f"{k * 53 + 7}.{k % 10}5" for k in range(20)]))
+    fixed = one.copy()
+    fixed[4] = "999"
+    correction = write(tmp_path, "fixed.txt", filled(fixed))
+    assert trace(other, db).pairs == []
+    assert [(p.doc_b, p.relation) for p in trace(correction, db).pairs] == [("a.txt", "near_duplicate")]
+    # And the rescan agrees.
+    rescanned = scan([corpus, other, correction], workers=1)
+    assert {frozenset((p.doc_a, p.doc_b)) for p in rescanned.all_pairs()} == {frozenset(("a.txt", "fixed.txt"))}

@@ -34,6 +34,7 @@ from textreuse.model import Document, Pair
 from textreuse.relate.pairs import relate, whole
 from textreuse.relate.provenance import direct, evidence
 from textreuse.relate.stories import Joined, join_stories
+from textreuse.relate.tasks import copied_or_damaged
 from textreuse.store import duckdb as store
 from textreuse.store import postings
 
@@ -182,6 +183,8 @@ def trace_document(
         # The stored document is side a, as it would be in a scan with the new one added last.
         found = align_indexed(seed_index(prepared[rep].tokens.hashes, n=config.align.seed_n), index,
                               config=config.align)
+        # Held to the copied-text rule, as the scan holds its pairs.
+        found = copied_or_damaged(found, prepared[rep].tokens, tokens, texts[rep].raw_text, doc.raw_text, config=config)
         if not found:
             continue
         aligned = [TokenPassage(q.b0, q.b1, q.a0, q.a1, q.similarity) for q in found]
@@ -190,6 +193,9 @@ def trace_document(
             if not same_tokens(prepared[m].tokens, prepared[rep].tokens):
                 # A copy whose recurring lines differ from its representative's.
                 passages = align_hashes(tokens.hashes, prepared[m].tokens.hashes, config=config.align)
+                passages = copied_or_damaged(
+                    passages, tokens, prepared[m].tokens, doc.raw_text, texts[m].raw_text, config=config
+                )
             p = relate(doc, texts[m], tokens, prepared[m].tokens, passages, keep_order=True, config=config.relate)
             if p is not None:
                 pairs.append(p)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from textreuse.align.local_align import (
     SeedIndex,
+    TokenPassage,
     align_indexed,
     align_many,
     seed_index,
@@ -37,6 +38,29 @@ def task_docs(task: Task, groups: Mapping[int, Sequence[int]]) -> Sequence[int]:
     """
     ra, rb = task
     return groups.get(ra, [ra]) if rb < 0 else task
+
+
+def copied_or_damaged(
+    found: Sequence[TokenPassage],
+    ta: Tokens,
+    tb: Tokens,
+    text_a: str,
+    text_b: str,
+    *,
+    config: Config,
+    damaged: tuple[bool, bool] | None = None,
+) -> list[TokenPassage]:
+    """Return the passages of `found` a scan keeps: copied text (:func:`copied_passages`),
+    or all of them when a side has sites of lossy damage (`damaged`, found when not given).
+
+    Unrepaired damage breaks words apart ("ministerâfacing"), so a damaged copy is not held
+    to the copied-text rule: its pair brings the witness that repairs it.
+    """
+    if damaged is None:
+        damaged = (needs_witness(text_a, ()), needs_witness(text_b, ()))
+    if any(damaged):
+        return list(found)
+    return copied_passages(found, ta, tb, text_a, text_b, config=config.relate)
 
 
 class TokenCache:
@@ -143,11 +167,11 @@ class Relater:
                 found = align_indexed(tokens.seed_index(ra), tokens.seed_index(rb), config=config.align)
             else:
                 found = next(aligned)
-            if found and not (self.lossy_sites(ra) or self.lossy_sites(rb)):
-                # Unrepaired damage breaks words apart ("ministerâfacing"), so a damaged copy
-                # is not held to the copied-text rule: its pair brings the witness that repairs it.
-                ta, tb = tokens(ra), tokens(rb)
-                found = copied_passages(found, ta, tb, docs[ra].raw_text, docs[rb].raw_text, config=config.relate)
+            if found:
+                damaged = (self.lossy_sites(ra), self.lossy_sites(rb))
+                found = copied_or_damaged(
+                    found, tokens(ra), tokens(rb), docs[ra].raw_text, docs[rb].raw_text, config=config, damaged=damaged
+                )
             if found:
                 p = relate(docs[ra], docs[rb], tokens(ra), tokens(rb), found, config=config.relate)
                 if p is not None:
