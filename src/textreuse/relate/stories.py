@@ -252,7 +252,6 @@ def build_stories(pairs: Sequence[Pair], docs: Mapping[str, Document]) -> list[S
             whole_edges[groups.find(copy)].append((rank, copy, p))
         else:
             partial.append((source, copy, p))
-    partial = _one_way(partial, groups.find)
 
     # Each group hangs under one parent group, the source its text covers most.
     parent: dict[str, tuple[str, str, Pair]] = {}  # group -> (source doc, copy doc, pair)
@@ -291,30 +290,6 @@ def build_stories(pairs: Sequence[Pair], docs: Mapping[str, Document]) -> list[S
     out = [replace(s, id=story_id([*(m.doc_id for m in s.members), "@" + s.representative])) if ids[s.id] > 1 else s
            for s in out]
     out.sort(key=lambda s: (-s.size, -s.sites, s.first_date or "", s.id))
-    return out
-
-
-def _one_way(partial: list[tuple[str, str, Pair]], group: Callable[[str], str]) -> list[tuple[str, str, Pair]]:
-    """Return the quote pairs with one direction for each two texts: the direction most of
-    their pairs take (ties: the first pair's, by ids), as pairs of different copies may be
-    directed by different evidence. Two texts quoting each other both ways would put each
-    in the other's story."""
-
-    def texts(source: str, copy: str) -> tuple[str, str]:
-        a, b = group(source), group(copy)
-        return (a, b) if a <= b else (b, a)
-
-    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    first: dict[tuple[str, str], str] = {}
-    for source, copy, _p in sorted(partial, key=lambda x: (x[2].doc_a, x[2].doc_b)):
-        votes[texts(source, copy)][group(source)] += 1
-        first.setdefault(texts(source, copy), group(source))
-    out = []
-    for source, copy, p in partial:
-        key = texts(source, copy)
-        count = votes[key]
-        winner = max(count, key=lambda g: (count[g], g == first[key]))
-        out.append((source, copy, p) if group(source) == winner else (copy, source, p))
     return out
 
 
