@@ -124,3 +124,26 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
 def write_corpus() -> Callable[[Path, dict[str, str | bytes]], Path]:
     """Return a helper writing a corpus of files under a folder (bytes exactly as given)."""
     return write_files
+
+
+def without_tables(db: Path, copy: Path, *tables: str) -> Path:
+    """Return `copy`: database `db` copied with `tables` dropped, as an older textreuse
+    wrote it (before those tables existed)."""
+    import shutil
+
+    import duckdb
+
+    shutil.copy(db, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        for table in tables:
+            con.execute(f"DROP TABLE {table}")
+    finally:
+        con.close()
+    return copy
+
+
+@pytest.fixture(scope="session")
+def older_database() -> Callable[..., Path]:
+    """Return :func:`without_tables`: a copy of a database as an older version wrote it."""
+    return without_tables

@@ -465,15 +465,8 @@ def test_the_overview_and_the_stories_list_rank_stories_as_the_stories_command(c
     assert links == [report.story_file(sid) for sid in order[:20]]
 
 
-def test_a_database_written_before_stories_gets_family_pages(built: dict, tmp_path: Path) -> None:
-    db = tmp_path / "families-only.duckdb"
-    shutil.copy(built["db"], db)
-    con = duckdb.connect(str(db))
-    try:
-        con.execute("DROP TABLE story_members")
-        con.execute("DROP TABLE stories")
-    finally:
-        con.close()
+def test_a_database_written_before_stories_gets_family_pages(built: dict, tmp_path: Path, older_database) -> None:
+    db = older_database(built["db"], tmp_path / "families-only.duckdb", "story_members", "stories")
     out = tmp_path / "old-report"
     summary = report.write_report(db, out)
     families = db_rows(db, "SELECT family_id, members FROM families")
@@ -819,15 +812,8 @@ def test_cleaning_rows_from_the_database_cannot_inject(hostile_cleaning: dict) -
     assert HOSTILE_KIND in index
 
 
-def test_a_database_without_cleaning_tables_still_reports(cleaned: dict, tmp_path: Path) -> None:
-    db = tmp_path / "old.duckdb"
-    shutil.copy(cleaned["db"], db)
-    con = duckdb.connect(str(db))
-    try:
-        con.execute("DROP TABLE annotations")
-        con.execute("DROP TABLE repairs")
-    finally:
-        con.close()
+def test_a_database_without_cleaning_tables_still_reports(cleaned: dict, tmp_path: Path, older_database) -> None:
+    db = older_database(cleaned["db"], tmp_path / "old.duckdb", "annotations", "repairs")
     out = tmp_path / "old-report"
     summary = report.write_report(db, out)
     assert summary.pair_pages == 1

@@ -438,15 +438,10 @@ def test_trace_cli_names_the_stories_in_every_format(tmp_path: Path, db: Path, t
         assert story not in rows.stdout  # stdout holds the pairs only
 
 
-def test_trace_on_a_database_without_stories_says_so(tmp_path: Path, db: Path, texts: dict[str, str]) -> None:
-    old = tmp_path / "before-stories.duckdb"
-    old.write_bytes(db.read_bytes())
-    con = duckdb.connect(str(old))
-    try:
-        con.execute("DROP TABLE story_members")
-        con.execute("DROP TABLE stories")
-    finally:
-        con.close()
+def test_trace_on_a_database_without_stories_says_so(
+    tmp_path: Path, db: Path, texts: dict[str, str], older_database
+) -> None:
+    old = older_database(db, tmp_path / "before-stories.duckdb", "story_members", "stories")
     excerpt = write(tmp_path, "excerpt.txt", " ".join(texts["_original_words"].split()[300:420]) + "\n")
     result = trace(excerpt, old)
     assert result.stories is None and result.origin == "orig"
