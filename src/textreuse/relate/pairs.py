@@ -46,7 +46,7 @@ class RelateConfig:
     shared formula. Given pairs (``align``) are not held to it."""
     min_figure_agreement: float = 0.5
     """In a scan, a passage whose sides each hold at least ``min_figures`` distinct
-    figures (words starting with a digit) counts only when at least this share of the
+    figures (numbers as written: "658,159", "4-3/8") counts only when at least this share of the
     fewer side's figures are in the other side too: a wire formula (an issue
     announcement, an earnings table, a money-market report) repeats its words with other
     numbers, a copy repeats the numbers (:func:`figures_agree`)."""

@@ -48,17 +48,15 @@ def copied_or_damaged(
     text_b: str,
     *,
     config: Config,
-    damaged: tuple[bool, bool] | None = None,
 ) -> list[TokenPassage]:
     """Return the passages of `found` a scan keeps: copied text (:func:`copied_passages`),
-    or all of them when a side has sites of lossy damage (`damaged`, found when not given).
+    or all of them when a side has sites of lossy damage.
 
     Unrepaired damage breaks words apart ("ministerâfacing"), so a damaged copy is not held
-    to the copied-text rule: its pair brings the witness that repairs it.
+    to the copied-text rule: its pair brings the witness that repairs it. (Telling needs a
+    substring test on most texts, so it is not cached.)
     """
-    if damaged is None:
-        damaged = (needs_witness(text_a, ()), needs_witness(text_b, ()))
-    if any(damaged):
+    if needs_witness(text_a, ()) or needs_witness(text_b, ()):
         return list(found)
     return copied_passages(found, ta, tb, text_a, text_b, config=config.relate)
 
@@ -130,13 +128,6 @@ class Relater:
     ) -> None:
         self.docs, self.groups, self.config = docs, groups, config
         self.tokens = TokenCache(docs, config, kept or {}, marks or {})
-        self._lossy: dict[int, bool] = {}
-
-    def lossy_sites(self, k: int) -> bool:
-        """Return whether document `k` has sites of lossy damage (cached)."""
-        if k not in self._lossy:
-            self._lossy[k] = needs_witness(self.docs[k].raw_text, ())
-        return self._lossy[k]
 
     def relate(self, tasks: Sequence[Task]) -> list[Pair]:
         """Return the pairs of `tasks`: representative pairs aligned, duplicate groups paired.
@@ -168,10 +159,7 @@ class Relater:
             else:
                 found = next(aligned)
             if found:
-                damaged = (self.lossy_sites(ra), self.lossy_sites(rb))
-                found = copied_or_damaged(
-                    found, tokens(ra), tokens(rb), docs[ra].raw_text, docs[rb].raw_text, config=config, damaged=damaged
-                )
+                found = copied_or_damaged(found, tokens(ra), tokens(rb), docs[ra].raw_text, docs[rb].raw_text, config=config)
             if found:
                 p = relate(docs[ra], docs[rb], tokens(ra), tokens(rb), found, config=config.relate)
                 if p is not None:
