@@ -22,7 +22,7 @@ from textreuse.engines.local import read_all, scan_documents
 from textreuse.store import arrow
 from textreuse.store import duckdb as store
 
-BASE = ["pairs", "passages", "families", "annotations", "repairs"]
+BASE = ["pairs", "passages", "stories", "story_members", "annotations", "repairs"]
 INDEX = ["postings", "index_documents"]
 
 

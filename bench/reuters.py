@@ -32,7 +32,7 @@ The scan is ``python -m textreuse scan FILE --db bench/out/reuters-scan*.duckdb 
   containment is >= 0.5 (ties: the earlier story).  Counted: corrections with an original,
   how many of those (correction, original) pairs the scan reports, and how many of the
   reported ones have the original as ``origin``;
-* the largest family: its size and the titles of 10 members (the first 10 by id);
+* the largest story: its size and the titles of 10 members (the first 10 by id);
 * ``--sample N``: N random reported pairs with containment < 0.1 and N random truth pairs at
   containment >= 0.6 the scan missed, with the first 200 characters of both texts.
 
@@ -188,29 +188,17 @@ def read_db(db: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[
     Pairs are every related pair the database holds: with stories, every pair of members
     of each story (``textreuse pairs --all``: tree pairs as aligned, the others mapped
     through the story), since the ``pairs`` table lists each member with its source only.
-    Groups are the stories (or, in a database written before them, the families), largest
-    first, as ``{"family_id", "size", "origin", "members"}``.
+    Groups are the stories (built from the pairs of a database written before them), most
+    widely spread first, as ``{"story_id", "size", "origin", "members"}``.
     """
-    import duckdb
-
     from textreuse.store import duckdb as store
 
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        cols = ("doc_a", "doc_b", "relation", "origin", "coverage_a", "coverage_b")
-        if store.has_table(con, "stories"):
-            pairs = [{k: v for k, v in p.to_dict().items() if k in cols} for p in store.read_member_pairs(con)]
-            groups = [{"family_id": s.id, "size": s.size, "origin": s.origin, "members": [m.doc_id for m in s.members]}
-                      for s in store.read_stories(con)]
-        else:
-            pairs = [dict(zip(cols, r)) for r in
-                     con.execute(f"SELECT {', '.join(cols)} FROM pairs ORDER BY doc_a, doc_b").fetchall()]
-            groups = [{"family_id": f, "size": s, "origin": o, "members": list(m)} for f, s, o, m in
-                      con.execute("SELECT family_id, size, origin, members FROM families "
-                                  "ORDER BY size DESC, family_id").fetchall()]
+    cols = ("doc_a", "doc_b", "relation", "origin", "coverage_a", "coverage_b")
+    with store.connect(db) as con:
+        pairs = [{k: v for k, v in p.to_dict().items() if k in cols} for p in store.read_member_pairs(con)]
+        groups = [{"story_id": s.id, "size": s.size, "origin": s.origin, "members": [m.doc_id for m in s.members]}
+                  for s in store.read_stories(con)]
         meta = {k: json.loads(v) for k, v in con.execute("SELECT key, value FROM runs").fetchall()}
-    finally:
-        con.close()
     return pairs, groups, meta
 
 
@@ -228,7 +216,7 @@ def _share(k: int, n: int) -> float | None:
 
 
 def evaluate(docs: list[dict[str, Any]], truth: dict[str, np.ndarray], pairs: list[dict[str, Any]],
-             families: list[dict[str, Any]], sample: int = 0, seed: int = 1) -> dict[str, Any]:
+             stories: list[dict[str, Any]], sample: int = 0, seed: int = 1) -> dict[str, Any]:
     """Return the benchmark's figures (see the module docstring) as a JSON-able dict."""
     n_docs = len(docs)
     index = {str(d["id"]): i for i, d in enumerate(docs)}
@@ -315,13 +303,13 @@ def evaluate(docs: list[dict[str, Any]], truth: dict[str, np.ndarray], pairs: li
         "rows": corr_rows,
     }
 
-    # families
-    out["families"] = len(families)
-    out["family_sizes_top"] = [f["size"] for f in families[:10]]
-    if families:
-        big = families[0]
+    # stories
+    out["stories"] = len(stories)
+    out["story_sizes_top"] = sorted((g["size"] for g in stories), reverse=True)[:10]
+    if stories:
+        big = max(stories, key=lambda g: g["size"])
         members = sorted(big["members"], key=lambda s: (len(s), s))
-        out["largest_family"] = {"family_id": big["family_id"], "size": big["size"],
+        out["largest_story"] = {"story_id": big["story_id"], "size": big["size"],
                                  "origin": big["origin"],
                                  "titles": [f"{m}: {title(docs[index[m]]['text'])}" for m in members[:10]],
                                  "title_prefixes": dict(Counter(title(docs[index[m]]["text"])[:20]
@@ -394,10 +382,10 @@ def to_markdown(s: dict[str, Any]) -> str:
     for r in missed:
         lines.append(f"  - missed: {r['id']} ({r['title'][:60]}) ~ original {r['original']}, "
                      f"containment {r['containment']:.3f}")
-    lines += ["", f"stories (families before them): {s['families']:,}; largest sizes {s['family_sizes_top']}"]
-    if "largest_family" in s:
-        lf = s["largest_family"]
-        lines.append(f"largest family {lf['family_id']}: {lf['size']} stories; title starts "
+    lines += ["", f"stories: {s['stories']:,}; largest sizes {s['story_sizes_top']}"]
+    if "largest_story" in s:
+        lf = s["largest_story"]
+        lines.append(f"largest story {lf['story_id']}: {lf['size']} members; title starts "
                      + ", ".join(f"{k!r} {v}" for k, v in lf["title_prefixes"].items()))
         lines += [f"  - {x}" for x in lf["titles"]]
     for key, head in (("sample_low_overlap", "reported pairs with containment < 0.1"),
@@ -444,8 +432,8 @@ def main(argv: list[str] | None = None) -> int:
         seconds = run_scan(args.data, db, scan_args)
     else:
         db = args.db
-    pairs, families, meta = read_db(db)
-    s = evaluate(docs, truth, pairs, families, args.sample, args.seed)
+    pairs, stories, meta = read_db(db)
+    s = evaluate(docs, truth, pairs, stories, args.sample, args.seed)
     s.update(db=str(db), scan_seconds=seconds, scan_args=scan_args, truth_seconds=t_sec,
              truth_cached=t_cached, scan_stage_seconds=meta.get("summary", {}).get("seconds"),
              data=str(args.data))

@@ -102,7 +102,7 @@ def same_pairs(db: Path, out: Path) -> bool:
     with parquet.connect(out) as pcon:
         return all(
             con.execute(f"SELECT * FROM {t}").fetchall() == pcon.execute(f"SELECT * FROM {t}").fetchall()
-            for t in ("pairs", "passages", "families")
+            for t in ("pairs", "passages", "stories", "story_members")
         )
 
 

@@ -19,7 +19,7 @@ the first one of 400-500 words) copied k times:
 
 The scan runs in a child process (``python -m textreuse scan --workers 1``) so that its wall
 time and peak memory (``ru_maxrss`` of the child) are its own. The story is then read back
-from the database: the stored story (or, for a database written before stories, the family)
+from the database: the stored story
 holding most copies. Figures per k:
 
 * completeness: the share of the k copies (and the story itself) that are members of it;
@@ -179,19 +179,13 @@ def run_scan(corpus: Path, db: Path) -> dict[str, Any]:
 
 
 def story_figures(db: Path, copies: set[str]) -> dict[str, Any]:
-    """Return completeness, purity and size of the stored story (or family) holding most copies."""
-    import duckdb
+    """Return completeness, purity and size of the stored story holding most copies."""
+    from textreuse.store import duckdb as store
 
-    con = duckdb.connect(str(db), read_only=True)
-    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    if "story_members" in tables:
+    with store.connect(db) as con:
         rows = con.execute("SELECT story_id, doc_id FROM story_members").fetchall()
-        unit = "story"
-    else:
-        rows = con.execute("SELECT family_id, unnest(members) FROM families").fetchall()
-        unit = "family"
-    n_pairs = con.execute("SELECT count(*) FROM pairs").fetchone()[0]
-    con.close()
+        n_pairs = store.count_rows(con, "pairs")
+    unit = "story"
     members: dict[str, set[str]] = {}
     for group, doc in rows:
         members.setdefault(group, set()).add(doc)

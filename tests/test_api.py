@@ -143,8 +143,8 @@ def test_scan_pauses_the_cyclic_collector_and_restores_it(monkeypatch: pytest.Mo
     from textreuse.engines import local
 
     seen = []
-    real = local.cluster
-    monkeypatch.setattr(local, "cluster", lambda pairs: (seen.append(gc.isenabled()), real(pairs))[1])
+    real = local.build_stories
+    monkeypatch.setattr(local, "build_stories", lambda pairs, docs: (seen.append(gc.isenabled()), real(pairs, docs))[1])
     (gc.enable if enabled else gc.disable)()
     try:
         textreuse.scan_documents([textreuse.Document("a", "alpha beta gamma delta"), textreuse.Document("b", "alpha beta gamma delta")])

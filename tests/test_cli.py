@@ -88,7 +88,7 @@ def scanned(corpus: dict) -> dict:
 # ---------------------------------------------------------------- help
 
 
-COMMANDS = [(c.name or c.callback.__name__, c.callback) for c in app.registered_commands]
+COMMANDS = [(c.name or c.callback.__name__, c.callback) for c in app.registered_commands if not c.hidden]
 
 
 @pytest.mark.parametrize("name,callback", COMMANDS, ids=[n for n, _ in COMMANDS])
@@ -111,7 +111,8 @@ def test_top_level_help_lists_every_command() -> None:
 def test_scan_json_prints_the_summary(corpus: dict) -> None:
     result = ok("scan", corpus["root"], "--db", corpus["db"], "--workers", "1", "--json")
     summary = json.loads(result.stdout)
-    assert (summary["documents"], summary["rejected"], summary["families"]) == (5, 1, 2)
+    assert (summary["documents"], summary["rejected"], summary["stories"]) == (5, 1, 2)
+    assert "families" not in summary
     assert summary["pairs_by_relation"] == {
         "duplicate": 1,
         "near_duplicate": 0,
@@ -281,12 +282,10 @@ def test_text_prints_the_raw_text_exactly(scanned: dict) -> None:
     assert result.stdout_bytes.decode("utf-8") == scanned["files"]["news/article.txt"]
 
 
-def test_families_jsonl_lists_members(scanned: dict) -> None:
-    rows = jsonl(ok("families", "--db", scanned["db"], "--format", "jsonl").stdout)
-    assert sorted(tuple(r["members"]) for r in rows) == [
-        ("blog.txt", "news/article.txt"),
-        ("dup_a.txt", "dup_b.txt"),
-    ]
+@pytest.mark.parametrize("args", [(), ("--tree",), ("--format", "jsonl")])
+def test_families_command_says_stories_replaced_them(scanned: dict, args: tuple[str, ...]) -> None:
+    result = run("families", "--db", scanned["db"], *args)
+    assert result.exit_code == 2 and "textreuse stories" in result.stderr and not result.stdout
 
 
 def test_rejects_lists_the_rejected_file_and_reason(scanned: dict) -> None:
@@ -304,14 +303,14 @@ def test_export_writes_every_table(scanned: dict, tmp_path: Path, fmt: str) -> N
     if fmt == "parquet":
         counts = {
             t: pq.read_table(out / f"{t}.parquet").num_rows
-            for t in ("documents", "rejects", "pairs", "passages", "families")
+            for t in ("documents", "rejects", "pairs", "passages", "stories", "story_members")
         }
     else:
         counts = {
             t: len(jsonl((out / f"{t}.jsonl").read_text(encoding="utf-8")))
-            for t in ("documents", "rejects", "pairs", "passages", "families")
+            for t in ("documents", "rejects", "pairs", "passages", "stories", "story_members")
         }
-    assert counts == {"documents": 5, "rejects": 1, "pairs": 2, "passages": 2, "families": 2}
+    assert counts == {"documents": 5, "rejects": 1, "pairs": 2, "passages": 2, "stories": 2, "story_members": 4}
 
 
 # ---------------------------------------------------------------- align
@@ -460,7 +459,7 @@ LONG = "2024-03-12-brackenford-council-approves-leaner-budget-after-six-hour-deb
 
 @pytest.fixture
 def hyphens(tmp_path: Path, gen) -> dict:
-    """A database whose ids are long and hyphenated (longer than a terminal is wide), with a family tree."""
+    """A database whose ids are long and hyphenated (longer than a terminal is wide), with a story of three."""
     root = tmp_path / "h"
     root.mkdir()
     words = gen.words(400)
@@ -493,18 +492,19 @@ def test_every_list_command_piped_prints_tsv_rows_with_ids_unbroken(hyphens: dic
     excerpt = tmp_path / f"{LONG}-new.txt"
     excerpt.write_text(hyphens["files"][f"{LONG}.txt"][:3000], encoding="utf-8")
     whole = {"rejects": "empty-file-with-a-long-hyphenated-name.txt"}
+    [story] = jsonl(ok("stories", "--db", db, "--format", "jsonl").stdout)
     runs = {
         "pairs": ("pairs", "--db", db),
-        "families": ("families", "--db", db),
-        "families --tree": ("families", "--tree", "--db", db),
+        "stories": ("stories", "--db", db),
+        "stories show": ("stories", "--db", db, "show", story["story"]),
         "rejects": ("rejects", "--db", db),
         "trace": ("trace", excerpt, "--db", db),
         "align": ("align", root / f"{LONG}.txt", root / f"{LONG}-blog-excerpt.txt", "--workers", "1"),
     }
     headers = {
         "pairs": "doc_a\tdoc_b\trelation\torigin\tcoverage_a\tcoverage_b\tpassages",
-        "families": "family_id\tsize\torigin\tmembers",
-        "families --tree": "family_id\tsource\tcopy\trelation\tdirected",
+        "stories": "story_id\tsize\tsites\tfirst_date\tlast_date\torigin\trepresentative",
+        "stories show": "doc_id\trelation\tsource\tsimilarity\tcoverage\tspans",
         "rejects": "path\tline\tkind\treason",
         "trace": "doc_a\tdoc_b\trelation\torigin\tcoverage_a\tcoverage_b\tpassages",
         "align": "doc_a\tdoc_b\trelation\torigin\tcoverage_a\tcoverage_b\tpassages",
@@ -549,8 +549,8 @@ def test_pairs_in_every_format_hold_the_same_pairs(hyphens: dict, fmt: str) -> N
 
 @pytest.mark.parametrize(
     "command",
-    [("families",), ("families", "--tree"), ("rejects",)],
-    ids=["families", "families-tree", "rejects"],
+    [("stories",), ("stories", "--doc", f"{LONG}.txt"), ("rejects",)],
+    ids=["stories", "stories-doc", "rejects"],
 )
 @pytest.mark.parametrize("fmt", ["tsv", "csv", "jsonl", "json", "table"])
 def test_listings_take_every_format(hyphens: dict, command: tuple[str, ...], fmt: str) -> None:
@@ -578,7 +578,7 @@ def test_limit_cuts_every_listing_and_the_table_says_of_how_many(hyphens: dict) 
     db = hyphens["db"]
     assert len(ok("pairs", "--db", db, "--limit", "1").stdout.splitlines()) == 2
     assert "1 of 2 pairs" in ok("pairs", "--db", db, "--limit", "1", "--format", "table").stdout
-    assert len(jsonl(ok("families", "--db", db, "--limit", "1", "--format", "jsonl").stdout)) == 1
+    assert len(jsonl(ok("stories", "--db", db, "--limit", "0", "--format", "jsonl").stdout)) == 0
     assert len(ok("rejects", "--db", db, "--limit", "0").stdout.splitlines()) == 1  # the header
     pair = jsonl(ok("pairs", "--db", db, "--format", "jsonl", "--limit", "1").stdout)[0]
     assert pair == jsonl(ok("pairs", "--db", db, "--format", "jsonl").stdout)[0]

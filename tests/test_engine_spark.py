@@ -22,9 +22,8 @@ from textreuse.cli import app
 from textreuse.config import Config
 from textreuse.engines.local import scan
 from textreuse.errors import EngineError, StoreError
+from textreuse.graph import UnionFind
 from textreuse.index.candidates import IndexConfig
-from textreuse.model import Pair
-from textreuse.relate.cluster import cluster
 from textreuse.store import parquet
 from textreuse.store.duckdb import TABLES
 
@@ -153,7 +152,7 @@ def test_engines_agree_on_demo_corpus(spark, tmp_path: Path) -> None:
         result = engine.scan([DEMO], out=out, spark=spark, partitions=partitions)
         rows = _assert_same_tables(db, out)
         assert result.counts()["pairs"] == len(rows["pairs"]) > 10
-        assert len(rows["families"]) > 3 and len(rows["rejects"]) == 2
+        assert len(rows["stories"]) > 3 and len(rows["rejects"]) == 2
     assert sorted(p.name for p in out.iterdir()) == [f"{t}.parquet" for t in sorted((*SPARK_TABLES, "runs"))]
 
 
@@ -168,7 +167,10 @@ def test_engines_agree_on_generated_corpus(spark, tmp_path: Path, gen) -> None:
     counts = local.counts()
     # The corpus exercises every relation, a duplicate group, a chain and the df cut-off.
     assert all(counts["pairs_by_relation"][r] >= 1 for r in counts["pairs_by_relation"]), counts
-    assert any(set(f.members) >= {"chain/x.txt", "chain/w.txt"} for f in local.families)
+    chain = UnionFind()
+    for p in local.pairs:
+        chain.union(p.doc_a, p.doc_b)
+    assert chain.find("chain/x.txt") == chain.find("chain/w.txt")
     assert not any(p.doc_a.startswith("boiler/") for p in local.pairs)
     assert len(local.rejects) == 5  # empty, blank, a bad JSON line and two repeated ids
     # Pattern and recurring boilerplate, witness repairs and evidence are all compared.
@@ -239,7 +241,7 @@ def test_a_uri_input_is_read_by_spark_with_the_same_results(spark, tmp_path: Pat
     engine.scan([DEMO.as_uri()], out=out, spark=spark, partitions=3)
     con = duckdb.connect(str(db), read_only=True)
     with parquet.connect(out) as pcon:
-        for table in ("pairs", "passages", "families"):
+        for table in ("pairs", "passages", "stories", "story_members"):
             assert pcon.execute(f"SELECT * FROM {table}").fetchall() == con.execute(f"SELECT * FROM {table}").fetchall()
         # Same documents and reasons; paths are the URIs Spark read.
         columns = "doc_id, encoding, n_chars, raw_text, regexp_replace(source_path, '^file:', '')"
@@ -262,7 +264,7 @@ def test_cli_scan_with_spark_then_read_commands_from_the_folder(spark, tmp_path:
     summary = json.loads(done.stdout)
     assert summary["out"] == str(out) and summary["pairs"] == 11 and summary["rejected"] == 2
     assert "rejected" in done.stderr  # each reject is named on stderr, as the local engine does
-    for command in (["pairs", "--format", "jsonl"], ["families", "--format", "jsonl"], ["rejects"],
+    for command in (["pairs", "--format", "jsonl"], ["stories", "--format", "jsonl"], ["rejects"],
                     ["text", "news/lowmarsh-river-flood.txt"]):  # fmt: skip
         from_db = runner.invoke(app, [*command, "--db", str(db)])
         from_out = runner.invoke(app, [*command, "--from", str(out)])
@@ -276,7 +278,10 @@ def test_components_follow_long_chains(spark) -> None:
 
     edges = [(f"n{k:03d}", f"n{k + 1:03d}") for k in range(40)] + [("b", "a"), ("c", "b"), ("x", "y")]
     labels = dict(components(spark.createDataFrame(edges, "src string, dst string")).collect())
-    expected = {m: f.members[0] for f in cluster(Pair(a, b, "overlap", None, 0, 0) for a, b in edges) for m in f.members}
+    union = UnionFind()
+    for a, b in edges:
+        union.union(a, b)
+    expected = {m: union.find(m) for edge in edges for m in edge}
     assert labels == expected
     assert labels["n040"] == "n000" and labels["c"] == "a"
 
@@ -315,7 +320,7 @@ def test_cli_reads_exported_parquet_like_the_database(tmp_path: Path) -> None:
     db, exported = tmp_path / "t.duckdb", tmp_path / "exported"
     assert runner.invoke(app, ["scan", str(DEMO), "--db", str(db), "--quiet"]).exit_code == 0
     assert runner.invoke(app, ["export", "--db", str(db), "--out", str(exported)]).exit_code == 0
-    for command in (["pairs", "--format", "jsonl"], ["families"], ["show", "news/lowmarsh-river-flood.txt",
+    for command in (["pairs", "--format", "jsonl"], ["stories"], ["show", "news/lowmarsh-river-flood.txt",
                     "blogs/lowmarsh-noticeboard-flood.txt"]):  # fmt: skip
         from_db = runner.invoke(app, [*command, "--db", str(db)])
         from_parquet = runner.invoke(app, [*command, "--from", str(exported)])

@@ -1,4 +1,4 @@
-"""Tests for provenance: evidence of who copied whom, origins, and the family tree."""
+"""Tests for provenance: evidence of who copied whom, origins, and the story tree."""
 
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ def test_dates_decide_and_the_evidence_is_stored(tmp_path: Path, gen) -> None:
     con.close()
 
 
-def test_families_tree_draws_who_copied_whom(tmp_path: Path, gen) -> None:
+def test_story_tree_draws_who_copied_whom(tmp_path: Path, gen) -> None:
     source = article(gen, 240)
     paragraphs = source.split("\n\n")
     files = {
@@ -134,17 +134,16 @@ def test_families_tree_draws_who_copied_whom(tmp_path: Path, gen) -> None:
     db = tmp_path / "x.duckdb"
     runner = CliRunner()
     assert runner.invoke(app, ["scan", str(tmp_path / "c"), "--db", str(db), "--quiet"]).exit_code == 0
-    drawn = runner.invoke(app, ["families", "--db", str(db), "--tree", "--format", "table"])
+    listed = runner.invoke(app, ["stories", "--db", str(db), "--format", "jsonl"])
+    (story,) = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert story["origin"] == "news/original.txt" and story["size"] == 3
+    drawn = runner.invoke(app, ["stories", "--db", str(db), "--format", "table", "show", story["story"]])
     assert drawn.exit_code == 0
     lines = drawn.stdout.splitlines()
-    root = next(i for i, line in enumerate(lines) if "news/original.txt" in line)
-    assert "(origin)" in lines[root]
+    root = next(i for i, line in enumerate(lines) if "news/original.txt  (origin)" in line)
     below = [line for line in lines[root + 1 :] if "blogs/" in line]
-    assert len(below) == 2 and all("[excerpt]" in line for line in below)
-    rows = [json.loads(line) for line in
-            runner.invoke(app, ["families", "--db", str(db), "--tree", "--format", "jsonl"]).stdout.splitlines()]
-    (row,) = rows
-    assert row["origin"] == "news/original.txt"
-    assert sorted((e["origin"], e["copy"]) for e in row["edges"]) == [
+    assert len(below) == 2 and all("[excerpt" in line for line in below)
+    shown = runner.invoke(app, ["stories", "--db", str(db), "--format", "jsonl", "show", story["story"]])
+    members = [json.loads(line) for line in shown.stdout.splitlines()]
+    assert sorted((m["source"], m["doc"]) for m in members if m["source"]) == [
         ("news/original.txt", "blogs/one.txt"), ("news/original.txt", "blogs/two.txt")]
-    assert row["candidates"] == [{"doc": "news/original.txt", "score": 2}]

@@ -1,4 +1,4 @@
-"""Tests for textreuse.relate: coverage, relations, origin and families."""
+"""Tests for textreuse.relate: coverage, relations, origin and the stories of a scan."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import textreuse
-from textreuse.model import Pair
-from textreuse.relate.cluster import cluster, family_id
 from textreuse.relate.pairs import RelateConfig, choose_origin, classify, coverage
 
 # ---------------------------------------------------------------- coverage
@@ -205,7 +203,7 @@ def test_each_copy_of_a_duplicate_gets_offsets_into_its_own_text(
     assert inside >= 0.97 * (end - start) and passage.b[1] - passage.b[0] <= 1.03 * (end - start)
 
 
-def test_families_are_connected_components_of_a_scan(tmp_path: Path, gen) -> None:
+def test_stories_of_a_scan_join_documents_only_through_shared_text(tmp_path: Path, gen) -> None:
     p, q, r = gen.words(60), gen.words(60), gen.words(60)
     files = {
         "a.txt": gen.prose(gen.words(200) + p + gen.words(200)),
@@ -215,73 +213,10 @@ def test_families_are_connected_components_of_a_scan(tmp_path: Path, gen) -> Non
         "e.txt": gen.prose(gen.words(100) + r + gen.words(400)),
         "f.txt": gen.prose(gen.words(500)),
     }
-    families = scan_folder(tmp_path, files).families
-    assert [f.members for f in families] == [("a.txt", "b.txt", "c.txt"), ("d.txt", "e.txt")]
-
-
-# ---------------------------------------------------------------- families
-
-
-edges = st.lists(
-    st.tuples(st.integers(0, 11), st.integers(0, 11)).filter(lambda e: e[0] != e[1]), max_size=20
-)
-
-
-def _pairs(es: list[tuple[int, int]]) -> list[Pair]:
-    return [Pair(f"d{a:02d}", f"d{b:02d}", "overlap", None, 0.1, 0.1) for a, b in es]
-
-
-def naive_components(es: list[tuple[int, int]]) -> set[frozenset[str]]:
-    comps: list[set[str]] = []
-    for a, b in es:
-        x, y = f"d{a:02d}", f"d{b:02d}"
-        hit = [c for c in comps if x in c or y in c]
-        merged = {x, y}.union(*hit)
-        comps = [c for c in comps if c not in hit] + [merged]
-    return {frozenset(c) for c in comps}
-
-
-@settings(max_examples=200, deadline=None)
-@given(edges)
-def test_cluster_finds_connected_components(es: list[tuple[int, int]]) -> None:
-    assert {frozenset(f.members) for f in cluster(_pairs(es))} == naive_components(es)
-
-
-@settings(max_examples=200, deadline=None)
-@given(edges, st.randoms(use_true_random=False))
-def test_family_ids_do_not_depend_on_pair_order_or_direction(
-    es: list[tuple[int, int]], rnd
-) -> None:
-    shuffled = [(b, a) if rnd.random() < 0.5 else (a, b) for a, b in es]
-    rnd.shuffle(shuffled)
-    first = [(f.id, f.members) for f in cluster(_pairs(es))]
-    assert [(f.id, f.members) for f in cluster(_pairs(shuffled))] == first
-
-
-def test_family_id_is_derived_from_the_members() -> None:
-    [fam] = cluster(_pairs([(1, 2), (2, 3)]))
-    assert fam.id == family_id(["d03", "d01", "d02"])
-    assert family_id(["d01", "d02"]) != family_id(["d01", "d03"])
-
-
-def test_family_origin_is_the_member_never_judged_a_copy() -> None:
-    pairs = [
-        Pair("x1", "src", "excerpt", "src", 0.9, 0.1),
-        Pair("x2", "src", "excerpt", "src", 0.9, 0.1),
-        Pair("x1", "x2", "overlap", None, 0.2, 0.2),
-    ]
-    [fam] = cluster(pairs)
-    assert fam.origin == "src"
-
-
-def test_family_origin_unknown_when_two_members_tie() -> None:
-    pairs = [
-        Pair("x1", "s1", "excerpt", "s1", 0.9, 0.1),
-        Pair("x2", "s2", "excerpt", "s2", 0.9, 0.1),
-        Pair("x1", "x2", "overlap", None, 0.2, 0.2),
-    ]
-    [fam] = cluster(pairs)
-    assert fam.origin is None
+    # a and c are both linked to b, by two different passages: two stories, not one.
+    stories = scan_folder(tmp_path, files).stories
+    assert sorted(tuple(sorted(m.doc_id for m in s.members)) for s in stories) == [
+        ("a.txt", "b.txt"), ("b.txt", "c.txt"), ("d.txt", "e.txt")]
 
 
 # ---------------------------------------------------------------- copied text, not a formula

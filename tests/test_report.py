@@ -230,7 +230,6 @@ def test_js_json_escapes_what_could_end_a_script_or_a_string() -> None:
 def test_page_file_names_are_hashes_not_ids() -> None:
     assert re.fullmatch(r"p/[0-9a-f]{24}\.html", report.pair_file(HOSTILE_ID, "../../etc/passwd"))
     assert re.fullmatch(r"s/[0-9a-f]{24}\.html", report.story_file("st-<x>/.."))
-    assert re.fullmatch(r"f/[0-9a-f]{24}\.html", report.family_file("fam-<x>/.."))
     assert report.pair_file("a", "b") != report.pair_file("b", "a") != report.pair_file("a\0b", "")
 
 
@@ -281,7 +280,7 @@ def test_every_page_is_written(built: dict) -> None:
     for name in ("index.html", "search.html", "assets/report.css", "assets/report.js", "assets/search.js", "assets/search-index.js"):
         assert (out / name).is_file()
     s = built["summary"]
-    assert (s.pair_pages, s.story_pages, s.stories, s.family_pages) == (len(pairs), len(stories), len(stories), 0)
+    assert (s.pair_pages, s.story_pages, s.stories) == (len(pairs), len(stories), len(stories))
 
 
 def test_every_link_and_asset_resolves_inside_the_report(built: dict) -> None:
@@ -465,24 +464,25 @@ def test_the_overview_and_the_stories_list_rank_stories_as_the_stories_command(c
     assert links == [report.story_file(sid) for sid in order[:20]]
 
 
-def test_a_database_written_before_stories_gets_family_pages(built: dict, tmp_path: Path, older_database) -> None:
-    db = older_database(built["db"], tmp_path / "families-only.duckdb", "story_members", "stories")
+def test_a_database_written_before_stories_gets_the_story_pages_of_its_pairs(
+    built: dict, tmp_path: Path, older_database
+) -> None:
+    db = older_database(built["db"], tmp_path / "before-stories.duckdb", "story_members", "stories")
+    before = db.read_bytes()
     out = tmp_path / "old-report"
     summary = report.write_report(db, out)
-    families = db_rows(db, "SELECT family_id, members FROM families")
-    assert (summary.stories, summary.story_pages, summary.families) == (0, 0, len(families))
-    assert {p.relative_to(out).as_posix() for p in (out / "f").iterdir()} == {report.family_file(f) for f, _ in families}
-    assert not (out / "s").exists() and summary.pair_pages == len(built["result"].pairs)
-    index = "".join(Page((out / "index.html").read_text(encoding="utf-8")).text)
-    assert "families" in index and "stories" not in index.lower()
-    fid = next(f for f, members in families if HOSTILE_ID in members)
-    family = Page((out / report.family_file(fid)).read_text(encoding="utf-8"))
-    assert HOSTILE_ID in "".join(family.text)
-    assert any(a.get("marker-end") for t, a in family.tags if t == "line")
+    assert db.read_bytes() == before  # the stories are built when it is read, never written into it
+    stories = db_rows(built["db"], "SELECT story_id FROM stories")
+    assert (summary.stories, summary.story_pages) == (len(stories), len(stories))
+    assert {p.relative_to(out).as_posix() for p in (out / "s").iterdir()} == {report.story_file(f) for (f,) in stories}
+    assert summary.pair_pages == len(built["result"].pairs) and not (out / "f").exists()
+    sid = _story_of(built["db"], HOSTILE_ID)
+    assert (out / report.story_file(sid)).read_text(encoding="utf-8") == (
+        built["out"] / report.story_file(sid)).read_text(encoding="utf-8")
     search = (out / "assets" / "search-index.js").read_text(encoding="utf-8")
-    assert report.family_file(fid) in search
+    assert report.story_file(sid) in search
     result = CliRunner().invoke(app, ["report", "--db", str(db), "--out", str(tmp_path / "cli-old"), "--quiet"])
-    assert result.exit_code == 0 and "family pages" in result.stderr
+    assert result.exit_code == 0 and f"{len(stories)} story pages" in result.stderr
 
 
 def _story_of(db: Path, doc_id: str) -> str:

@@ -165,13 +165,25 @@ def test_read_document_names_a_missing_id(tmp_path: Path, result) -> None:
         store.read_document(con, "nope")
 
 
-def test_read_families_returns_the_scan_families(tmp_path: Path, result) -> None:
+def test_read_stories_returns_the_scan_stories(tmp_path: Path, result) -> None:
     db = tmp_path / "t.duckdb"
     store.write(db, result.tables(), {"version": "x"})
     with store.connect(db) as con:
-        assert sorted(store.read_families(con), key=lambda f: f.id) == sorted(
-            result.families, key=lambda f: f.id
-        )
+        assert store.read_stories(con, with_pairs=True) == result.stories and result.stories
+
+
+def test_a_database_written_before_stories_reads_with_the_stories_of_its_pairs(
+    tmp_path: Path, result, older_database
+) -> None:
+    db = tmp_path / "t.duckdb"
+    store.write(db, result.tables(), {"version": "x"})
+    old = older_database(db, tmp_path / "old.duckdb", "story_members", "stories")
+    before = old.read_bytes()
+    with store.connect(old) as con:
+        assert store.read_stories(con, with_pairs=True) == result.stories
+        assert store.count_rows(con, "story_members") == sum(s.size for s in result.stories)
+    assert old.read_bytes() == before
+    assert textreuse.open(old).stories == result.stories
 
 
 # ---------------------------------------------------------------- Arrow tables
@@ -179,14 +191,6 @@ def test_read_families_returns_the_scan_families(tmp_path: Path, result) -> None
 
 def test_passages_table_has_one_row_per_passage(result) -> None:
     assert result.passages_table.num_rows == sum(len(p.passages) for p in result.pairs) > 0
-
-
-def test_database_view_gives_members_their_family(result, tmp_path: Path) -> None:
-    result.save(tmp_path / "f.duckdb")
-    with store.connect(tmp_path / "f.duckdb") as con:
-        rows = dict(con.execute("SELECT doc_id, family_id FROM document_families").fetchall())
-    assert rows == {m: f.id for f in result.families for m in f.members}
-    assert rows
 
 
 def test_rejects_table_lists_the_rejects(result) -> None:
@@ -362,7 +366,7 @@ def test_open_reads_back_the_scan_result_and_its_tables(tmp_path: Path, gen) -> 
     stored = textreuse.open(db)
     assert isinstance(stored, textreuse.ScanResult)
     assert stored.pairs == scanned.pairs and stored.documents == scanned.documents
-    assert stored.families == scanned.families and stored.rejects == scanned.rejects
+    assert stored.stories == scanned.stories and stored.rejects == scanned.rejects
     assert stored.counts()["pairs_by_relation"] == scanned.counts()["pairs_by_relation"]
     with store.connect(db) as con:
         for name, table in stored.tables().items():

@@ -273,7 +273,7 @@ def test_trace_on_a_database_without_postings_asks_for_a_rescan(tmp_path: Path, 
         write(corpus, f"{name}.txt", texts[name])
     result = scan([corpus], workers=1)
     old = tmp_path / "old.duckdb"
-    names = ["documents", "rejects", "pairs", "passages", "families", "annotations", "repairs"]
+    names = ["documents", "rejects", "pairs", "passages", "stories", "annotations", "repairs"]
     store.write(old, result.tables(names), {"version": "0.1.0"})
     excerpt = write(tmp_path, "x.txt", texts["orig"][:400])
     with pytest.raises(StoreError, match=r"no stored index.*textreuse scan CORPUS --db"):
@@ -438,17 +438,16 @@ def test_trace_cli_names_the_stories_in_every_format(tmp_path: Path, db: Path, t
         assert story not in rows.stdout  # stdout holds the pairs only
 
 
-def test_trace_on_a_database_without_stories_says_so(
+def test_trace_on_a_database_without_stories_joins_the_stories_of_its_pairs(
     tmp_path: Path, db: Path, texts: dict[str, str], older_database
 ) -> None:
     old = older_database(db, tmp_path / "before-stories.duckdb", "story_members", "stories")
     excerpt = write(tmp_path, "excerpt.txt", " ".join(texts["_original_words"].split()[300:420]) + "\n")
-    result = trace(excerpt, old)
-    assert result.stories is None and result.origin == "orig"
+    result, now = trace(excerpt, old), trace(excerpt, db)
+    assert result.origin == now.origin == "orig"
+    assert [j.to_dict() for j in result.stories] == [j.to_dict() for j in now.stories] and now.stories
     summary = runner.invoke(app, ["trace", str(excerpt), "--db", str(old), "--json"])
-    assert summary.exit_code == 0 and json.loads(summary.stdout)["stories"] is None
-    table = runner.invoke(app, ["trace", str(excerpt), "--db", str(old), "--format", "table"])
-    assert table.exit_code == 0 and "rescan" in table.stdout
+    assert summary.exit_code == 0 and json.loads(summary.stdout)["stories"] == [j.to_dict() for j in now.stories]
 
 
 def test_trace_holds_pairs_to_the_copied_text_rule_as_a_scan_does(tmp_path: Path, gen) -> None:

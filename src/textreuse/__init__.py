@@ -26,8 +26,9 @@ from textreuse.index.candidates import IndexConfig
 from textreuse.index.tokenize import Tokens, tokenize
 from textreuse.ingest.html import HtmlConfig
 from textreuse.ingest.read import IngestConfig
-from textreuse.model import Document, Family, Pair, Passage, Reject
+from textreuse.model import Document, Pair, Passage, Reject
 from textreuse.relate.pairs import RelateConfig
+from textreuse.relate.stories import Member, Story
 
 Result = ScanResult
 
@@ -36,11 +37,11 @@ __all__ = [
     "AlignError",
     "Config",
     "Document",
-    "Family",
     "HtmlConfig",
     "IndexConfig",
     "IngestConfig",
     "IngestError",
+    "Member",
     "PageError",
     "Pair",
     "Passage",
@@ -49,6 +50,7 @@ __all__ = [
     "Result",
     "ScanResult",
     "StoreError",
+    "Story",
     "SummaryConfig",
     "TextReuseError",
     "Tokens",

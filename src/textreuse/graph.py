@@ -1,5 +1,5 @@
 """Connected components, shared by every stage that groups things (recurring-line groups in
-clean, stories and families in relate).
+clean, stories in relate).
 
 It sits beside the stages rather than in one of them, so that clean need not import
 relate (imports run down the stages, never back up).

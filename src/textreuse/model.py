@@ -1,9 +1,10 @@
-"""Plain records shared by every stage: documents, rejects, passages, pairs, families.
+"""Plain records shared by every stage: documents, rejects, passages, pairs.
 
 One vocabulary everywhere: a *document* has an ``id`` and its ``raw_text`` as read;
 a *passage* is a pair of half-open code-point spans, ``a`` in ``doc_a`` and ``b`` in
 ``doc_b``, always into the raw text; a *pair* is two documents that share text, with
-a *relation* and per-document *coverage*; a *family* is a connected group of pairs.
+a *relation* and per-document *coverage*; a *story* (:mod:`textreuse.relate.stories`) is
+one reused text and every place it appears.
 """
 
 from __future__ import annotations
@@ -111,11 +112,3 @@ class Pair:
             ],
         }
 
-
-@dataclass(frozen=True)
-class Family:
-    """A connected group of related documents and, when known, its origin."""
-
-    id: str
-    members: tuple[str, ...]
-    origin: str | None

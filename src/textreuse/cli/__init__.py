@@ -7,7 +7,7 @@ holding another scan without --replace), 3 finished but rejects exceeded
 (``--format`` chooses: table, tsv, csv, jsonl, json).
 
 One module per kind of command: :mod:`~textreuse.cli.scan` (scan, warmup),
-:mod:`~textreuse.cli.lists` (pairs, families, rejects), :mod:`~textreuse.cli.views`
+:mod:`~textreuse.cli.lists` (pairs, stories, rejects), :mod:`~textreuse.cli.views`
 (show, diff, text), :mod:`~textreuse.cli.files` (align, trace, clean) and
 :mod:`~textreuse.cli.output` (export, report); :mod:`~textreuse.cli.app` holds what
 they share.

@@ -191,15 +191,13 @@ def trace_command(
     if chosen == "json":
         row = {"doc_id": result.document.id, "candidates": result.candidates,
                "pairs": [p.to_dict() for p in pairs], "origin": result.origin, "reason": result.reason,
-               "stories": None if joined is None else [j.to_dict() for j in joined]}
+               "stories": [j.to_dict() for j in joined]}
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
     emit(pairs_listing(pairs, total=len(result.pairs)), chosen)
     said = out if chosen == "table" else err
     said.print(Text.assemble("likely origin: ", (result.origin or "unknown", "bold"), f" ({result.reason})"))
-    if joined is None:
-        said.print(Text("stories: none stored (an older textreuse wrote the database; rescan the corpus to build them)"))
-    elif chosen == "table" and joined:
+    if chosen == "table" and joined:
         emit(joined_listing(joined), chosen)
     else:
         for j in joined:

@@ -1,4 +1,4 @@
-"""The listing commands: ``pairs``, ``stories``, ``families``, ``rejects``; rows in any output format."""
+"""The listing commands: ``pairs``, ``stories``, ``rejects``; rows in any output format."""
 
 from __future__ import annotations
 
@@ -21,18 +21,14 @@ from textreuse.cli.app import (
     reported,
     usage,
 )
-from textreuse.model import Pair
-from textreuse.relate.cluster import lineage
 from textreuse.report.listings import (
-    families_listing,
-    lineage_listing,
     members_listing,
     pairs_listing,
     rejects_listing,
     stories_listing,
 )
 from textreuse.report.rows import show
-from textreuse.report.terminal import family_tree, story_tree
+from textreuse.report.terminal import story_tree
 from textreuse.store import duckdb as store
 
 
@@ -92,7 +88,6 @@ def stories_command(
         ctx.obj = {"db": db, "source": source, "fmt": fmt}
         return
     with reported(), opened(db, source) as con:
-        store.check_stories(con, source or db)
         if doc is not None:
             store.check_document(con, doc)
         stories = store.read_stories(con, doc=doc)
@@ -108,7 +103,6 @@ def stories_show_command(
     opts = ctx.obj or {}
     db, source = opts.get("db", DEFAULT_DB), opts.get("source")
     with reported(), opened(db, source) as con:
-        store.check_stories(con, source or db)
         found = store.read_stories(con, story=story_id)
     if not found:
         raise usage(f"no story {story_id!r} in {source or db}; list them with: textreuse stories")
@@ -119,34 +113,14 @@ def stories_show_command(
     emit(members_listing(found[0]), chosen)
 
 
-@app.command("families")
-def families_command(
-    db: DbOption = DEFAULT_DB,
-    source: FromOption = None,
-    fmt: FormatOption = None,
-    tree: Annotated[bool, typer.Option("--tree", help="Who copied whom in each family: a tree, or one row per edge.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", min=0, help="Print at most N families.")] = None,
-) -> None:
-    """List families of related documents with their origin when known, largest first."""
-    with reported(), opened(db, source) as con:
-        families = store.read_families(con, limit=limit)
-        total = store.count_rows(con, "families") if limit is not None else None
-        pairs = store.read_pairs(con) if tree else []
-    chosen = listing_format(fmt)
-    if not tree:
-        emit(families_listing(families, total=total), chosen)
-        return
-    by_family: dict[str, list[Pair]] = {f.id: [] for f in families}
-    family_of = {m: f.id for f in families for m in f.members}
-    for p in pairs:
-        if p.doc_a in family_of:
-            by_family[family_of[p.doc_a]].append(p)
-    lineages = [(f, lineage(f, by_family[f.id])) for f in families]
-    if chosen == "table":
-        for f, lin in lineages:
-            show(family_tree(f, lin), out)
-        return
-    emit(lineage_listing(lineages), chosen)
+@app.command("families", hidden=True, context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def families_command() -> None:
+    """Families were replaced by stories; say so, and what to run instead."""
+    raise usage(
+        "families (connected groups of pairs) were replaced by stories, one reused text and every place "
+        "it appears: run 'textreuse stories', and 'textreuse stories show ID' for a story's copy tree "
+        "(they read databases written before stories too)"
+    )
 
 
 @app.command("rejects")

@@ -46,7 +46,5 @@ def report_command(
     with reported():
         remove_stale(out_dir.resolve())  # report folders of runs killed before they could clean up
         summary = write_report(db, out_dir, page_size=page_size, reporter=reporter(quiet))
-    # A database written before stories has families and their pages instead.
-    groups = f"{summary.family_pages} family pages" if summary.families else f"{summary.story_pages} story pages"
-    err.print(f"{groups}, {summary.pair_pages} pair pages, {summary.list_pages} list pages → {summary.out}")
+    err.print(f"{summary.story_pages} story pages, {summary.pair_pages} pair pages, {summary.list_pages} list pages → {summary.out}")
     out.print(str(summary.out / "index.html"))

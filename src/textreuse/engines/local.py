@@ -1,7 +1,7 @@
 """The local engine: runs the stages on one machine, over all its cores.
 
 It only schedules: reading, tokenising and sketching, candidate search, alignment,
-relating and families are the stage functions. Worker processes are forked after the
+relating and stories are the stage functions. Worker processes are forked after the
 documents are loaded, so they read them without copying them through pipes.
 """
 
@@ -48,10 +48,9 @@ from textreuse.index.candidates import Sketch, find_candidates, fingerprint, ske
 from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import IngestConfig, read_inputs
 from textreuse.interrupts import worker_signals
-from textreuse.model import RELATIONS, Annotation, Document, Family, Pair, Reject
+from textreuse.model import RELATIONS, Annotation, Document, Pair, Reject
 from textreuse.progress import Advance, Reporter
 from textreuse.progress import Silent as _Silent
-from textreuse.relate.cluster import cluster
 from textreuse.relate.pairs import held_by_copies, relate, whole
 from textreuse.relate.provenance import Evidence, Facts, direct_pair
 from textreuse.relate.stories import Story, all_pairs, build_stories, tree_pairs
@@ -63,7 +62,7 @@ R = TypeVar("R")
 
 @dataclass
 class ScanResult:
-    """Everything one scan found: documents, rejects, pairs, families and timings.
+    """Everything one scan found: documents, rejects, pairs, stories and timings.
 
     ``annotations`` and ``repairs`` hold, per document id, its boilerplate lines and the
     steps of its encoding repair (documents with none are left out).
@@ -72,9 +71,8 @@ class ScanResult:
     documents: list[Document]
     rejects: list[Reject]
     pairs: list[Pair]
-    families: list[Family]
-    seconds: dict[str, float] = field(default_factory=dict)
     stories: list[Story] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
     candidates: int = 0
     annotations: dict[str, tuple[Annotation, ...]] = field(default_factory=dict)
     repairs: dict[str, tuple[Step, ...]] = field(default_factory=dict)
@@ -82,8 +80,9 @@ class ScanResult:
     index: postings.ScanIndex | None = None
 
     def tables(self, names: Iterable[str] | None = None) -> dict[str, pa.Table]:
-        """Return the results as Arrow tables: documents, rejects, pairs, passages, families,
-        annotations (boilerplate lines) and repairs (encoding repair steps).
+        """Return the results as Arrow tables: documents, rejects, pairs, passages, stories,
+        story members, annotations (boilerplate lines), repairs (encoding repair steps),
+        evidence and the index.
 
         `names` picks some of them (the others are not built).
         """
@@ -92,7 +91,6 @@ class ScanResult:
             "rejects": lambda: arrow.rejects_table(self.rejects),
             "pairs": lambda: arrow.pairs_table(self.pairs),
             "passages": lambda: arrow.passages_table(self.pairs),
-            "families": lambda: arrow.families_table(self.families),
             "stories": lambda: arrow.stories_table(self.stories),
             "story_members": lambda: arrow.story_members_table(self.stories),
             "annotations": lambda: arrow.annotations_table(self.annotations),
@@ -135,7 +133,7 @@ class ScanResult:
         return {"version": __version__, "summary": self.counts(), **index, **(meta or {})}
 
     def counts(self) -> dict[str, Any]:
-        """Return the summary counts: documents, rejects, candidates, pairs by relation, families."""
+        """Return the summary counts: documents, rejects, candidates, pairs by relation, stories."""
         by_relation = {r: 0 for r in RELATIONS}
         for p in self.pairs:
             by_relation[p.relation] += 1
@@ -146,7 +144,6 @@ class ScanResult:
             "candidates": self.candidates,
             "pairs": len(self.pairs),
             "pairs_by_relation": by_relation,
-            "families": len(self.families),
             "stories": len(self.stories),
             "repaired": len(self.repairs),
             "with_boilerplate": len(self.annotations),
@@ -290,7 +287,7 @@ def scan_documents(
     token_memory: int = 512 << 20,
     emit: Callable[[str, Callable[[], pa.Table]], None] | None = None,
 ) -> ScanResult:
-    """Return the pairs and families of documents already read.
+    """Return the pairs and stories of documents already read.
 
     When the corpus's tokens fit in `token_memory` bytes and one process does the
     work, those of the index stage are kept for alignment instead of tokenising the
@@ -417,7 +414,6 @@ def scan_documents(
     t0 = time.perf_counter()
     with reporter.stage("stories", None):
         stories = build_stories(pairs, {d.id: d for d in docs})
-        families = cluster(pairs)
         # The pairs a scan reports are the stories' tree edges: n - 1 for n members.
         pairs = tree_pairs(stories)
         found_evidence = {(p.doc_a, p.doc_b): found_evidence[(p.doc_a, p.doc_b)] for p in pairs
@@ -428,9 +424,8 @@ def scan_documents(
         docs,
         list(rejects or []) + failed,
         pairs,
-        families,
+        stories,
         seconds,
-        stories=stories,
         candidates=len(a),
         annotations=boilerplate,
         repairs={docs[k].id: v for k, v in repairs.items()},
@@ -691,7 +686,7 @@ def scan(
 
 
 RESULT_TABLES = (
-    "documents", "rejects", "pairs", "passages", "families", "stories", "story_members", "annotations", "repairs",
+    "documents", "rejects", "pairs", "passages", "stories", "story_members", "annotations", "repairs",
     "evidence", "postings", "index_documents",
 )
 

@@ -37,11 +37,12 @@ provenance) wherever the local engine uses it:
 6. *repair*: the driver collects the repaired documents' steps; those with lossy
    repairs, their pairs and the texts of them and their partners go through
    :func:`witness_repairs` (lossy damage is rare, so this stays small).
-7. *families*: connected components by an iterative join (min-label propagation with
+7. *stories*: connected components by an iterative join (min-label propagation with
    pointer jumping: each round every document takes the least label among itself,
    its neighbours and its label's label, until no label changes; about log2 of the
-   longest chain of pairs in rounds). Each component's pairs then go through
-   :func:`cluster`, which derives the family id from the members alone.
+   longest chain of pairs in rounds). Each component's pairs and documents then go
+   through :func:`build_stories` (a story never spans two components), which derives
+   each story's id from its members alone; the pairs kept are the stories' tree edges.
 8. *write*: each table (those of the local database but the trace index: ``postings``
    and ``index_documents`` are not written, so ``textreuse trace`` needs a local scan)
    is written as Parquet under a temporary name and renamed when complete, through
@@ -87,7 +88,7 @@ if TYPE_CHECKING:
 
 INSTALL_HINT = "pip install 'textreuse[spark]'"
 TABLES = (
-    "documents", "rejects", "pairs", "passages", "families", "stories", "story_members", "annotations", "repairs",
+    "documents", "rejects", "pairs", "passages", "stories", "story_members", "annotations", "repairs",
     "evidence",
 )
 
@@ -117,7 +118,6 @@ _PAIR_SCHEMA = (
     "doc_a string, doc_b string, relation string, origin string, coverage_a double, "
     f"coverage_b double, passages array<{_PASSAGE_TYPE}>, evidence array<{_EVIDENCE_TYPE}>"
 )
-_FAMILY_SCHEMA = "family_id string, size int, origin string, members array<string>"
 # One row per story member, with its story's fields (the stories table is their distinct rows).
 _STORY_SCHEMA = (
     "story_id string, size int, representative string, rep_start long, rep_end long, story_origin string, "
@@ -144,7 +144,6 @@ class SparkScanResult:
     rejects: list[Reject]
     candidates: int
     pairs_by_relation: dict[str, int]
-    families: int
     stories: int = 0
     repaired: int = 0
     with_boilerplate: int = 0
@@ -160,7 +159,6 @@ class SparkScanResult:
             "candidates": self.candidates,
             "pairs": sum(self.pairs_by_relation.values()),
             "pairs_by_relation": dict(self.pairs_by_relation),
-            "families": self.families,
             "stories": self.stories,
             "repaired": self.repaired,
             "with_boilerplate": self.with_boilerplate,
@@ -502,30 +500,6 @@ def _pairs_batch(directed: list[tuple[Pair, tuple[Evidence, ...]]]) -> pa.Record
     )
 
 
-def _family_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    from textreuse.relate.cluster import cluster
-
-    table = _columns(batches)
-    if table is None:
-        return
-    rows = table.to_pydict()
-    components: dict[str, list[Pair]] = defaultdict(list)
-    for label, a, b, origin in zip(rows["label"], rows["doc_a"], rows["doc_b"], rows["origin"]):
-        # cluster() reads only the two ids and the origin of a pair.
-        components[label].append(Pair(a, b, "overlap", origin, 0.0, 0.0))
-    out: dict[str, list[Any]] = {"family_id": [], "size": [], "origin": [], "members": []}
-    for label, pairs in components.items():
-        families = cluster(pairs)
-        if len(families) != 1:
-            raise EngineError(f"component {label!r} split into {len(families)} families; components are wrong")
-        family = families[0]
-        out["family_id"].append(family.id)
-        out["size"].append(len(family.members))
-        out["origin"].append(family.origin)
-        out["members"].append(list(family.members))
-    yield pa.RecordBatch.from_pydict(out, schema=_arrow_schema(_FAMILY_SCHEMA))
-
-
 def _story_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """Build each component's stories with :func:`build_stories` (a story never spans two
     components), one row per member with its story's fields."""
@@ -600,9 +574,6 @@ _ARROW = {
         [("doc_a", pa.string()), ("doc_b", pa.string()), ("relation", pa.string()), ("origin", pa.string()),
          ("coverage_a", pa.float64()), ("coverage_b", pa.float64()), ("passages", pa.list_(_PASSAGE_ARROW)),
          ("evidence", pa.list_(_EVIDENCE_ARROW))]
-    ),
-    _FAMILY_SCHEMA: pa.schema(
-        [("family_id", pa.string()), ("size", pa.int32()), ("origin", pa.string()), ("members", pa.list_(pa.string()))]
     ),
     _STORY_SCHEMA: pa.schema(
         [("story_id", pa.string()), ("size", pa.int32()), ("representative", pa.string()), ("rep_start", pa.int64()),
@@ -755,8 +726,8 @@ def scan(
 ) -> SparkScanResult:
     """Return the counts of a Spark scan of `paths`, whose tables are written under `out`.
 
-    Writes ``documents``, ``rejects``, ``pairs``, ``passages``, ``families``,
-    ``annotations``, ``repairs`` and ``evidence`` (and ``runs``) as Parquet folders
+    Writes ``documents``, ``rejects``, ``pairs``, ``passages``, ``stories``,
+    ``story_members``, ``annotations``, ``repairs`` and ``evidence`` (and ``runs``) as Parquet folders
     ``out/NAME.parquet``, each under a temporary name
     renamed when complete; the rows equal the local engine's, in its order.
     `partitions` sets every shuffle's partition count (default: two per core of the
@@ -859,15 +830,8 @@ def scan(
         seconds["repair"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        with reporter.stage("families", None):
+        with reporter.stage("stories", None):
             labels = components(pairs.select(F.col("doc_a").alias("src"), F.col("doc_b").alias("dst")))
-            families = persist(
-                pairs.join(labels, pairs["doc_a"] == labels["doc"])
-                .select("label", "doc_a", "doc_b", "origin")
-                .repartition(parts, "label")
-                .mapInArrow(_family_batches, _FAMILY_SCHEMA)
-            )
-            n_families = families.count()
             story_rows = persist(
                 pairs.join(labels, pairs["doc_a"] == labels["doc"]).drop("doc", "evidence")
                 .unionByName(
@@ -924,10 +888,6 @@ def scan(
                 ),
             )  # fmt: skip
             advance(1)
-            written["families"] = target.write(
-                "families", families.orderBy(F.desc("size"), F.element_at("members", 1))
-            )
-            advance(1)
             # build_stories' order: by spread (size, sites, first date), then id.
             spread: list[Any] = [F.desc("size"), F.desc("sites"), F.coalesce("first_date", F.lit("")), "story_id"]
             written["stories"] = target.write(
@@ -981,7 +941,6 @@ def scan(
         rejects=[Reject(path, reason, line, kind) for _, path, line, reason, kind in rejects],
         candidates=n_candidates,
         pairs_by_relation=by_relation,
-        families=n_families,
         stories=n_stories,
         repaired=n_repaired,
         with_boilerplate=n_marked,

@@ -1,6 +1,6 @@
 """A scan's result read back from its database: the object :func:`textreuse.scan` returns.
 
-``textreuse.open("reuse.duckdb")`` gives a notebook the documents, pairs, families and
+``textreuse.open("reuse.duckdb")`` gives a notebook the documents, pairs, stories and
 Arrow tables of an earlier scan without SQL, and without scanning again. A folder of
 Parquet tables (a Spark scan's ``--out``, or ``textreuse export``) opens the same way.
 """
@@ -17,7 +17,7 @@ import numpy as np
 from textreuse.clean.encoding import Step
 from textreuse.engines.local import ScanResult
 from textreuse.index.candidates import Sketch
-from textreuse.model import Annotation, Family, Reject
+from textreuse.model import Annotation, Reject
 from textreuse.relate.provenance import Evidence
 from textreuse.store import duckdb as store
 from textreuse.store import postings
@@ -50,12 +50,10 @@ def _read(con: duckdb.DuckDBPyConnection) -> ScanResult:
         store.read_documents(con),
         [Reject(*row) for row in con.execute(f"SELECT path, reason, line, {kind} FROM rejects").fetchall()],
         store.read_pairs(con),
-        [Family(f, tuple(m), o) for f, m, o in con.execute("SELECT family_id, members, origin FROM families").fetchall()],
+        store.read_stories(con, with_pairs=True),
         seconds=dict(summary.get("seconds") or {}),
         candidates=int(summary.get("candidates") or 0),
     )
-    if store.has_table(con, "stories"):
-        result.stories = store.read_stories(con, with_pairs=True)
     if store.has_table(con, "annotations"):
         marks: dict[str, list[Annotation]] = defaultdict(list)
         for doc, start, end, kind, rule in con.execute('SELECT doc_id, start, "end", kind, rule FROM annotations').fetchall():

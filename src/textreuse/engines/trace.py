@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from email.message import Message
 from pathlib import Path
 
@@ -49,7 +49,7 @@ class TraceResult:
     ``pairs`` have the new document as ``doc_a``. ``origin`` is the stored document it
     most likely copies from, the new document itself when it is the older or longer
     side, or None; ``reason`` says why. ``stories`` are the stored stories it joins, its
-    closest relation first (None for a database written before stories).
+    closest relation first (built from the pairs of a database written before stories).
     """
 
     document: Document
@@ -57,7 +57,7 @@ class TraceResult:
     origin: str | None
     reason: str
     candidates: int
-    stories: list[Joined] | None = None
+    stories: list[Joined] = field(default_factory=list)
 
 
 def fetch(url: str, *, doc_id: str | None = None, config: IngestConfig = IngestConfig()) -> Document:
@@ -207,10 +207,8 @@ def trace_document(
         directed.append(replace(p, origin=direct(p, seen, config=config.provenance)))
     pairs = sorted(directed, key=lambda p: p.doc_b)
     origin, reason = likely_origin(doc, pairs, {d: t.date for d, t in texts.items()})
-    joined = None
-    if store.has_table(con, "stories"):
-        stories = store.read_stories(con, docs=sorted({p.doc_b for p in pairs})) if pairs else []
-        joined = join_stories(pairs, stories, len(doc.raw_text))
+    stories = store.read_stories(con, docs=sorted({p.doc_b for p in pairs})) if pairs else []
+    joined = join_stories(pairs, stories, len(doc.raw_text))
     return TraceResult(doc, pairs, origin, reason, len(groups) + len(same), joined)
 
 

@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from textreuse.model import Family, Pair, Reject
-from textreuse.relate.cluster import Lineage
+from textreuse.model import Pair, Reject
 from textreuse.relate.diff import Diff
 from textreuse.relate.stories import Joined, Member, Story
 from textreuse.report.rows import Column, Listing, Value
@@ -45,39 +44,6 @@ def no_pair(doc_a: str, doc_b: str) -> Pair:
     return Pair(doc_a, doc_b, None, None, 0.0, 0.0, ())  # type: ignore[arg-type]
 
 
-def families_listing(families: Sequence[Family], *, total: int | None = None) -> Listing:
-    """Return families as rows: id, size, origin and members."""
-    return Listing(
-        "family",
-        ("family_id", Column("size", right=True), "origin", "members"),
-        [(f.id, len(f.members), f.origin, list(f.members)) for f in families],
-        records=[{"family": f.id, "size": len(f.members), "origin": f.origin, "members": list(f.members)} for f in families],
-        total=total,
-    )
-
-
-def lineage_listing(lineages: Sequence[tuple[Family, Lineage]], *, total: int | None = None) -> Listing:
-    """Return each family's copy graph: one row per edge (``directed`` false when no side is known).
-
-    Its JSON is one object per family: origin, candidates with their scores, edges.
-    """
-    rows: list[tuple[Value, ...]] = []
-    records: list[Mapping[str, Any]] = []
-    for f, lin in lineages:
-        rows += [(f.id, o, c, r, True) for o, c, r in lin.edges]
-        rows += [(f.id, a, b, r, False) for a, b, r in lin.undirected]
-        records.append(
-            {
-                "family": f.id,
-                "origin": f.origin,
-                "candidates": [{"doc": m, "score": v} for m, v in lin.candidates()],
-                "edges": [{"origin": o, "copy": c, "relation": r} for o, c, r in lin.edges],
-                "undirected": [{"doc_a": a, "doc_b": b, "relation": r} for a, b, r in lin.undirected],
-            }
-        )
-    return Listing("edge", ("family_id", "source", "copy", "relation", "directed"), rows, records=records, total=total)
-
-
 def rejects_listing(rejects: Sequence[Reject], *, total: int | None = None) -> Listing:
     """Return rejects as rows: path, line (empty for a whole file), kind and reason."""
     return Listing(
@@ -92,7 +58,7 @@ def summary_listing(summary: Mapping[str, Any]) -> Listing:
     """Return a scan's summary counts as one row (pairs by relation, seconds in total)."""
     relations = dict(summary["pairs_by_relation"])
     where = summary.get("db", summary.get("out"))
-    names = ["documents", "rejected", "candidates", "pairs", *relations, "families", "repaired", "with_boilerplate"]
+    names = ["documents", "rejected", "candidates", "pairs", *relations, "stories", "repaired", "with_boilerplate"]
     values = [summary[k] if k in summary else relations[k] for k in names]
     return Listing(
         "scan",

@@ -1,4 +1,4 @@
-"""Terminal views: a diff, a pair side by side, family trees; rich renderables built from
+"""Terminal views: a diff, a pair side by side, story trees; rich renderables built from
 plain records, printed by the CLI.
 
 Texts are data: every piece goes in as a ``Text`` span with a style, never as markup.
@@ -20,8 +20,7 @@ from rich.tree import Tree
 
 from textreuse.align.words import matching_view, passage_tokens
 from textreuse.index.tokenize import Tokens
-from textreuse.model import Document, Family, Pair
-from textreuse.relate.cluster import Lineage
+from textreuse.model import Document, Pair
 from textreuse.relate.diff import Change, Diff, Extra
 from textreuse.relate.stories import Member, Story, member_order
 from textreuse.report.highlight import Piece, split_sides
@@ -257,31 +256,6 @@ def render_pair(pair: Pair, sides: Sequence[tuple[Text, Text]], *, marks: bool =
     return out
 
 
-def family_tree(family: Family, lin: Lineage) -> Tree:
-    """Return a family's copy graph drawn from its origin: each document once, later mentions say so."""
-    children: dict[str, list[tuple[str, str]]] = {}
-    parents: dict[str, list[str]] = {}
-    for o, c, r in lin.edges:
-        children.setdefault(o, []).append((c, r))
-        parents.setdefault(c, []).append(o)
-    root = Tree(Text(f"{family.id} ({count(len(family.members), 'document')})"))
-    placed: set[str] = set()
-    starts = [m for m, _ in lin.candidates()] or ([family.origin] if family.origin else [])
-    starts += sorted(m for m in children if m not in parents and m not in starts)
-    for doc in starts:
-        if doc in placed:
-            continue
-        placed.add(doc)
-        label = Text(doc + ("  (origin)" if doc == family.origin else "  (no known source)"))
-        _grow(root.add(label), doc, children, parents, placed)
-    loose = [m for m in family.members if m not in placed]
-    if loose or lin.undirected:
-        branch = root.add(Text("direction unknown"))
-        for a, b, r in lin.undirected:
-            branch.add(Text(f"{a} ↔ {b}  [{r}]"))
-    return root
-
-
 def story_tree(story: Story) -> Tree:
     """Return a story drawn as its copy tree, from its representative: each member with its
     relation to the story's text, similarity and raw spans, under its source."""
@@ -304,21 +278,3 @@ def story_tree(story: Story) -> Tree:
     return root
 
 
-def _grow(
-    node: Tree,
-    doc: str,
-    children: dict[str, list[tuple[str, str]]],
-    parents: dict[str, list[str]],
-    placed: set[str],
-) -> None:
-    """Add the copies of `doc` under `node`, each document once (later mentions say so)."""
-    for child, relation in sorted(children.get(doc, [])):
-        label = Text(f"{child}  [{relation}]")
-        others = [q for q in parents.get(child, []) if q != doc]
-        if others:
-            label.append(f"  (also from {', '.join(others)})")
-        if child in placed:
-            node.add(Text(f"{child}  (above)"))
-            continue
-        placed.add(child)
-        _grow(node.add(label), child, children, parents, placed)

@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from textreuse.clean.encoding import Step
-from textreuse.model import Annotation, Document, Family, Pair, Reject
+from textreuse.model import Annotation, Document, Pair, Reject
 from textreuse.relate.provenance import Evidence
 from textreuse.relate.stories import Story
 
@@ -89,7 +89,7 @@ def number_lists(values: Sequence[Sequence[int]], dtype: type[np.generic] = np.i
 
 
 def documents_table(docs: list[Document]) -> pa.Table:
-    """Return the documents as an Arrow table (families list their members)."""
+    """Return the documents as an Arrow table."""
     return pa.table(
         {
             "doc_id": strings([d.id for d in docs]),
@@ -159,18 +159,6 @@ def passages_table(pairs: list[Pair]) -> pa.Table:
             "b_start": numbers([q.b[0] for _, _, q in rows], np.int64),
             "b_end": numbers([q.b[1] for _, _, q in rows], np.int64),
             "similarity": numbers([q.similarity for _, _, q in rows], np.float64),
-        }
-    )
-
-
-def families_table(families: list[Family]) -> pa.Table:
-    """Return one row per family with its members and origin."""
-    return pa.table(
-        {
-            "family_id": strings([f.id for f in families]),
-            "size": numbers([len(f.members) for f in families], np.int32),
-            "origin": strings([f.origin for f in families]),
-            "members": string_lists([f.members for f in families]),
         }
     )
 

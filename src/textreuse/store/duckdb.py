@@ -1,4 +1,4 @@
-"""The embedded database: DuckDB tables for documents, rejects, pairs, passages, families.
+"""The embedded database: DuckDB tables for documents, rejects, pairs, passages, stories.
 
 A scan writes a new database under a temporary name and renames it over the target
 when complete, so an interrupted run never leaves a database that looks whole.
@@ -19,12 +19,14 @@ import pyarrow as pa
 from textreuse import interrupts
 from textreuse.clean.encoding import Step
 from textreuse.errors import StoreError
-from textreuse.model import Annotation, Document, Family, Pair, Passage, Reject
-from textreuse.relate.stories import Member, Story, all_pairs, member_order
+from textreuse.model import Annotation, Document, Pair, Passage, Reject
+from textreuse.relate.stories import Member, Story, all_pairs, build_stories, member_order
+from textreuse.store import arrow
 from textreuse.store.leftovers import remove_stale
 
 DUCKDB_MAGIC = b"DUCK"
-TABLES = ("documents", "rejects", "pairs", "passages", "families")
+# Every textreuse database has these; stories are derived for those written before them.
+TABLES = ("documents", "rejects", "pairs", "passages")
 WRITE_MEMORY_MB = 384
 
 
@@ -176,10 +178,6 @@ class Writer:
     def commit(self, meta: dict[str, Any]) -> None:
         """Record `meta` in the `runs` table, then put the database in place."""
         assert self.con is not None, "the database was already committed or abandoned"
-        self.con.execute(
-            "CREATE VIEW document_families AS "
-            "SELECT unnest(members) AS doc_id, family_id FROM families"
-        )
         self.con.execute("CREATE TABLE runs (key VARCHAR, value VARCHAR)")
         for key, value in meta.items():
             self.con.execute("INSERT INTO runs VALUES (?, ?)", [key, json.dumps(value)])
@@ -225,9 +223,31 @@ def connect(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         ).fetchone()[0]]  # type: ignore[index]
         if missing:
             raise StoreError(f"{target} is a DuckDB database but not a textreuse one (no {', '.join(missing)} table)")
+        if not has_table(con, "stories"):
+            con = _with_stories(con, target)
         yield con
     finally:
         con.close()
+
+
+def _with_stories(con: duckdb.DuckDBPyConnection, target: Path) -> duckdb.DuckDBPyConnection:
+    """Return a connection to a database written before stories, with its stories: an
+    in-memory database holding a view of each stored table (the file attached read-only)
+    and the stories built from its pairs (:func:`add_stories`). `con` is closed."""
+    names = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+    ).fetchall()]
+    con.close()
+    mem = duckdb.connect(":memory:")
+    try:
+        mem.execute(f"ATTACH '{str(target).replace(chr(39), chr(39) * 2)}' AS stored (READ_ONLY)")
+        for name in names:
+            mem.execute(f'CREATE VIEW "{name}" AS SELECT * FROM stored.main."{name}"')
+        add_stories(mem)
+    except BaseException:
+        mem.close()
+        raise
+    return mem
 
 
 def _pair_filter(relation: str | None, doc: str | None) -> tuple[str, list[str]]:
@@ -327,15 +347,24 @@ def read_documents(con: duckdb.DuckDBPyConnection) -> list[Document]:
 def columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     """Return the column names of `table` (older databases lack some)."""
     return {r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_catalog = current_database()",
+        [table],
     ).fetchall()}
 
 
-def read_families(con: duckdb.DuckDBPyConnection, *, limit: int | None = None) -> list[Family]:
-    """Return the stored families, largest first (the first `limit`)."""
-    cut = "" if limit is None else f" LIMIT {int(limit)}"
-    rows = con.execute(f"SELECT family_id, members, origin FROM families ORDER BY size DESC, family_id{cut}").fetchall()
-    return [Family(f, tuple(m), o) for f, m, o in rows]
+def add_stories(con: duckdb.DuckDBPyConnection) -> None:
+    """Give a database written before stories (it holds families, connected groups of
+    pairs) its stories: built from its stored pairs and documents as a scan builds them,
+    as the tables ``stories`` and ``story_members`` of `con`, an in-memory database whose
+    other tables are views of the stored ones (the files are never changed). A database
+    with stories is left as it is."""
+    if has_table(con, "stories"):
+        return
+    stories = build_stories(read_pairs(con), {d.id: d for d in read_documents(con)})
+    for name, table in (("stories", arrow.stories_table(stories)), ("story_members", arrow.story_members_table(stories))):
+        con.register("_derived", table)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM _derived")
+        con.unregister("_derived")
 
 
 # The order of the stories everywhere they are listed: most widely spread first.
@@ -387,17 +416,8 @@ def read_stories(
     return out
 
 
-def check_stories(con: duckdb.DuckDBPyConnection, where: object) -> None:
-    """Raise StoreError if the database was written before stories (it needs a rescan)."""
-    if not has_table(con, "stories"):
-        raise StoreError(f"{where} has no stories: an older textreuse wrote it; rescan the corpus to build them")
-
-
 def share_story(con: duckdb.DuckDBPyConnection, doc_a: str, doc_b: str) -> bool:
-    """Return whether two documents are members of one stored story (True for a database
-    without stories, older textreuse's: any two may share text)."""
-    if not has_table(con, "story_members"):
-        return True
+    """Return whether two documents are members of one stored story."""
     return bool(con.execute(
         "SELECT 1 FROM story_members x JOIN story_members y USING (story_id) WHERE x.doc_id = ? AND y.doc_id = ? LIMIT 1",
         [doc_a, doc_b],
@@ -439,7 +459,7 @@ def schema(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """Return every table and view of the database with its columns, in order (tables by name)."""
     rows = con.execute(
         "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main' "
-        "ORDER BY table_name, ordinal_position"
+        "AND table_catalog = current_database() ORDER BY table_name, ordinal_position"
     ).fetchall()
     out: dict[str, list[str]] = {}
     for table, column in rows:
@@ -449,7 +469,10 @@ def schema(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Return whether the database has table `name` (older databases lack some)."""
-    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_catalog = current_database()",
+        [name],
+    ).fetchone()
     return bool(row and row[0])
 
 

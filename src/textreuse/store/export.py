@@ -44,7 +44,8 @@ def export(db: str | Path, out_dir: str | Path, *, fmt: ExportFormat = "parquet"
     out = Path(out_dir)
     with connect(db) as con:
         tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name"
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_catalog = current_database() ORDER BY table_name"
         ).fetchall()]
         _check_out(out)
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from textreuse.errors import StoreError
-from textreuse.store.duckdb import TABLES
+from textreuse.store.duckdb import TABLES, add_stories
 
 # Tables opened when present: a scan's cleaning and provenance, and the trace index.
 OPTIONAL = ("runs", "annotations", "repairs", "evidence", "postings", "index_documents", "stories", "story_members")
@@ -51,7 +51,7 @@ def connect(folder: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
             if source is not None:
                 quoted = source.replace("'", "''")
                 con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{quoted}')")
-        con.execute("CREATE VIEW document_families AS SELECT unnest(members) AS doc_id, family_id FROM families")
+        add_stories(con)
         yield con
     except duckdb.Error as exc:
         raise StoreError(f"cannot read the Parquet tables in {root}: {exc}") from exc

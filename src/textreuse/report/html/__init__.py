@@ -19,8 +19,8 @@ The modules, in the order a page is made: :mod:`.page` (escaping, names, the fra
 
 A page per story (one reused text and every place it appears: its copy tree, timeline
 and tree pairs); the overview and the stories list rank stories by spread, in the order
-of ``textreuse stories``. A database written before stories gets the family pages it
-always had. Large corpora are streamed: stories, their documents and their pairs come
+of ``textreuse stories``. A database written before stories gets the stories built from
+its pairs when it is opened (:func:`textreuse.store.duckdb.add_stories`). Large corpora are streamed: stories, their documents and their pairs come
 from three cursors ordered by story, so only one story's texts are held at a time, and
 the lists are written a page at a time. The report is written under a temporary folder
 name and renamed over ``out`` when complete.
@@ -41,7 +41,6 @@ from textreuse.errors import StoreError
 from textreuse.progress import Reporter, Silent
 from textreuse.report.html.lists import (
     search_page,
-    write_family_lists,
     write_pair_lists,
     write_search_index,
     write_story_lists,
@@ -53,7 +52,6 @@ from textreuse.report.html.page import (
     bdi,
     esc,
     esc_text,
-    family_file,
     iso,
     js_json,
     link_url,
@@ -63,8 +61,8 @@ from textreuse.report.html.page import (
     write_file,
 )
 from textreuse.report.html.pair import render_pair_page, render_side
-from textreuse.report.html.read import count, families, has_stories, stories
-from textreuse.report.html.story import render_family_page, render_story_page, tree_order
+from textreuse.report.html.read import count, stories
+from textreuse.report.html.story import render_story_page, tree_order
 from textreuse.store import duckdb as store
 from textreuse.store.leftovers import replace_folder
 
@@ -75,13 +73,11 @@ __all__ = [
     "bdi",
     "esc",
     "esc_text",
-    "family_file",
     "iso",
     "js_json",
     "link_url",
     "list_file",
     "pair_file",
-    "render_family_page",
     "render_overview",
     "render_pair_page",
     "render_side",
@@ -100,20 +96,14 @@ READ_MEMORY = "1GB"
 
 @dataclass(frozen=True)
 class ReportSummary:
-    """What :func:`write_report` wrote: the folder and how many of each page.
-
-    ``stories`` and ``story_pages`` are 0 for a database written before stories, whose
-    report has ``families`` and ``family_pages`` instead (0 otherwise).
-    """
+    """What :func:`write_report` wrote: the folder and how many of each page."""
 
     out: Path
     documents: int
     pairs: int
     stories: int
-    families: int
     pair_pages: int
     story_pages: int
-    family_pages: int
     list_pages: int
 
 
@@ -171,56 +161,42 @@ def write_report(
 
 def _build(
     con: duckdb.DuckDBPyConnection, out: Path, *, page_size: int, snippet_chars: int, reporter: Reporter | None
-) -> tuple[int, int, int, int, int, int, int, int]:
+) -> tuple[int, int, int, int, int, int]:
     rep: Reporter = reporter or Silent()
-    groups = "stories" if has_stories(con) else "families"
     n_docs = count(con, "SELECT count(*) FROM documents")
     n_pairs = count(con, "SELECT count(*) FROM pairs")
-    n_groups = count(con, f"SELECT count(*) FROM {groups}")
+    n_stories = count(con, "SELECT count(*) FROM stories")
     _copy_static(out)
-    write_file(out, "index.html", render_overview(con, groups=groups))
-    write_file(out, "search.html", search_page(n_docs, snippet_chars, groups=groups))
+    write_file(out, "index.html", render_overview(con))
+    write_file(out, "search.html", search_page(n_docs, snippet_chars))
     with rep.stage("lists", 2) as advance:
-        list_pages = write_pair_lists(con, out, page_size=page_size, groups=groups)
+        list_pages = write_pair_lists(con, out, page_size=page_size)
         advance(1)
-        if groups == "stories":
-            list_pages += write_story_lists(con, out, page_size=page_size)
-        else:
-            list_pages += write_family_lists(con, out, page_size=page_size)
+        list_pages += write_story_lists(con, out, page_size=page_size)
         advance(1)
     with rep.stage("search", 1) as advance:
-        write_search_index(con, out, snippet_chars=snippet_chars, groups=groups)
+        write_search_index(con, out, snippet_chars=snippet_chars)
         advance(1)
-    pair_pages = group_pages = 0
-    with rep.stage("pages", n_groups) as advance:
-        if groups == "stories":
-            for story, members, pairs in stories(con):
-                write_file(out, story_file(story["story_id"]), render_story_page(story, members, pairs))
-                group_pages += 1
-                up = (f"story of {len(members):,}", story_file(story["story_id"]))
-                docs = {m["doc_id"]: m for m in members}
-                pair_pages += _write_pairs(out, pairs, docs, up=up, groups=groups)
-                advance(1)
-        else:
-            for family, docs, pairs in families(con):
-                write_file(out, family_file(family["family_id"]), render_family_page(family, docs, pairs))
-                group_pages += 1
-                up = (f"family of {family['size']}", family_file(family["family_id"]))
-                pair_pages += _write_pairs(out, pairs, docs, up=up, groups=groups)
-                advance(1)
-    if groups == "stories":
-        return n_docs, n_pairs, n_groups, 0, pair_pages, group_pages, 0, list_pages
-    return n_docs, n_pairs, 0, n_groups, pair_pages, 0, group_pages, list_pages
+    pair_pages = story_pages = 0
+    with rep.stage("pages", n_stories) as advance:
+        for story, members, pairs in stories(con):
+            write_file(out, story_file(story["story_id"]), render_story_page(story, members, pairs))
+            story_pages += 1
+            up = (f"story of {len(members):,}", story_file(story["story_id"]))
+            docs = {m["doc_id"]: m for m in members}
+            pair_pages += _write_pairs(out, pairs, docs, up=up)
+            advance(1)
+    return n_docs, n_pairs, n_stories, pair_pages, story_pages, list_pages
 
 
-def _write_pairs(out: Path, pairs: list[Row], docs: dict[str, Row], *, up: tuple[str, str], groups: str) -> int:
-    """Write the pair page of each of a story's (or family's) pairs; return how many."""
+def _write_pairs(out: Path, pairs: list[Row], docs: dict[str, Row], *, up: tuple[str, str]) -> int:
+    """Write the pair page of each of a story's tree pairs; return how many."""
     written = 0
     for pair in pairs:
         doc_a, doc_b = docs.get(pair["doc_a"]), docs.get(pair["doc_b"])
         if doc_a is None or doc_b is None:
             continue
-        page = render_pair_page(pair, doc_a, doc_b, up=up, groups=groups)
+        page = render_pair_page(pair, doc_a, doc_b, up=up)
         write_file(out, pair_file(pair["doc_a"], pair["doc_b"]), page)
         written += 1
     return written

@@ -1,10 +1,8 @@
-"""The report's lists: pairs by relation, stories by spread (families in older databases),
-and the search index; each list is written a page at a time from a stream."""
+"""The report's lists: pairs by relation, stories by spread, and the search index; each list is written a page at a time from a stream."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -17,18 +15,16 @@ from textreuse.report.html.page import (
     bdi,
     doc_cell,
     esc,
-    family_file,
     filters,
     js_json,
     list_file,
     page,
     pager,
     pairs_table,
-    short,
     story_file,
     write_file,
 )
-from textreuse.report.html.read import FAMILY_DOCS, count, list_pairs_sql, stream
+from textreuse.report.html.read import count, list_pairs_sql, stream
 from textreuse.store.duckdb import STORY_ORDER
 
 # The stories as `textreuse stories` lists them, each with its representative's title.
@@ -38,7 +34,7 @@ STORIES_SQL = (
 )
 
 
-def write_pair_lists(con: duckdb.DuckDBPyConnection, out: Path, *, page_size: int, groups: str) -> int:
+def write_pair_lists(con: duckdb.DuckDBPyConnection, out: Path, *, page_size: int) -> int:
     """Write the pairs lists (all, then one per relation), most covered first; return the pages written."""
     written = 0
     for relation in (None, *RELATIONS):
@@ -62,7 +58,7 @@ def write_pair_lists(con: duckdb.DuckDBPyConnection, out: Path, *, page_size: in
                 + pairs_table(chunk, root="../")
                 + pager(kind, n, pages, root="../")
             )
-            write_file(out, list_file(kind, n), page(f"pairs: {label}, page {n}", body, root="../", groups=groups))
+            write_file(out, list_file(kind, n), page(f"pairs: {label}, page {n}", body, root="../"))
             written += 1
         rows.close()
     return written
@@ -115,49 +111,16 @@ def write_story_lists(con: duckdb.DuckDBPyConnection, out: Path, *, page_size: i
     return pages
 
 
-def write_family_lists(con: duckdb.DuckDBPyConnection, out: Path, *, page_size: int) -> int:
-    """Write the families list of a database written before stories, largest first; return its pages."""
-    total = count(con, "SELECT count(*) FROM families")
-    pages = max(1, math.ceil(total / page_size))
-    rows = stream(
-        con,
-        "SELECT family_id, size, origin, members[1:4] AS first FROM families ORDER BY size DESC, family_id",
-    )
-    for n in range(1, pages + 1):
-        chunk = [row for _, row in zip(range(page_size), rows)]
-        body_rows = []
-        for r in chunk:
-            first = ", ".join(bdi(short(m, 50)) for m in r["first"])
-            more = f" and {r['size'] - len(r['first'])} more" if r["size"] > len(r["first"]) else ""
-            body_rows.append(
-                f'<tr><td><a href="../{family_file(r["family_id"])}">family of {r["size"]}</a></td>'
-                f'<td><span class="id">{bdi(r["origin"]) if r["origin"] else "—"}</span></td>'
-                f"<td>{first}{esc(more)}</td></tr>"
-            )
-        body = (
-            f'<h1>Families <span class="muted">({total:,})</span></h1>\n'
-            + pager("families", n, pages, root="../")
-            + '<table class="families"><thead><tr><th>family</th><th>origin</th><th>members</th></tr></thead><tbody>\n'
-            + "\n".join(body_rows)
-            + "\n</tbody></table>"
-            + pager("families", n, pages, root="../")
-        )
-        write_file(out, list_file("families", n), page(f"families, page {n}", body, root="../", groups="families"))
-    rows.close()
-    return pages
-
-
-def search_page(n_docs: int, snippet_chars: int, *, groups: str) -> str:
+def search_page(n_docs: int, snippet_chars: int) -> str:
     """Return the search page (search.js runs it over the generated index)."""
-    unit = "story" if groups == "stories" else "family"
     body = (
         "<h1>Search documents</h1>\n"
         f'<p class="muted">Searches the ids, titles and first {snippet_chars} characters of the {n_docs:,} documents; '
-        f"every word typed must appear. A result links to its {unit}.</p>\n"
+        f"every word typed must appear. A result links to its story.</p>\n"
         '<p><input type="search" id="q" placeholder="words, an id or a title" autocomplete="off" autofocus></p>\n'
         '<p id="search-count" class="muted"></p>\n<ol id="results" class="results"></ol>'
     )
-    return page("search", body, root="", scripts=("search-index.js", "search.js"), groups=groups)
+    return page("search", body, root="", scripts=("search-index.js", "search.js"))
 
 
 # A document's story for the search: the first one it holds as its own text (not a quote).
@@ -167,27 +130,18 @@ _DOC_STORY = (
 )
 
 
-def write_search_index(con: duckdb.DuckDBPyConnection, out: Path, *, snippet_chars: int, groups: str) -> None:
+def write_search_index(con: duckdb.DuckDBPyConnection, out: Path, *, snippet_chars: int) -> None:
     """Write ``assets/search-index.js``: each document's id, title, first characters and page."""
-    name: Callable[[str], str]
-    if groups == "stories":
-        sql = (
-            "SELECT d.doc_id, d.title, left(d.raw_text, ?) AS snippet, g.story_id AS grp FROM documents d "
-            f"LEFT JOIN {_DOC_STORY} g ON g.doc_id = d.doc_id ORDER BY d.doc_id"
-        )
-        name, unit = story_file, "story"
-    else:
-        sql = (
-            "SELECT d.doc_id, d.title, left(d.raw_text, ?) AS snippet, f.family_id AS grp FROM documents d "
-            f"LEFT JOIN {FAMILY_DOCS} f ON f.doc_id = d.doc_id ORDER BY d.doc_id"
-        )
-        name, unit = family_file, "family"
+    sql = (
+        "SELECT d.doc_id, d.title, left(d.raw_text, ?) AS snippet, g.story_id AS grp FROM documents d "
+        f"LEFT JOIN {_DOC_STORY} g ON g.doc_id = d.doc_id ORDER BY d.doc_id"
+    )
     rows = stream(con, sql, [snippet_chars])
     path = out / "assets" / "search-index.js"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as f:
-        f.write(f"// Generated by textreuse: [id, title, first characters of the text, {unit} page].\n")
+        f.write("// Generated by textreuse: [id, title, first characters of the text, story page].\n")
         f.write("window.TEXTREUSE_SEARCH = [\n")
         for r in rows:
-            f.write(js_json([r["doc_id"], r["title"] or "", r["snippet"] or "", name(r["grp"]) if r["grp"] else ""]) + ",\n")
+            f.write(js_json([r["doc_id"], r["title"] or "", r["snippet"] or "", story_file(r["grp"]) if r["grp"] else ""]) + ",\n")
         f.write("];\n")

@@ -1,5 +1,5 @@
-"""The overview page: corpus size, pairs by relation, the most widely spread stories (families
-in databases written before stories), rejects, cleaning, coverage."""
+"""The overview page: corpus size, pairs by relation, the most widely spread stories,
+rejects, cleaning, coverage."""
 
 from __future__ import annotations
 
@@ -65,16 +65,12 @@ def _cleaning_overview(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     return "".join(cards), "".join(tables)
 
 
-def _groups_card(con: duckdb.DuckDBPyConnection, groups: str) -> str:
-    """Return the card counting the stories (or families) and the documents in them."""
-    if groups == "stories":
-        n = count(con, "SELECT count(*) FROM stories")
-        inside = count(con, "SELECT count(DISTINCT doc_id) FROM story_members")
-    else:
-        n = count(con, "SELECT count(*) FROM families")
-        inside = count(con, "SELECT coalesce(sum(size), 0) FROM families")
+def _stories_card(con: duckdb.DuckDBPyConnection) -> str:
+    """Return the card counting the stories and the documents in them."""
+    n = count(con, "SELECT count(*) FROM stories")
+    inside = count(con, "SELECT count(DISTINCT doc_id) FROM story_members")
     return (
-        f'<div class="card"><a href="{list_file(groups, 1)}"><span class="big">{n:,}</span> {groups}</a>'
+        f'<div class="card"><a href="{list_file("stories", 1)}"><span class="big">{n:,}</span> stories</a>'
         f'<br><span class="muted">{inside:,} documents in them</span></div>'
     )
 
@@ -97,15 +93,15 @@ def _spread(con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
-def render_overview(con: duckdb.DuckDBPyConnection, *, groups: str = "stories") -> str:
-    """Return the overview page: corpus size, pairs by relation, the stories by spread (or
-    the families, for `groups` ``families``), rejects, coverage."""
+def render_overview(con: duckdb.DuckDBPyConnection) -> str:
+    """Return the overview page: corpus size, pairs by relation, the stories by spread,
+    rejects, coverage."""
     one = con.execute
     n_docs, n_chars = one("SELECT count(*), coalesce(sum(n_chars), 0) FROM documents").fetchone()  # type: ignore[misc]
     n_rejects = count(con, "SELECT count(*) FROM rejects")
     n_pairs = count(con, "SELECT count(*) FROM pairs")
     by_rel = dict(one("SELECT relation, count(*) FROM pairs GROUP BY relation").fetchall())
-    sizes = one(f"SELECT size, count(*) FROM {groups} GROUP BY size ORDER BY size").fetchall()
+    sizes = one("SELECT size, count(*) FROM stories GROUP BY size ORDER BY size").fetchall()
     bins = dict(one(
         "SELECT least(floor(greatest(coverage_a, coverage_b) * 10), 9)::INTEGER AS bin, count(*) FROM pairs GROUP BY bin"
     ).fetchall())
@@ -155,20 +151,20 @@ def render_overview(con: duckdb.DuckDBPyConnection, *, groups: str = "stories") 
         '<div class="cards">'
         f'<div class="card"><span class="big">{n_docs:,}</span> documents<br><span class="muted">{n_chars:,} characters</span></div>'
         f'<div class="card"><a href="{list_file("pairs-all", 1)}"><span class="big">{n_pairs:,}</span> pairs</a></div>'
-        + _groups_card(con, groups)
+        + _stories_card(con)
         + f'<div class="card"><span class="big">{n_rejects:,}</span> rejected inputs</div>'
         + cleaning_cards
         + "</div>\n"
         '<div class="columns">'
         '<section><h2>Pairs by relation</h2><table class="small"><tbody>' + rel_rows + "</tbody></table></section>"
-        f'<section><h2>{groups.capitalize()} by size</h2><table class="small"><thead><tr><th>documents</th><th>{groups}</th>'
+        '<section><h2>Stories by size</h2><table class="small"><thead><tr><th>documents</th><th>stories</th>'
         "</tr></thead><tbody>"
         + (size_rows or '<tr><td colspan="2" class="muted">none</td></tr>')
         + "</tbody></table></section>"
         '<section><h2>Encodings read</h2><table class="small"><tbody>' + enc_rows + "</tbody></table></section>"
         + cleaning_tables
         + "</div>\n"
-        + (_spread(con) if groups == "stories" else "")
+        + _spread(con)
         + f'<h2>Coverage</h2>\n<div class="figure">{histogram}</div>\n'
         f'<h2>Rejected inputs <span class="muted">({n_rejects:,})</span></h2>\n'
         + (
@@ -178,4 +174,4 @@ def render_overview(con: duckdb.DuckDBPyConnection, *, groups: str = "stories") 
         )
         + more_rejects
     )
-    return page("overview", body, root="", groups=groups)
+    return page("overview", body, root="")

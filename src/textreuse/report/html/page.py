@@ -153,11 +153,6 @@ def story_file(story_id: str) -> str:
     return f"s/{_digest('story', story_id)}.html"
 
 
-def family_file(family_id: str) -> str:
-    """Return the family page's path (databases written before stories), named by a hash."""
-    return f"f/{_digest('family', family_id)}.html"
-
-
 def list_file(kind: str, page: int) -> str:
     """Return the path of page `page` (from 1) of a paginated list (``pairs-all``, ``stories``...)."""
     return f"list/{kind}-{page}.html"
@@ -173,9 +168,8 @@ def page(
     root: str,
     scripts: Sequence[str] = ("report.js",),
     crumbs: str = "",
-    groups: str = "stories",
 ) -> str:
-    """Return a whole page: policy, assets, the top bar (linking the `groups` list), `body`.
+    """Return a whole page: policy, assets, the top bar, `body`.
 
     `title` is plain text (isolate document strings in it with :func:`iso`).
     """
@@ -190,7 +184,7 @@ def page(
         f'<link rel="stylesheet" href="{root}assets/report.css">\n'
         f"{script_tags}</head>\n<body>\n"
         '<header class="top"><a class="brand" href="' + root + 'index.html">textreuse report</a>'
-        f'<nav><a href="{root}index.html">Overview</a><a href="{root}{list_file(groups, 1)}">{groups.capitalize()}</a>'
+        f'<nav><a href="{root}index.html">Overview</a><a href="{root}{list_file("stories", 1)}">Stories</a>'
         f'<a href="{root}{list_file("pairs-all", 1)}">Pairs</a><a href="{root}search.html">Search</a></nav></header>\n'
         f'<main>{crumbs}\n{body}\n</main>\n'
         f'<footer>Written by textreuse {esc(__version__)}. Document text is shown as data: nothing in it runs.</footer>\n'

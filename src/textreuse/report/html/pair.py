@@ -192,11 +192,11 @@ def _meta_table(doc_a: Row, doc_b: Row) -> str:
     )
 
 
-def render_pair_page(pair: Row, doc_a: Row, doc_b: Row, *, up: tuple[str, str] | None, groups: str = "stories") -> str:
+def render_pair_page(pair: Row, doc_a: Row, doc_b: Row, *, up: tuple[str, str] | None) -> str:
     """Return the pair page: metadata, passage list and the two texts side by side.
 
-    `up` is the label and path of the page the pair belongs to (its story's, or in an
-    older database its family's), for the breadcrumbs.
+    `up` is the label and path of the page the pair belongs to (its story's), for the
+    breadcrumbs.
     """
     root = "../"
     text_a, text_b = doc_a["raw_text"], doc_b["raw_text"]
@@ -245,6 +245,6 @@ def render_pair_page(pair: Row, doc_a: Row, doc_b: Row, *, up: tuple[str, str] |
         f'<div class="text" id="text-b" tabindex="0">{render_side(text_b, marks_b, "b", boilerplate=lines_b, repairs=fixes_b)}</div></section>'
         "</div>"
     )
-    return page(f"{iso(pair['doc_a'])} ↔ {iso(pair['doc_b'])}", body, root=root, crumbs=trail, groups=groups)
+    return page(f"{iso(pair['doc_a'])} ↔ {iso(pair['doc_b'])}", body, root=root, crumbs=trail)
 
 

@@ -1,8 +1,7 @@
 """What the report reads from DuckDB, streamed: a record batch at a time, a story at a time.
 
-Stories (or, in databases written before them, families), their documents and their
-pairs come from three cursors ordered by story, so only one story's texts are held at a
-time.
+Stories, their documents and their pairs come from three cursors ordered by story, so
+only one story's texts are held at a time.
 """
 
 from __future__ import annotations
@@ -17,8 +16,6 @@ from textreuse.report.html.page import Row
 from textreuse.store import duckdb as store
 
 BATCH_ROWS = 1000
-
-FAMILY_DOCS = "(SELECT unnest(members) AS doc_id, family_id FROM families)"
 
 PAIR_COLUMNS = (
     "p.doc_a, p.doc_b, p.relation, p.origin, p.coverage_a, p.coverage_b, p.n_passages, "
@@ -51,11 +48,6 @@ def count(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = (
     """Return the one number `sql` selects (0 for NULL)."""
     row = con.execute(sql, list(params)).fetchone()
     return int(row[0]) if row and row[0] is not None else 0
-
-
-def has_stories(con: duckdb.DuckDBPyConnection) -> bool:
-    """Return whether the database holds stories (older ones hold families only)."""
-    return store.has_table(con, "stories") and store.has_table(con, "story_members")
 
 
 def list_pairs_sql(relation: str | None) -> str:
@@ -108,32 +100,6 @@ def cleaning_sql(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     else:
         columns.append("NULL AS repairs")
     return ", ".join(columns), " ".join(joins)
-
-
-def families(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[Row, dict[str, Row], list[Row]]]:
-    """Yield each family with its documents (by id) and its pairs with passages."""
-    cleaning, joins = cleaning_sql(con)
-    docs = Groups(
-        stream(
-            con,
-            f"SELECT f.family_id, {_DOC_COLUMNS}, {cleaning} FROM {FAMILY_DOCS} f "
-            f"JOIN documents d ON d.doc_id = f.doc_id {joins} ORDER BY f.family_id, d.doc_id",
-        ),
-        "family_id",
-    )
-    pairs = Groups(
-        stream(
-            con,
-            f"SELECT f.family_id, {PAIR_COLUMNS}, {_PASSAGES} "
-            f"FROM pairs p JOIN {FAMILY_DOCS} f ON f.doc_id = p.doc_a "
-            "LEFT JOIN passages s ON s.doc_a = p.doc_a AND s.doc_b = p.doc_b "
-            "GROUP BY ALL ORDER BY f.family_id, p.doc_a, p.doc_b",
-        ),
-        "family_id",
-    )
-    for family in stream(con, "SELECT family_id, size, origin, members FROM families ORDER BY family_id"):
-        members = {row["doc_id"]: row for row in docs.take(family["family_id"])}
-        yield family, members, pairs.take(family["family_id"])
 
 
 # A story's tree edges: each member's stored pair with its source, either way round.

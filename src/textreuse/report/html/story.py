@@ -1,5 +1,4 @@
-"""The story page (one reused text and every place it appears) and, for databases written
-before stories, the family page.
+"""The story page: one reused text and every place it appears.
 
 A story page shows the copy tree (each member under the member it was most likely copied
 from, with its relation to the story's text, similarity, coverage and raw spans, and a
@@ -9,7 +8,7 @@ by date and site, and the tree pairs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from textreuse.relate.stories import MEMBER_RELATIONS, site_of
@@ -199,53 +198,3 @@ def render_story_page(story: Row, members: Sequence[Row], pairs: Sequence[Row]) 
     trail = crumbs(root, ("stories", list_file("stories", 1)), (f"story of {size:,}", None))
     return page(f"story of {size:,}: {iso(short(rep, 60))}", body, root=root, crumbs=trail)
 
-
-def render_family_page(family: Row, docs: Mapping[str, Row], pairs: Sequence[Row]) -> str:
-    """Return the family page of a database written before stories: members, origin, graph
-    of shared text and a timeline."""
-    root = "../"
-    members = sorted(family["members"])
-    origin = family["origin"]
-    titles = {d: (docs[d]["title"] if d in docs else None) for d in members}
-    rows = []
-    for k, doc_id in enumerate(members):
-        d = docs.get(doc_id, {})
-        role = '<span class="badge">origin</span>' if doc_id == origin else ""
-        rows.append(
-            f'<tr id="m{k}"><td>{doc_cell(doc_id, None)} {role}</td><td>{bdi(d.get("title"))}</td>'
-            f'<td class="date">{bdi(d.get("date"))}</td><td>{bdi(d.get("source"))}</td><td>{link_url(d.get("url"))}</td>'
-            f'<td class="num">{d.get("n_chars") or 0:,}</td></tr>'
-        )
-    graph = (
-        graph_svg(members, titles, origin, pairs, root=root)
-        if len(members) <= GRAPH_MAX_NODES
-        else f'<p class="muted">The graph is drawn for families of up to {GRAPH_MAX_NODES} documents; the pairs are listed below.</p>'
-    )
-    dated = [(dt, d, d == origin, None) for d in members if (dt := parse_date(docs.get(d, {}).get("date")))]
-    timeline = ""
-    if len(dated) >= 2:
-        more = f' <span class="muted">(first {TIMELINE_MAX_ROWS} of {len(dated)})</span>' if len(dated) > TIMELINE_MAX_ROWS else ""
-        timeline = f"<h2>Timeline{more}</h2>\n<div class=\"figure\">{timeline_svg(dated)}</div>"
-    shown = sorted(pairs, key=lambda r: (-r["coverage"], r["doc_a"], r["doc_b"]))[:PAIRS_SHOWN]
-    more_pairs = (
-        f'<p class="muted">First {PAIRS_SHOWN} of {len(pairs)} pairs, by coverage; the pairs list has them all.</p>'
-        if len(pairs) > PAIRS_SHOWN
-        else ""
-    )
-    for r in shown:
-        r.setdefault("title_a", titles.get(r["doc_a"]))
-        r.setdefault("title_b", titles.get(r["doc_b"]))
-    origin_text = f'<span class="id">{bdi(origin)}</span>' if origin else "unknown (no dates, and no excerpt of a longer document)"
-    body = (
-        f"<h1>Family of {len(members)} documents</h1>\n"
-        f'<p class="facts">family <span class="id">{bdi(family["family_id"])}</span> · origin: {origin_text} · '
-        f"{len(pairs)} pairs</p>\n"
-        "<h2>Who shares text with whom</h2>\n"
-        f'<div class="figure">{graph}</div>\n' + _LEGEND + f"{timeline}\n"
-        "<h2>Members</h2>\n"
-        '<table class="members"><thead><tr><th>document</th><th>title</th><th>date</th><th>source</th><th>url</th>'
-        "<th>characters</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n"
-        "<h2>Pairs</h2>\n" + more_pairs + pairs_table(shown, root=root)
-    )
-    trail = crumbs(root, ("families", list_file("families", 1)), (f"family of {len(members)}", None))
-    return page(f"family of {len(members)}: {iso(short(members[0], 60))}", body, root=root, crumbs=trail, groups="families")

@@ -8,7 +8,7 @@
   var input = document.getElementById("q");
   var list = document.getElementById("results");
   var count = document.getElementById("search-count");
-  var SAFE_PAGE = /^[fs]\/[0-9a-f]+\.html$/;  // a story page (s/), or a family page of an older database (f/)
+  var SAFE_PAGE = /^s\/[0-9a-f]+\.html$/;  // a story page
   var haystacks = null;
 
   function hay(i) {
