@@ -24,3 +24,16 @@ class Config:
     boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
     provenance: ProvenanceConfig = field(default_factory=ProvenanceConfig)
     ingest: IngestConfig = field(default_factory=IngestConfig)
+
+    @classmethod
+    def for_ocr(cls) -> Config:
+        """Return the configuration for OCR output: look-alike glyphs folded and hyphenated
+        line ends joined for matching (:mod:`textreuse.clean.ocr`).
+
+        >>> Config.for_ocr().encoding.ocr
+        True
+        """
+        return cls(
+            encoding=EncodingConfig(ocr=True), index=IndexConfig(shingle_n=4, sample=2),
+            relate=RelateConfig(min_similarity=0.5),
+        )
