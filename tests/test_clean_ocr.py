@@ -58,3 +58,25 @@ def test_ocr_config_relates_two_misread_copies() -> None:
     noisy = text.replace("modern", "rnodern").replace("clerk", "derk").replace("light", "hght")
     pair = relate_documents(Document("a", text), Document("b", noisy), config=Config.for_ocr())
     assert pair is not None and pair.coverage_a > 0.95
+
+
+def test_bad_input_is_bounded_and_nothing_is_lost() -> None:
+    import random
+    import time
+
+    from textreuse import scan_documents
+
+    rng = random.Random(7)
+    garbage = "".join(rng.choice("~^|!l1Il.,;:'-\n rnmcl0O") for _ in range(50_000))
+    # One line of 100,000 characters of an unspaced script (random ideographs and kana).
+    unspaced = "".join(chr(rng.choice([rng.randrange(0x4E00, 0x9FFF), rng.randrange(0x3041, 0x3096)])) for _ in range(100_000))
+    mixed = "Пример text 中文 عربي हिन्दी e\u0301\u0301 ︎a\ufe0fb " * 200
+    docs = [Document("garbage", garbage), Document("line", unspaced), Document("mixed", mixed),
+            Document("line2", "前言" + unspaced[:60_000])]
+    for config in (Config(), Config.for_ocr()):
+        t0 = time.perf_counter()
+        result = scan_documents(docs, workers=1, config=config)
+        assert time.perf_counter() - t0 < 60
+        assert [d.id for d in result.documents] == [d.id for d in docs] and not result.rejects
+        pair = {frozenset((p.doc_a, p.doc_b)): p for p in result.pairs}.get(frozenset(("line", "line2")))
+        assert pair is not None and max(p.b[1] - p.b[0] for p in pair.passages) > 50_000
