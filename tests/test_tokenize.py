@@ -299,16 +299,17 @@ def test_unspaced_marks_stay_with_their_character() -> None:
     assert tokenize("ｶﾞ").hashes.tolist() == tokenize("ガ").hashes.tolist()
 
 
-def test_unspaced_hashes_are_character_trigrams() -> None:
-    # A character's hash depends on the two after it; the last ones of a run on fewer.
-    assert tokenize("文字列です").hashes[0] == tokenize("文字列").hashes[0]
+def test_unspaced_hashes_are_character_4grams() -> None:
+    # A character's hash depends on the three after it; the last ones of a run on fewer.
+    assert tokenize("文字列です").hashes[0] == tokenize("文字列で").hashes[0]
+    assert tokenize("文字列で").hashes[0] != tokenize("文字列").hashes[0]
     assert tokenize("文字列").hashes[0] != tokenize("文字例").hashes[0]
     assert tokenize("文字").hashes[1] == tokenize("字").hashes[0]
     assert tokenize("文字，列").hashes[1] == tokenize("字").hashes[0]
-    # Shared text hashes the same wherever it stands, but for its last two characters.
+    # Shared text hashes the same wherever it stands, but for its last three characters.
     a, b = tokenize("前文共有する文章です"), tokenize("共有する文章ですね")
-    assert a.hashes[2:8].tolist() == b.hashes[:6].tolist()
-    assert a.hashes[8] != b.hashes[6]
+    assert a.hashes[2:7].tolist() == b.hashes[:5].tolist()
+    assert a.hashes[7] != b.hashes[5]
 
 
 def test_one_long_unspaced_line_is_bounded() -> None:

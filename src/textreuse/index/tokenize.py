@@ -8,7 +8,7 @@ every reported passage goes through.
 Scripts written without spaces between words (Han, Hiragana, Katakana, Thai, Lao,
 Khmer, Myanmar) have no such runs to cut: a run of them is a whole clause. There each
 character is a token of its own, with the combining marks that follow it (a Thai vowel
-sign, a Japanese voicing mark), so n-grams and passage lengths count characters: the unit
+sign, a Japanese voicing mark), hashed with the three characters after it, so n-grams and passage lengths count characters: the unit
 of a passage minimum is a word in spaced scripts and a character in these (a Chinese word
 averages 1.75 characters in the segmented People's Daily, see ``bench/scripts.py``).
 """
@@ -74,7 +74,7 @@ _UNSPACED_BLOCKS = (
     (0x20000, 0x3134F),  # CJK extensions B-G, compatibility supplement
 )
 # Characters of an unspaced script hashed together, from each token on (see _pair_unspaced).
-_GRAM = 3
+_GRAM = 4
 # Characters that join the token before them although they are not combining marks.
 _JOINERS = (0xFF9E, 0xFF9F)
 
@@ -140,6 +140,20 @@ def _split_unspaced(
     run = np.searchsorted(np.flatnonzero(mask & ~after_word), starts, side="right") - 1
     ends = np.minimum(np.append(starts[1:], n), run_ends[run]).astype(np.int64)
     return starts, ends, first
+
+
+def count_unspaced(text: str, starts: I64) -> int:
+    """Return how many of the tokens starting at `starts` of `text` are characters of a
+    script written without spaces (each one token, see the module docstring).
+
+    >>> t = tokenize("abc 中文字 def")
+    >>> count_unspaced("abc 中文字 def", t.starts)
+    3
+    """
+    if starts.shape[0] == 0:
+        return 0
+    cps = np.fromiter((ord(text[k]) for k in starts.tolist()), dtype=np.uint32, count=starts.shape[0])
+    return int((_kinds(cps) == 1).sum())
 
 
 @dataclass(frozen=True)
@@ -308,10 +322,10 @@ def _pair_unspaced(hashes: U64, unspaced: npt.NDArray[np.bool_], starts: I64, en
 
     One character is too common a unit to seed on (a Chinese text of 1,000 characters
     uses about 400 distinct ones, Japanese kana recur in every phrase): character
-    trigrams are what the n-gram search and the seeds of alignment see, while the token,
+    4-grams (about two words) are what the n-gram search and the seeds of alignment see, while the token,
     its span and its weight stay one character.
 
-    >>> a, b = tokenize("文字列です"), tokenize("文字列")
+    >>> a, b = tokenize("文字列です"), tokenize("文字列で")
     >>> bool(a.hashes[0] == b.hashes[0]), bool(a.hashes[1] == b.hashes[1])
     (True, False)
     """

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from textreuse.align.local_align import TokenPassage, to_raw
 from textreuse.align.sentences import SentenceConfig, widen_passage
-from textreuse.index.tokenize import Tokens
+from textreuse.index.tokenize import Tokens, count_unspaced
 from textreuse.model import Document, Pair, Passage, Relation
 
 I64 = npt.NDArray[np.int64]
@@ -51,6 +51,14 @@ class RelateConfig:
     announcement, an earnings table, a money-market report) repeats its words with other
     numbers, a copy repeats the numbers (:func:`figures_agree`)."""
     min_figures: int = 3
+    min_words: int = 25
+    """In a scan, a passage counts only when both sides hold at least this many words,
+    a character of a script written without spaces counting ``1 / unspaced_chars_per_word``
+    (:func:`long_enough`): the aligner's minimum is in tokens, and there a token is a
+    character."""
+    unspaced_chars_per_word: float = 1.75
+    """Characters per word where words are not spaced: the mean length of a word of the
+    segmented People's Daily (``bench/scripts.py``)."""
 
 
 def coverage(ranges: list[tuple[int, int]], weights: I64) -> float:
@@ -263,8 +271,35 @@ def copied_passages(
     return [
         p
         for p in found
-        if p.similarity >= config.min_similarity and figures_agree(p, ta, tb, text_a, text_b, config=config)
+        if p.similarity >= config.min_similarity
+        and figures_agree(p, ta, tb, text_a, text_b, config=config)
+        and long_enough(p, ta, tb, text_a, text_b, config=config)
     ]
+
+
+def long_enough(p: TokenPassage, ta: Tokens, tb: Tokens, text_a: str, text_b: str, *, config: RelateConfig) -> bool:
+    """Return whether both sides of `p` hold ``min_words`` words, a character of an
+    unspaced script counting as ``1 / unspaced_chars_per_word`` of one.
+
+    Only passages short enough to fall under it are counted (a spaced passage of
+    ``min_words`` tokens always passes).
+
+    >>> from textreuse.index.tokenize import tokenize
+    >>> zh = "中" * 30
+    >>> long_enough(TokenPassage(0, 30, 0, 30, 1.0), tokenize(zh), tokenize(zh), zh, zh, config=RelateConfig())
+    False
+    >>> en = "word " * 30
+    >>> long_enough(TokenPassage(0, 30, 0, 30, 1.0), tokenize(en), tokenize(en), en, en, config=RelateConfig())
+    True
+    """
+    sure = config.min_words * max(1.0, config.unspaced_chars_per_word)
+    for lo, hi, tokens, text in ((p.a0, p.a1, ta, text_a), (p.b0, p.b1, tb, text_b)):
+        if hi - lo >= sure:
+            continue
+        unspaced = count_unspaced(text, tokens.starts[lo:hi])
+        if (hi - lo - unspaced) + unspaced / config.unspaced_chars_per_word < config.min_words:
+            return False
+    return True
 
 
 # Relations that say two texts are (or one holds) the same text: copies, not a shared part.
