@@ -8,9 +8,11 @@ every reported passage goes through.
 Scripts written without spaces between words (Han, Hiragana, Katakana, Thai, Lao,
 Khmer, Myanmar) have no such runs to cut: a run of them is a whole clause. There each
 character is a token of its own, with the combining marks that follow it (a Thai vowel
-sign, a Japanese voicing mark), hashed with the three characters after it, so n-grams and passage lengths count characters: the unit
-of a passage minimum is a word in spaced scripts and a character in these (a Chinese word
-averages 1.75 characters in the segmented People's Daily, see ``bench/scripts.py``).
+sign, a Japanese voicing mark), hashed with the three characters after it, so n-grams
+and the aligner's lengths count characters. A scan's passage minimum is in words for
+every script: a character of these counts 1/1.75 word (a Chinese word averages 1.75
+characters in the segmented People's Daily, see ``bench/scripts.py`` and
+:func:`textreuse.relate.pairs.long_enough`).
 """
 
 from __future__ import annotations
