@@ -22,9 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz.distance import Indel
 
 from textreuse.align.local_align import TokenPassage, to_raw
 from textreuse.align.sentences import SentenceConfig, widen_passage
+from textreuse.clean.ocr import fold
 from textreuse.index.tokenize import Tokens, count_unspaced
 from textreuse.model import Document, Pair, Passage, Relation
 
@@ -59,6 +61,12 @@ class RelateConfig:
     unspaced_chars_per_word: float = 1.75
     """Characters per word where words are not spaced: the mean length of a word of the
     segmented People's Daily (``bench/scripts.py``)."""
+    ocr: bool = False
+    """The texts are OCR output (``Config.for_ocr``): a passage's similarity for
+    ``min_similarity`` is measured on characters, the Indel ratio of its two sides with
+    look-alike glyphs folded and white space collapsed (:func:`character_similarity`),
+    since one misread character costs a whole word otherwise; and figures are not compared
+    (OCR misreads digits: 1 and l, 0 and O)."""
 
 
 def coverage(ranges: list[tuple[int, int]], weights: I64) -> float:
@@ -268,6 +276,13 @@ def copied_passages(
     >>> [p.similarity for p in copied_passages(found, t, t, "word " * 90, "word " * 90, config=RelateConfig())]
     [0.9]
     """
+    if config.ocr:
+        return [
+            p
+            for p in found
+            if character_similarity(p, ta, tb, text_a, text_b) >= config.min_similarity
+            and long_enough(p, ta, tb, text_a, text_b, config=config)
+        ]
     return [
         p
         for p in found
@@ -275,6 +290,25 @@ def copied_passages(
         and figures_agree(p, ta, tb, text_a, text_b, config=config)
         and long_enough(p, ta, tb, text_a, text_b, config=config)
     ]
+
+
+def character_similarity(p: TokenPassage, ta: Tokens, tb: Tokens, text_a: str, text_b: str) -> float:
+    """Return the Indel similarity (0-1) of the two sides of `p` as OCR reads them: look-alike
+    glyphs folded (:func:`textreuse.clean.ocr.fold`), white space collapsed.
+
+    >>> from textreuse.index.tokenize import tokenize
+    >>> a, b = "the modern clerk held it", "tbe rnodem derk he1d it"
+    >>> p = TokenPassage(0, 5, 0, 5, 0.2)
+    >>> round(character_similarity(p, tokenize(a), tokenize(b), a, b), 2)
+    1.0
+    """
+    if p.a1 <= p.a0 or p.b1 <= p.b0:
+        return 0.0
+    sides = []
+    for lo, hi, tokens, text in ((p.a0, p.a1, ta, text_a), (p.b0, p.b1, tb, text_b)):
+        span = text[int(tokens.starts[lo]) : int(tokens.ends[hi - 1])]
+        sides.append(" ".join(fold(span).text.split()))
+    return float(Indel.normalized_similarity(sides[0], sides[1]))
 
 
 def long_enough(p: TokenPassage, ta: Tokens, tb: Tokens, text_a: str, text_b: str, *, config: RelateConfig) -> bool:
