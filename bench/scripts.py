@@ -13,6 +13,9 @@ said so):
 * ``ja``: the Japanese manual pages of Debian's ``manpages-ja`` (``/usr/share/man/ja``),
   roff markup stripped, lines mostly in Japanese kept;
 * ``ru``: the Russian manual pages of Debian's ``manpages-ru`` (``/usr/share/man/ru``), the same;
+* ``fa`` (Persian, in Arabic script), ``zh-help``, ``ja-help``: the GNOME desktop help of
+  Debian's ``gnome-user-docs`` (``/usr/share/help/LANG/gnome-help/*.page``), the text of
+  its ``<p>`` elements mostly in that script, one page a text;
 * any script from ``--texts SCRIPT=DIR``: every ``*.txt`` under DIR, one text a file
   (for Thai, Arabic, Hindi, for which no installed package ships real prose here).
 
@@ -119,6 +122,26 @@ def _man_lines(lang: str, keep: re.Pattern[str]) -> list[list[str]]:
 
 _JA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _RU = re.compile(r"[\u0400-\u04ff]")
+_FA = re.compile(r"[\u0600-\u06ff\u200c]")
+_ZH = re.compile(r"[\u4e00-\u9fff]")
+_PARA = re.compile(r"<p>(.*?)</p>", re.S)
+_MARKUP = re.compile(r"<[^>]+>")
+
+
+def _help_pages(lang: str, keep: re.Pattern[str]) -> list[str]:
+    """Return the GNOME help pages of /usr/share/help/LANG as texts of their paragraphs in that script."""
+    import html
+
+    pages = []
+    for path in sorted((Path("/usr/share/help") / lang / "gnome-help").glob("*.page")):
+        paras = []
+        for m in _PARA.finditer(path.read_text(encoding="utf-8")):
+            para = " ".join(html.unescape(_MARKUP.sub("", m.group(1))).split())
+            if len(para) >= 20 and len(keep.findall(para)) >= 0.5 * len(para):
+                paras.append(para)
+        if paras:
+            pages.append("\n".join(paras))
+    return pages
 
 
 def read_texts(script: str, dirs: dict[str, Path]) -> tuple[list[str], str]:
@@ -138,12 +161,16 @@ def read_texts(script: str, dirs: dict[str, Path]) -> tuple[list[str], str]:
         return ["\n".join(p) for p in _man_lines("ja", _JA)], "Debian manpages-ja: /usr/share/man/ja"
     if script == "ru":
         return ["\n".join(p) for p in _man_lines("ru", _RU)], "Debian manpages-ru: /usr/share/man/ru"
+    helps = {"fa": ("fa", _FA), "zh-help": ("zh_CN", _ZH), "ja-help": ("ja", _JA)}
+    if script in helps:
+        lang, keep = helps[script]
+        return _help_pages(lang, keep), f"Debian gnome-user-docs: /usr/share/help/{lang}"
     return [], "no source (give --texts)"
 
 
 def words_of(text: str, script: str) -> float:
     """Return the length of `text` in words (characters over CHARS_PER_WORD when unspaced)."""
-    if script in UNSPACED:
+    if script.split("-")[0] in UNSPACED:
         return sum(1 for c in text if c.isalnum()) / CHARS_PER_WORD
     return len(text.split())
 
@@ -192,7 +219,8 @@ class Planted:
 
 
 def _quote_marks(script: str) -> tuple[str, str]:
-    return {"zh": ("“", "”"), "ja": ("「", "」"), "ru": (" «", "» ")}.get(script, (" “", "” "))
+    marks = {"zh": ("“", "”"), "ja": ("「", "」"), "ru": (" «", "» "), "fa": (" «", "» ")}
+    return marks.get(script.split("-")[0], (" “", "” "))
 
 
 def plant(docs: list[str], script: str, n: int, rng: np.random.Generator) -> Planted:
@@ -327,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=150, help="sources per script (a third each kind)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--scripts", nargs="+", default=["en", "zh", "ja", "ru", "th", "ar", "hi"])
+    ap.add_argument("--scripts", nargs="+", default=["en", "zh", "zh-help", "ja", "ja-help", "ru", "fa", "th", "ar", "hi"])
     ap.add_argument("--texts", nargs="*", default=[], metavar="SCRIPT=DIR")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
