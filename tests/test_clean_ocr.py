@@ -80,3 +80,31 @@ def test_bad_input_is_bounded_and_nothing_is_lost() -> None:
         assert [d.id for d in result.documents] == [d.id for d in docs] and not result.rejects
         pair = {frozenset((p.doc_a, p.doc_b)): p for p in result.pairs}.get(frozenset(("line", "line2")))
         assert pair is not None and max(p.b[1] - p.b[0] for p in pair.passages) > 50_000
+
+
+@settings(max_examples=200, deadline=None)
+@given(ocr_text)
+def test_fold_steps_replay_to_the_folded_text(text: str) -> None:
+    from textreuse.clean.encoding import apply_steps
+    from textreuse.clean.ocr import fold_steps
+
+    assert apply_steps(text, fold_steps(text)).lower() == fold(text).text.lower()
+
+
+def test_clean_ocr_explain_lists_the_folds(tmp_path: object) -> None:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "a.txt"
+    path.write_text("Tbe rnodern infor-\nmation\n", encoding="utf-8")
+    run = [sys.executable, "-m", "textreuse", "clean", str(path), "--ocr", "--explain"]
+    rows = [json.loads(line) for line in subprocess.run(run, capture_output=True, text=True, check=True).stdout.splitlines()]
+    assert [(r["raw"], r["replacement"], r["rule"]) for r in rows] == [
+        ("b", "h", "ocr: look-alike glyph"), ("rn", "m", "ocr: look-alike glyphs"),
+        ("rn", "m", "ocr: look-alike glyphs"), ("i", "l", "ocr: look-alike glyph"),
+        ("-\n", "", "ocr: hyphenated line end"), ("i", "l", "ocr: look-alike glyph"),
+    ]
+    plain = [sys.executable, "-m", "textreuse", "clean", str(path)]
+    assert subprocess.run(plain, capture_output=True, text=True, check=True).stdout == path.read_text(encoding="utf-8")

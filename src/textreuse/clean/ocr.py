@@ -36,6 +36,7 @@ _PAIR = re.compile("|".join(_PAIRS))
 _HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n[ \t]*(?=[^\W\d_])")
 
 RULE_PAIR = "ocr: look-alike glyphs"
+RULE_SINGLE = "ocr: look-alike glyph"
 RULE_HYPHEN = "ocr: hyphenated line end"
 
 
@@ -101,3 +102,29 @@ class _Shift:
 
     def raw(self, at: int) -> int:
         return at + self.before[bisect_right(self.at, at)]
+
+
+def fold_steps(text: str) -> tuple[Step, ...]:
+    """Return every change :func:`fold` makes to `text` but changes of case (matching
+    ignores case), one step each, in raw offsets: replaying them on `text` gives
+    ``fold(text).text`` up to case. ``clean --ocr --explain`` lists them; matching needs
+    only the steps that change the length.
+
+    >>> from textreuse.clean.encoding import apply_steps
+    >>> steps = fold_steps("Tbe rnodern")
+    >>> [(s.start, s.end, s.replacement) for s in steps]
+    [(1, 2, 'h'), (4, 6, 'm'), (9, 11, 'm')]
+    >>> apply_steps("Tbe rnodern", steps).lower() == fold("Tbe rnodern").text
+    True
+    """
+    folded = fold(text)
+    taken = [False] * len(text)
+    for step in folded.steps:
+        for k in range(step.start, step.end):
+            taken[k] = True
+    singles = [
+        Step(k, k + 1, new, RULE_SINGLE, 1.0)
+        for k, ch in enumerate(text)
+        if not taken[k] and (new := ch.translate(_SINGLE)) != ch.lower()
+    ]
+    return tuple(sorted([*folded.steps, *singles], key=lambda s: (s.start, s.end)))
