@@ -36,3 +36,10 @@ python3 bench/viral.py --k 10 100 1000 10000 100000 --base-docs 20000 --compare
 echo
 echo "### Real news: Reuters-21578 dev half against word 5-gram containment"
 python3 bench/reuters.py --data "$shared/reuters21578-dev/reuters21578-dev.jsonl" --sample 20 --seed 1
+echo
+echo "### Planted reuse in real prose of several scripts (issue 19)"
+python3 bench/scripts.py
+echo
+echo "### OCR-like damage on both copies, defaults and scan --ocr (issue 19)"
+python3 bench/ocr.py
+python3 bench/ocr.py --ocr

@@ -58,6 +58,14 @@ SPECIALS = (
     "ʼ",
     "Ⅻ",
     "ǰ",
+    "ภาษาไทย",
+    "ป็",
+    "ｶﾞ",
+    "か\u3099",
+    "ー",
+    "々",
+    "𠀀",
+    "ລາວ",
 )
 
 unicode_text = st.lists(
@@ -68,13 +76,38 @@ unicode_text = st.lists(
 ).map("".join)
 
 
+# Blocks of scripts written without spaces, as the tokenizer's docstring lists them.
+UNSPACED = [
+    (0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x19E0, 0x19FF),
+    (0x3005, 0x3007), (0x3021, 0x3029), (0x3031, 0x3035), (0x3040, 0x30FF), (0x31F0, 0x31FF),
+    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF66, 0xFF9D), (0x20000, 0x3134F),
+]
+
+
+def _unspaced(ch: str) -> bool:
+    cp = ord(ch)
+    cat = unicodedata.category(ch)
+    return cat[0] in "LN" and any(lo <= cp <= hi for lo, hi in UNSPACED)
+
+
+def _joins(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "M" or ch in "\uff9e\uff9f"
+
+
 def reference_words(text: str) -> list[tuple[int, int]]:
-    """Return the spans of maximal runs of letters, numbers and combining marks (naive)."""
-    spans, start = [], None
+    """Return the spans of maximal runs of letters, numbers and combining marks, each
+    character of an unspaced script (with the marks after it) a span of its own (naive)."""
+    spans, start, solo = [], None, False
     for k, ch in enumerate(text):
         word = unicodedata.category(ch)[0] in "LNM"
+        if word and start is not None and not _joins(ch) and (solo or _unspaced(ch)):
+            spans.append((start, k))
+            start = None
         if word and start is None:
             start = k
+            solo = False
+        if word and not _joins(ch):
+            solo = _unspaced(ch)
         elif not word and start is not None:
             spans.append((start, k))
             start = None
@@ -248,3 +281,43 @@ def test_tokenize_many_equals_tokenize_of_each_text(texts: list[str], batch_char
         one = tokenize(text)
         assert t.hashes.tolist() == one.hashes.tolist()
         assert t.starts.tolist() == one.starts.tolist() and t.ends.tolist() == one.ends.tolist()
+
+
+def test_unspaced_scripts_are_tokens_one_character_each() -> None:
+    text = "中文字符，日本語のテキスト ภาษาไทย abc漢字"
+    t = tokenize(text)
+    words = [text[s:e] for s, e in zip(t.starts.tolist(), t.ends.tolist())]
+    assert words == [*"中文字符", *"日本語のテキスト", "ภ", "า", "ษ", "า", "ไ", "ท", "ย", "abc", "漢", "字"]
+
+
+def test_unspaced_marks_stay_with_their_character() -> None:
+    text = "เป็นか\u3099"
+    t = tokenize(text)
+    assert [text[s:e] for s, e in zip(t.starts.tolist(), t.ends.tolist())] == ["เ", "ป็", "น", "か\u3099"]
+    # The decomposed and the precomposed kana match (NFKC), as do half-width forms.
+    assert tokenize("か\u3099").hashes.tolist() == tokenize("が").hashes.tolist()
+    assert tokenize("ｶﾞ").hashes.tolist() == tokenize("ガ").hashes.tolist()
+
+
+def test_unspaced_hashes_are_character_4grams() -> None:
+    # A character's hash depends on the three after it; the last ones of a run on fewer.
+    assert tokenize("文字列です").hashes[0] == tokenize("文字列で").hashes[0]
+    assert tokenize("文字列で").hashes[0] != tokenize("文字列").hashes[0]
+    assert tokenize("文字列").hashes[0] != tokenize("文字例").hashes[0]
+    assert tokenize("文字").hashes[1] == tokenize("字").hashes[0]
+    assert tokenize("文字，列").hashes[1] == tokenize("字").hashes[0]
+    # Shared text hashes the same wherever it stands, but for its last three characters.
+    a, b = tokenize("前文共有する文章です"), tokenize("共有する文章ですね")
+    assert a.hashes[2:7].tolist() == b.hashes[:5].tolist()
+    assert a.hashes[7] != b.hashes[5]
+
+
+def test_one_long_unspaced_line_is_bounded() -> None:
+    import time
+
+    text = "漢字かなカナ" * 20_000  # 120,000 characters on one line, no space
+    t0 = time.perf_counter()
+    t = tokenize(text)
+    assert time.perf_counter() - t0 < 5.0
+    assert len(t) == len(text)
+    assert (t.ends - t.starts == 1).all()

@@ -24,3 +24,18 @@ class Config:
     boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
     provenance: ProvenanceConfig = field(default_factory=ProvenanceConfig)
     ingest: IngestConfig = field(default_factory=IngestConfig)
+
+    @classmethod
+    def for_ocr(cls) -> Config:
+        """Return the configuration for OCR output: look-alike glyphs folded and hyphenated
+        line ends joined for matching (:mod:`textreuse.clean.ocr`), word 4-grams sampled
+        1 in 2 for candidates (a misread word breaks fewer of them), and passages scored
+        on characters (``RelateConfig.ocr``).
+
+        >>> Config.for_ocr().encoding.ocr
+        True
+        """
+        return cls(
+            encoding=EncodingConfig(ocr=True), index=IndexConfig(shingle_n=4, sample=2),
+            relate=RelateConfig(ocr=True),
+        )

@@ -106,6 +106,8 @@ class EncodingConfig:
       :func:`house_style` reads both from a site's undamaged pages.
     * ``accents``: restore a lone ``Ã`` when exactly one lost capital letter makes a word
       found intact elsewhere in the document.
+    * ``ocr``: the texts are OCR output: matching reads them with look-alike glyphs folded
+      and hyphenated line ends joined (:mod:`textreuse.clean.ocr`); spans stay raw.
     """
 
     use_ftfy: bool = True
@@ -115,6 +117,7 @@ class EncodingConfig:
     short_quote: str = "\u201c"
     accents: bool = True
     ftfy_confidence: float = 0.9
+    ocr: bool = False
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from textreuse.clean.boilerplate import BoilerplateConfig, Survey, mark, without
 from textreuse.clean.encoding import EncodingConfig, Step, repair
+from textreuse.clean.ocr import fold
 from textreuse.index.tokenize import Tokens, tokenize, tokenize_many
 from textreuse.model import Annotation
 
@@ -80,13 +81,25 @@ class Prepared:
     annotations: tuple[Annotation, ...] = ()
 
 
+def _folded_tokens(text: str) -> Tokens:
+    """Return the tokens of `text` with OCR look-alikes folded, spans in `text`."""
+    folded = fold(text)
+    tokens = tokenize(folded.text)
+    if not folded.steps:
+        return tokens
+    starts = raw_offsets(folded.steps, tokens.starts, ends=False)
+    ends = raw_offsets(folded.steps, tokens.ends, ends=True)
+    return Tokens(tokens.hashes, starts, ends)
+
+
 def _repaired_tokens(text: str, encoding: EncodingConfig) -> tuple[Tokens, tuple[Step, ...]]:
+    read = _folded_tokens if encoding.ocr else tokenize
     if not (encoding.use_ftfy or encoding.lossy) or not suspect(text):
-        return tokenize(text), ()
+        return read(text), ()
     fixed = repair(text, config=encoding)
     if not fixed.steps:
-        return tokenize(text), ()
-    tokens = tokenize(fixed.text)
+        return read(text), ()
+    tokens = read(fixed.text)
     starts = raw_offsets(fixed.steps, tokens.starts, ends=False)
     ends = raw_offsets(fixed.steps, tokens.ends, ends=True)
     return Tokens(tokens.hashes, starts, ends), fixed.steps
@@ -129,7 +142,7 @@ def prepare_many(
         for k, t in enumerate(texts)
     ]
     repairing = encoding.use_ftfy or encoding.lossy
-    plain = [k for k, t in enumerate(texts) if not (repairing and suspect(t))]
+    plain = [k for k, t in enumerate(texts) if not (repairing and suspect(t)) and not encoding.ocr]
     out: list[Prepared | None] = [None] * len(texts)
     for k, tokens in zip(plain, tokenize_many([texts[k] for k in plain])):
         out[k] = Prepared(without(tokens, marks[k]), (), marks[k])

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from textreuse.clean.boilerplate import edit_steps, mark, merge_steps
 from textreuse.clean.encoding import apply_steps, repair
+from textreuse.clean.ocr import fold_steps
 from textreuse.cli.app import (
     DEFAULT_DB,
     DbOption,
@@ -216,6 +217,13 @@ def clean_command(
         bool, typer.Option("--mark", help="Prefix each boilerplate line with [boilerplate:KIND].")
     ] = False,
     stripped: Annotated[bool, typer.Option("--strip", help="Drop boilerplate lines.")] = False,
+    ocr: Annotated[
+        bool,
+        typer.Option(
+            "--ocr",
+            help="Also apply the OCR folds that scan --ocr matches on (look-alike glyphs, hyphenated line ends).",
+        ),
+    ] = False,
     input_format: Annotated[
         InputFormat,
         typer.Option(
@@ -228,7 +236,8 @@ def clean_command(
 
     The repaired text is written exactly, adding nothing: a clean file comes back as it
     is. Boilerplate lines (share buttons, repost frames, navigation) are kept, marked with
-    --mark or dropped with --strip. With --explain, each change is one JSON object: raw
+    --mark or dropped with --strip. With --ocr, the OCR folds scan --ocr matches on are
+    applied too (each a step: "ocr: look-alike glyph(s)", "ocr: hyphenated line end"). With --explain, each change is one JSON object: raw
     offsets, the raw text, what replaces it, the rule and its confidence; replaying them
     on the raw text gives the output. Boilerplate lines that are kept are listed too, with
     a null replacement. JSONL input gives JSONL out: each record's id and cleaned text
@@ -261,6 +270,12 @@ def clean_command(
     for doc in docs:
         raw = doc.raw_text
         steps = repair(raw).steps
+        if ocr:
+            # The folds of the raw text, but where a repair changes it (OCR text is rarely
+            # also mojibake); changes of case are left out, as matching ignores case.
+            repaired = [(s.start, s.end) for s in steps]
+            folds = [f for f in fold_steps(raw) if not any(a < f.end and f.start < b for a, b in repaired)]
+            steps = tuple(sorted([*steps, *folds], key=lambda s: (s.start, s.end)))
         annotations = mark(raw)
         if marked or stripped:
             steps = merge_steps(steps, edit_steps(raw, annotations, mode="mark" if marked else "strip"))

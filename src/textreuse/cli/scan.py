@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -166,6 +167,14 @@ def scan_command(
         bool,
         typer.Option("--boilerplate/--no-boilerplate", help="Set boilerplate lines aside from matching."),
     ] = True,
+    ocr: Annotated[
+        bool,
+        typer.Option(
+            "--ocr",
+            help="The texts are OCR output: fold look-alike glyphs (rn/m, cl/d, l/1, e/c...), join "
+            "hyphenated line ends, pair on shorter n-grams and admit passages of similarity 0.5.",
+        ),
+    ] = False,
     engine: Annotated[Engine, typer.Option(help="local: this machine; spark: a Spark cluster, writing Parquet to --out.")] = Engine.local,
     master: Annotated[
         str | None, typer.Option(help="Spark master URL (spark://host:7077, yarn, local[4]); default: Spark's own.")
@@ -194,8 +203,9 @@ def scan_command(
         id_column=id_column, text_column=text_column, include=tuple(glob or ()), exclude=tuple(exclude or ()),
         stdin_format=input_format.value, max_doc_bytes=max_doc_bytes,
     )
-    config = Config(
-        encoding=EncodingConfig(use_ftfy=repair, lossy=repair),
+    config = dataclasses.replace(
+        Config.for_ocr() if ocr else Config(),
+        encoding=EncodingConfig(use_ftfy=repair, lossy=repair, ocr=ocr),
         boilerplate=BoilerplateConfig(patterns=boilerplate, recurring=boilerplate),
         ingest=ingest,
     )

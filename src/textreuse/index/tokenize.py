@@ -4,6 +4,15 @@ Matching compares normalised words: NFKC, casefolded, punctuation and white spac
 ignored (so curly and straight quotes, dashes and line wrapping never matter). Each
 token keeps the half-open span of the word in the raw text, which is the offset map
 every reported passage goes through.
+
+Scripts written without spaces between words (Han, Hiragana, Katakana, Thai, Lao,
+Khmer, Myanmar) have no such runs to cut: a run of them is a whole clause. There each
+character is a token of its own, with the combining marks that follow it (a Thai vowel
+sign, a Japanese voicing mark), hashed with the three characters after it, so n-grams
+and the aligner's lengths count characters. A scan's passage minimum is in words for
+every script: a character of these counts 1/1.75 word (a Chinese word averages 1.75
+characters in the segmented People's Daily, see ``bench/scripts.py`` and
+:func:`textreuse.relate.pairs.long_enough`).
 """
 
 from __future__ import annotations
@@ -11,6 +20,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +55,107 @@ def _power_table(base: int) -> npt.NDArray[np.uint64]:
 def _bmp_word_table() -> npt.NDArray[np.bool_]:
     """Return, for each code point of the Basic Multilingual Plane, whether it is a word character."""
     return np.fromiter((_is_word_char(cp) for cp in range(65536)), dtype=bool, count=65536)
+
+
+# Scripts written without spaces: (first, last) code point of each block whose letters and
+# digits are tokens one by one.
+_UNSPACED_BLOCKS = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0x19E0, 0x19FF),  # Khmer symbols
+    (0x3005, 0x3007),  # ideographic iteration mark, closing mark, number zero
+    (0x3021, 0x3029),  # Hangzhou numerals
+    (0x3031, 0x3035),  # kana repeat marks
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x31F0, 0x31FF),  # Katakana phonetic extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF66, 0xFF9D),  # halfwidth Katakana (the voicing marks FF9E, FF9F join the one before)
+    (0x20000, 0x3134F),  # CJK extensions B-G, compatibility supplement
+)
+# Characters of an unspaced script hashed together, from each token on (see _pair_unspaced).
+_GRAM = 4
+# Characters that join the token before them although they are not combining marks.
+_JOINERS = (0xFF9E, 0xFF9F)
+
+
+def _is_unspaced(cp: int) -> bool:
+    return _is_word_char(cp) and unicodedata.category(chr(cp))[0] != "M" and any(
+        lo <= cp <= hi for lo, hi in _UNSPACED_BLOCKS
+    )
+
+
+@lru_cache(maxsize=1)
+def _bmp_kind_table() -> npt.NDArray[np.uint8]:
+    """Return, per code point of the Basic Multilingual Plane, 1 for a letter or digit of a
+    script written without spaces, 2 for a mark that joins the token before it, else 0."""
+    table = np.zeros(65536, dtype=np.uint8)
+    for lo, hi in _UNSPACED_BLOCKS:
+        for cp in range(lo, min(hi, 0xFFFF) + 1):
+            table[cp] = 1 if _is_unspaced(cp) else 0
+    for cp in range(65536):
+        if unicodedata.category(chr(cp))[0] == "M":
+            table[cp] = 2
+    table[list(_JOINERS)] = 2
+    return table
+
+
+def _kinds(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint8]:
+    """Return :func:`_bmp_kind_table`'s kind of each code point (astral ones included)."""
+    table = _bmp_kind_table()
+    if cps.shape[0] == 0 or int(cps.max()) < 65536:
+        return table[cps]
+    kinds = np.zeros(cps.shape[0], dtype=np.uint8)
+    bmp = cps < 65536
+    kinds[bmp] = table[cps[bmp]]
+    astral = np.flatnonzero(~bmp)
+    uniq, inverse = np.unique(cps[astral], return_inverse=True)
+    found = np.fromiter(
+        (1 if _is_unspaced(int(u)) else 2 if unicodedata.category(chr(int(u)))[0] == "M" else 0 for u in uniq),
+        dtype=np.uint8, count=uniq.shape[0],
+    )
+    kinds[astral] = found[inverse]
+    return kinds
+
+
+def _split_unspaced(
+    kinds: npt.NDArray[np.uint8], mask: npt.NDArray[np.bool_], run_ends: I64
+) -> tuple[I64, I64, npt.NDArray[np.bool_]]:
+    """Return token starts, ends and a start flag per character, each character of an
+    unspaced script a token with the marks after it, other words as runs.
+
+    A token starts at a word character that follows no word character, or that is no
+    mark and is or follows (through its marks) a character of an unspaced script.
+    """
+    n = kinds.shape[0]
+    solo = kinds == 1
+    mark = kinds == 2
+    # Whether the last character that is no mark, at or before each place, is unspaced.
+    last = np.maximum.accumulate(np.where(mark, -1, np.arange(n)))
+    cluster = solo[np.maximum(last, 0)] & (last >= 0)
+    after_word = np.concatenate(([False], mask[:-1]))
+    after_solo = np.concatenate(([False], cluster[:-1]))
+    first = mask & (~after_word | (~mark & (solo | after_solo)))
+    starts = np.flatnonzero(first).astype(np.int64)
+    run = np.searchsorted(np.flatnonzero(mask & ~after_word), starts, side="right") - 1
+    ends = np.minimum(np.append(starts[1:], n), run_ends[run]).astype(np.int64)
+    return starts, ends, first
+
+
+def count_unspaced(text: str, starts: I64) -> int:
+    """Return how many of the tokens starting at `starts` of `text` are characters of a
+    script written without spaces (each one token, see the module docstring).
+
+    >>> t = tokenize("abc 中文字 def")
+    >>> count_unspaced("abc 中文字 def", t.starts)
+    3
+    """
+    if starts.shape[0] == 0:
+        return 0
+    cps = np.fromiter((ord(text[k]) for k in starts.tolist()), dtype=np.uint32, count=starts.shape[0])
+    return int((_kinds(cps) == 1).sum())
 
 
 @dataclass(frozen=True)
@@ -193,22 +304,63 @@ def tokenize(text: str) -> Tokens:
         empty = np.zeros(0, dtype=np.int64)
         return Tokens(np.zeros(0, dtype=np.uint64), empty, empty)
     words = np.where(mask, cps, 32).astype(np.uint32)
+    kinds = _kinds(cps) if not (words < 128).all() else None
+    if kinds is None or not bool((kinds == 1).any()):
+        return Tokens(_normalised_hashes(words, starts, ends, kernels), starts, ends)
+    # Characters of unspaced scripts are tokens one by one: a space before each token lets
+    # the words' path hash them.
+    starts, ends, first = _split_unspaced(kinds, mask, ends)
+    spaced = np.full(cps.shape[0] + starts.shape[0], 32, dtype=np.uint32)
+    at = np.arange(cps.shape[0]) + np.cumsum(first)
+    spaced[at[mask]] = cps[mask]
+    hashes = _normalised_hashes(spaced, starts, ends, kernels)
+    return Tokens(_pair_unspaced(hashes, kinds[starts] == 1, starts, ends), starts, ends)
+
+
+def _pair_unspaced(hashes: U64, unspaced: npt.NDArray[np.bool_], starts: I64, ends: I64) -> U64:
+    """Return `hashes` with each unspaced character's hash made that of it and the next
+    ``_GRAM - 1`` tokens, as far as they are unspaced characters right after it (the last
+    of a run hash fewer).
+
+    One character is too common a unit to seed on (a Chinese text of 1,000 characters
+    uses about 400 distinct ones, Japanese kana recur in every phrase): character
+    4-grams (about two words) are what the n-gram search and the seeds of alignment see, while the token,
+    its span and its weight stay one character.
+
+    >>> a, b = tokenize("文字列です"), tokenize("文字列で")
+    >>> bool(a.hashes[0] == b.hashes[0]), bool(a.hashes[1] == b.hashes[1])
+    (True, False)
+    """
+    out = hashes.copy()
+    # Whether token k+1 is an unspaced character right after unspaced token k.
+    link = unspaced[:-1] & unspaced[1:] & (ends[:-1] == starts[1:])
+    with np.errstate(over="ignore"):
+        for step in range(1, _GRAM):
+            both = np.flatnonzero(link)
+            out[both] = mix64((out[both] * np.uint64(0x9E3779B97F4A7C15)) ^ hashes[both + step] ^ np.uint64(step))
+            link = link[:-1] & link[1:]
+    return out
+
+
+def _normalised_hashes(words: npt.NDArray[np.uint32], starts: I64, ends: I64, kernels: ModuleType | None) -> U64:
+    """Return the hash of each word of `words` (code points, anything not in a word a
+    space), normalised: NFKC, casefolded."""
     if (words < 128).all():
         # Only ASCII letters and digits: NFKC changes nothing and casefold is lower().
         low = np.where((words >= 65) & (words <= 90), words + 32, words).astype(np.uint32)
-        return Tokens(_hash_words(low, starts, ends), starts, ends)
+        return _hash_words(low, starts, ends)
     masked = words.tobytes().decode("utf-32-le", "surrogatepass")
     ncps = _codepoints(unicodedata.normalize("NFKC", masked).casefold())
     if kernels is not None:
         nstarts, nends, hashes, _ = kernels.word_hashes(ncps, _bmp_word_table(), True)
         if nstarts.shape[0] == starts.shape[0]:
-            return Tokens(_rehash_long(hashes, ncps, nstarts, nends, lower=False), starts, ends)
+            return _rehash_long(hashes, ncps, nstarts, nends, lower=False)
     nstarts, nends = _runs(ncps != 32)
     if nstarts.shape[0] != starts.shape[0]:
         # A compatibility form split or joined words: normalise word by word instead.
         ncps = _codepoints(" ".join(normalize_words(masked.split())))
         nstarts, nends = _runs(ncps != 32)
-    return Tokens(_hash_words(ncps, nstarts, nends), starts, ends)
+    return _hash_words(ncps, nstarts, nends)
 
 
 def ngrams(hashes: U64, n: int) -> U64:

@@ -22,10 +22,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz.distance import Indel
 
 from textreuse.align.local_align import TokenPassage, to_raw
 from textreuse.align.sentences import SentenceConfig, widen_passage
-from textreuse.index.tokenize import Tokens
+from textreuse.clean.ocr import fold
+from textreuse.index.tokenize import Tokens, count_unspaced
 from textreuse.model import Document, Pair, Passage, Relation
 
 I64 = npt.NDArray[np.int64]
@@ -51,6 +53,20 @@ class RelateConfig:
     announcement, an earnings table, a money-market report) repeats its words with other
     numbers, a copy repeats the numbers (:func:`figures_agree`)."""
     min_figures: int = 3
+    min_words: int = 25
+    """In a scan, a passage counts only when both sides hold at least this many words,
+    a character of a script written without spaces counting ``1 / unspaced_chars_per_word``
+    (:func:`long_enough`): the aligner's minimum is in tokens, and there a token is a
+    character."""
+    unspaced_chars_per_word: float = 1.75
+    """Characters per word where words are not spaced: the mean length of a word of the
+    segmented People's Daily (``bench/scripts.py``)."""
+    ocr: bool = False
+    """The texts are OCR output (``Config.for_ocr``): a passage's similarity for
+    ``min_similarity`` is measured on characters, the Indel ratio of its two sides with
+    look-alike glyphs folded and white space collapsed (:func:`character_similarity`),
+    since one misread character costs a whole word otherwise; and figures are not compared
+    (OCR misreads digits: 1 and l, 0 and O)."""
 
 
 def coverage(ranges: list[tuple[int, int]], weights: I64) -> float:
@@ -260,11 +276,64 @@ def copied_passages(
     >>> [p.similarity for p in copied_passages(found, t, t, "word " * 90, "word " * 90, config=RelateConfig())]
     [0.9]
     """
+    if config.ocr:
+        return [
+            p
+            for p in found
+            if character_similarity(p, ta, tb, text_a, text_b) >= config.min_similarity
+            and long_enough(p, ta, tb, text_a, text_b, config=config)
+        ]
     return [
         p
         for p in found
-        if p.similarity >= config.min_similarity and figures_agree(p, ta, tb, text_a, text_b, config=config)
+        if p.similarity >= config.min_similarity
+        and figures_agree(p, ta, tb, text_a, text_b, config=config)
+        and long_enough(p, ta, tb, text_a, text_b, config=config)
     ]
+
+
+def character_similarity(p: TokenPassage, ta: Tokens, tb: Tokens, text_a: str, text_b: str) -> float:
+    """Return the Indel similarity (0-1) of the two sides of `p` as OCR reads them: look-alike
+    glyphs folded (:func:`textreuse.clean.ocr.fold`), white space collapsed.
+
+    >>> from textreuse.index.tokenize import tokenize
+    >>> a, b = "the modern clerk held it", "tbe rnodem derk he1d it"
+    >>> p = TokenPassage(0, 5, 0, 5, 0.2)
+    >>> round(character_similarity(p, tokenize(a), tokenize(b), a, b), 2)
+    1.0
+    """
+    if p.a1 <= p.a0 or p.b1 <= p.b0:
+        return 0.0
+    sides = []
+    for lo, hi, tokens, text in ((p.a0, p.a1, ta, text_a), (p.b0, p.b1, tb, text_b)):
+        span = text[int(tokens.starts[lo]) : int(tokens.ends[hi - 1])]
+        sides.append(" ".join(fold(span).text.split()))
+    return float(Indel.normalized_similarity(sides[0], sides[1]))
+
+
+def long_enough(p: TokenPassage, ta: Tokens, tb: Tokens, text_a: str, text_b: str, *, config: RelateConfig) -> bool:
+    """Return whether both sides of `p` hold ``min_words`` words, a character of an
+    unspaced script counting as ``1 / unspaced_chars_per_word`` of one.
+
+    Only passages short enough to fall under it are counted (a spaced passage of
+    ``min_words`` tokens always passes).
+
+    >>> from textreuse.index.tokenize import tokenize
+    >>> zh = "中" * 30
+    >>> long_enough(TokenPassage(0, 30, 0, 30, 1.0), tokenize(zh), tokenize(zh), zh, zh, config=RelateConfig())
+    False
+    >>> en = "word " * 30
+    >>> long_enough(TokenPassage(0, 30, 0, 30, 1.0), tokenize(en), tokenize(en), en, en, config=RelateConfig())
+    True
+    """
+    sure = config.min_words * max(1.0, config.unspaced_chars_per_word)
+    for lo, hi, tokens, text in ((p.a0, p.a1, ta, text_a), (p.b0, p.b1, tb, text_b)):
+        if hi - lo >= sure:
+            continue
+        unspaced = count_unspaced(text, tokens.starts[lo:hi])
+        if (hi - lo - unspaced) + unspaced / config.unspaced_chars_per_word < config.min_words:
+            return False
+    return True
 
 
 # Relations that say two texts are (or one holds) the same text: copies, not a shared part.
