@@ -886,3 +886,24 @@ def test_align_pairs_streams_tsv_rows_under_one_header(pairs_setup) -> None:
     lines = ok("align", "--pairs", pairs, "--base", base, "--workers", "1", "-q").stdout.splitlines()
     assert lines[0].startswith("doc_a\tdoc_b\t") and [line.split("\t")[:3] for line in lines[1:]] == [
         ["sub/long.txt", "short.txt", "excerpt"], ["c.txt", "b.txt", "overlap"]]
+
+
+def test_a_reader_that_goes_away_ends_the_command_as_sigpipe_does(tmp_path: Path, gen) -> None:
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "copies"
+    corpus.mkdir()
+    text = gen.prose(gen.words(300))
+    for k in range(80):
+        (corpus / f"copy-{k:02d}.txt").write_text(text, encoding="utf-8")
+    db = tmp_path / "copies.duckdb"
+    ok("scan", corpus, "--db", db, "--workers", "1", "--quiet")
+    # 3,160 rows: far more than a pipe holds, so writes go on after the reader left.
+    proc = subprocess.Popen([sys.executable, "-m", "textreuse", "pairs", "--all", "--db", str(db)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=this_code())
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith(b"doc_a\t")  # one line, as `head -1` reads, then go away
+    proc.stdout.close()
+    code = proc.wait(timeout=120)
+    assert code == 141 and proc.stderr.read() == b""

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import signal
 import sys
 
 from textreuse import interrupts
@@ -40,7 +41,8 @@ def run() -> None:
     failed with a traceback, ends the ordinary way.
 
     Ctrl-C exits with code 130 and SIGTERM with 143, once the temporary files are
-    removed (:mod:`textreuse.interrupts`).
+    removed (:mod:`textreuse.interrupts`); a reader of stdout that goes away (``| head``)
+    ends it quietly with 141, as SIGPIPE ends other commands.
 
     The cyclic garbage collector stays off for the command: a command's objects live
     until it ends and hardly any form cycles, while the first collection after a scan
@@ -67,9 +69,13 @@ def run() -> None:
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)
         code = 1
+    if code == 1 and type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):
+        # Click's answer to a reader that went away (`textreuse pairs | head -1`) is exit
+        # 1 with stdout wrapped so; exit as a command SIGPIPE ends does (141) instead.
+        code = 128 + signal.SIGPIPE
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except BrokenPipeError:  # the reader went away (`| head`); nothing left to say
-        pass
+        code = code or 128 + signal.SIGPIPE
     os._exit(code or 0)
