@@ -374,7 +374,7 @@ def _columns(batches: Iterable[pa.RecordBatch]) -> pa.Table | None:
 
 
 def _posting_batches(batches: Iterable[pa.RecordBatch], *, config: Config) -> Iterator[pa.RecordBatch]:
-    from textreuse.index.candidates import _shared_ngrams, anchor_pairs
+    from textreuse.index.candidates import anchor_pairs, shared_ngrams
 
     table = _columns(batches)
     if table is None:
@@ -388,7 +388,7 @@ def _posting_batches(batches: Iterable[pa.RecordBatch], *, config: Config) -> It
     priority = np.zeros(uniq.shape[0], dtype=np.int64)
     priority[codes] = table.column("pr").to_numpy()
     chosen = np.ones(hashes.shape[0], dtype=bool)
-    (a, b, pa_, pb), long_lists = _shared_ngrams(hashes, codes.astype(np.int32), places, chosen, config.index)
+    (a, b, pa_, pb), long_lists = shared_ngrams(hashes, codes.astype(np.int32), places, chosen, config.index)
     xa, xb, xpa, xpb = anchor_pairs(long_lists, priority)
     listed = np.concatenate([np.ones(a.shape[0], dtype=bool), np.zeros(xa.shape[0], dtype=bool)])
     yield from _chunked(
@@ -399,7 +399,7 @@ def _posting_batches(batches: Iterable[pa.RecordBatch], *, config: Config) -> It
 
 
 def _linked_batches(batches: Iterable[pa.RecordBatch], *, config: Config) -> Iterator[pa.RecordBatch]:
-    from textreuse.index.candidates import _linked_pairs
+    from textreuse.index.candidates import linked_pairs
 
     table = _columns(batches)
     if table is None:
@@ -411,11 +411,11 @@ def _linked_batches(batches: Iterable[pa.RecordBatch], *, config: Config) -> Ite
     pa_ = table.column("pa").to_numpy().astype(np.int32)
     pb = table.column("pb").to_numpy().astype(np.int32)
     listed = table.column("listed").to_numpy(zero_copy_only=False).astype(bool)
-    x, y, shared = _linked_pairs(ca, cb, pa_, pb, np.ones(a.shape[0], dtype=bool), config.index)
+    x, y, shared = linked_pairs(ca, cb, pa_, pb, np.ones(a.shape[0], dtype=bool), config.index)
     # As find_candidates does: pairs the short lists alone do not make are anchored.
     anchored = np.zeros(x.shape[0], dtype=bool)
     if not listed.all():
-        px, py, _ = _linked_pairs(ca, cb, pa_, pb, listed, config.index)
+        px, py, _ = linked_pairs(ca, cb, pa_, pb, listed, config.index)
         anchored = ~np.isin((x << 32) | y, (px << 32) | py)
     yield from _chunked(
         {"a": uniq[x], "b": uniq[y], "shared": shared, "anchored": anchored}, _arrow_schema(_CANDIDATE_SCHEMA)
@@ -608,7 +608,7 @@ def list_inputs(
     its files' URIs and ids, or None when there is nothing there. A folder's files are
     picked by the `config`'s include and exclude patterns, as the local engine picks them.
     """
-    from textreuse.ingest.read import JSONL_SUFFIXES, _walk, selected
+    from textreuse.ingest.read import JSONL_SUFFIXES, selected, walk_folder
 
     include, exclude = (config.include, config.exclude) if config is not None else ((), ())
 
@@ -627,7 +627,7 @@ def list_inputs(
         root = Path(given)
         if root.is_dir():
             files: list[tuple[Path, str]] = []
-            for p in _walk(root):
+            for p in walk_folder(root):
                 if isinstance(p, Reject):  # an unreadable folder, a link to one: the reason rides as the id
                     out.append((len(out), p.path, p.reason, f"rejected:{p.kind}"))
                 elif selected(rel := p.relative_to(root).as_posix(), include=include, exclude=exclude):

@@ -123,7 +123,7 @@ def _empty_quad() -> Quad:
     return none, none, none, none
 
 
-def _shared_ngrams(
+def shared_ngrams(
     hashes: U64, docs: npt.NDArray[np.int32], places: npt.NDArray[np.int32],
     chosen: npt.NDArray[np.bool_], config: IndexConfig,
 ) -> tuple[Quad, LongLists]:
@@ -287,7 +287,7 @@ def find_candidates(sketches: list[Sketch], *, config: IndexConfig = IndexConfig
     parts = min(65535, max(1, -(-hashes.shape[0] // _PART_SIZE)))
     # Slices by high bits: n-gram hashes are uniform there (sampling looked at low bits).
     slice_of = ((hashes >> np.uint64(40)) % np.uint64(parts)).astype(np.uint16)
-    found, long_parts = zip(*(_shared_ngrams(hashes, docs, places, slice_of == part, config) for part in range(parts)))
+    found, long_parts = zip(*(shared_ngrams(hashes, docs, places, slice_of == part, config) for part in range(parts)))
     del hashes, places, docs, slice_of
     long_lists = LongLists.concat(long_parts)
     priority = anchor_priority(long_lists.docs, len(sketches))
@@ -297,7 +297,7 @@ def find_candidates(sketches: list[Sketch], *, config: IndexConfig = IndexConfig
     del found, long_parts, long_lists, with_anchor
     # Pairs are judged a slice of first documents at a time, again to bound memory.
     slices = max(1, -(-a.shape[0] // _PART_SIZE))
-    judged = [_linked_pairs(a, b, pa, pb, a % slices == part, config) for part in range(slices)]
+    judged = [linked_pairs(a, b, pa, pb, a % slices == part, config) for part in range(slices)]
     out = [np.concatenate([j[k] for j in judged]) for k in range(3)]
     order = np.lexsort((out[1], out[0]))
     x, y, shared = out[0][order], out[1][order], out[2][order]
@@ -307,13 +307,13 @@ def find_candidates(sketches: list[Sketch], *, config: IndexConfig = IndexConfig
     if n_listed < a.shape[0]:
         listed = np.zeros(a.shape[0], dtype=bool)
         listed[:n_listed] = True
-        plain = [_linked_pairs(a, b, pa, pb, listed & (a % slices == part), config) for part in range(slices)]
+        plain = [linked_pairs(a, b, pa, pb, listed & (a % slices == part), config) for part in range(slices)]
         px, py = (np.concatenate([j[k] for j in plain]) for k in range(2))
         anchored = ~np.isin((x << 32) | y, (px << 32) | py)
     return Candidates(x, y, shared, priority, anchored)
 
 
-def _linked_pairs(
+def linked_pairs(
     a: npt.NDArray[np.int32],
     b: npt.NDArray[np.int32],
     pa: npt.NDArray[np.int32],
@@ -403,5 +403,5 @@ def query_candidates(
     # The new document comes last, so it is side b of every pair, as in a scan.
     b = np.full(h.shape[0], int(a.max()) + 1, dtype=np.int32)
     pb = query.positions[np.searchsorted(query.hashes, h)].astype(np.int32)
-    found, _, shared = _linked_pairs(a, b, pa, pb, np.ones(h.shape[0], dtype=bool), config)
+    found, _, shared = linked_pairs(a, b, pa, pb, np.ones(h.shape[0], dtype=bool), config)
     return found, shared

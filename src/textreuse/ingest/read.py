@@ -105,7 +105,7 @@ def selected(relative: str, *, include: Iterable[str] = (), exclude: Iterable[st
 Item = Document | Reject | PageTask
 
 
-def _walk(root: Path) -> Iterator[Path | Reject]:
+def walk_folder(root: Path) -> Iterator[Path | Reject]:
     """Yield the files of folder `root` in name order, and a reject for each folder that
     cannot be listed or link to a folder that is not followed (a link may loop)."""
     # Hidden files and folders (.git, .DS_Store) are not documents.
@@ -637,7 +637,7 @@ def input_size(paths: Iterable[str | Path], *, config: IngestConfig = IngestConf
         root = Path(given)
         if str(given) == STDIN or not root.exists():
             continue
-        for p in _walk(root) if root.is_dir() else [root]:
+        for p in walk_folder(root) if root.is_dir() else [root]:
             if isinstance(p, Reject) or (
                 p is not root and not selected(p.relative_to(root).as_posix(), include=config.include, exclude=config.exclude)
             ):
@@ -662,7 +662,7 @@ def _items(paths: Iterable[str | Path], claimed: set[str], config: IngestConfig)
         root = Path(given)
         files: list[tuple[Path, str] | Reject]
         if root.is_dir():
-            files = [p if isinstance(p, Reject) else (p, rel) for p in _walk(root)
+            files = [p if isinstance(p, Reject) else (p, rel) for p in walk_folder(root)
                      if isinstance(p, Reject)
                      or selected(rel := p.relative_to(root).as_posix(), include=config.include, exclude=config.exclude)]
         elif root.exists() or root.is_symlink():
