@@ -680,3 +680,27 @@ def test_scan_witnesses_a_copy_too_unclear_to_call_damaged(tmp_path: Path) -> No
     steps = result.repairs["damaged.txt"]
     assert apply_steps(raw, steps) == clean
     assert {s.witness for s in steps} == {"clean.txt"} and "clean.txt" not in result.repairs
+
+
+_SEARCH_ALPHABET = st.sampled_from(list("ab\n â\u00c3c"))
+
+
+@given(
+    st.text(_SEARCH_ALPHABET, max_size=40),
+    st.text(_SEARCH_ALPHABET, min_size=1, max_size=3),
+    st.text(_SEARCH_ALPHABET, max_size=3),
+)
+def test_between_finds_what_the_pattern_found(window: str, before: str, after: str) -> None:
+    import re
+
+    from textreuse.clean.encoding import _between
+
+    pattern = re.escape(before) + "(.)" + re.escape(after)
+    assert _between(before, after, window) == [m.group(1) for m in re.finditer(pattern, window, re.S)]
+
+
+@given(st.text(st.sampled_from(list("ab €\u00e2\u00c3\u0080\u0099\u009c\u00a9\u2019")), max_size=30))
+def test_has_sites_is_whether_find_sites_finds_any(text: str) -> None:
+    from textreuse.clean.lossy import find_sites, has_sites
+
+    assert has_sites(text) == bool(find_sites(text))

@@ -26,6 +26,7 @@ __all__ = [
     "damage",
     "damaged_forms",
     "find_sites",
+    "has_sites",
     "native_letters",
     "place",
     "restore_accent",
@@ -166,6 +167,17 @@ def find_sites(raw: str) -> list[Site]:
         assert kind is not None
         sites.append(Site(m.start(), m.end(), kind, m.group()))
     return sites
+
+
+def has_sites(raw: str) -> bool:
+    """Return whether :func:`find_sites` finds any site in `raw` (the first one settles it).
+
+    >>> has_sites("weâll say"), has_sites("we’ll say"), has_sites("Ã©tÃ©")
+    (True, False, False)
+    """
+    if "\u00e2" not in raw and "\u00c3" not in raw:
+        return False
+    return _SITE_RE.search(raw) is not None
 
 
 def _kind(ch: str) -> str:
