@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from types import ModuleType
@@ -498,6 +499,41 @@ def _apply_witness(
 # --------------------------------------------------------------------------------------------
 
 
+# The first pass over a text with lossy sites (ftfy around them, each site placed), kept
+# from the index stage's repair for the witness pass, which repeats it on the same raw
+# text: about half of that pass's time. Bounded by the characters kept; the scan clears it.
+_FIRST_PASSES: dict[tuple[str, EncodingConfig], tuple[_Fixed, list[Site]]] = {}
+_FIRST_PASS_CHARS = [0]
+FIRST_PASS_LIMIT = 16 << 20  # characters of raw text
+
+
+def forget_first_passes() -> None:
+    """Drop the first passes kept for witness repairs (the scan calls it when done)."""
+    _FIRST_PASSES.clear()
+    _FIRST_PASS_CHARS[0] = 0
+
+
+def _placed(raw: str, config: EncodingConfig) -> tuple[_Fixed, list[Site]] | None:
+    """Return ftfy's pass around the lossy sites of `raw` and the sites placed in it (fresh
+    copies, for the caller to decide), or None when `raw` has no lossy site."""
+    key = (raw, config)
+    kept = _FIRST_PASSES.get(key)
+    if kept is None:
+        sites = find_sites(raw) if config.lossy else []
+        if not sites:
+            return None
+        fixed = _ftfy_pass(raw, [(s.start, s.end) for s in sites], config)
+        for site, pos in zip(sites, fixed.site_pos):
+            site.pos = pos
+        place(sites, fixed.text, fixed.unchanged)
+        kept = (fixed, sites)
+        if _FIRST_PASS_CHARS[0] + len(raw) <= FIRST_PASS_LIMIT:
+            _FIRST_PASSES[key] = kept
+            _FIRST_PASS_CHARS[0] += len(raw)
+    fixed, sites = kept
+    return fixed, [copy(site) for site in sites]
+
+
 def _repair(
     raw: str,
     config: EncodingConfig,
@@ -505,14 +541,11 @@ def _repair(
     passages: Sequence[tuple[int, int, int, int]] = (),
     witness: str | None = None,
 ) -> Repair:
-    sites = find_sites(raw) if config.lossy else []
-    if not sites:
+    placed = _placed(raw, config)
+    if placed is None:
         steps = _ftfy_pass(raw, (), config).steps
         return Repair(apply_steps(raw, steps), tuple(steps))
-    fixed = _ftfy_pass(raw, [(s.start, s.end) for s in sites], config)
-    for site, pos in zip(sites, fixed.site_pos):
-        site.pos = pos
-    place(sites, fixed.text, fixed.unchanged)
+    fixed, sites = placed
     if clean is not None:
         extra = _apply_witness(sites, fixed, clean, passages, witness)
         # Passages grown into each other may find the same stretch twice.

@@ -38,7 +38,7 @@ from textreuse.clean.boilerplate import (
     survey_table,
     without,
 )
-from textreuse.clean.encoding import Step, repair_with_witness
+from textreuse.clean.encoding import Step, forget_first_passes, repair_with_witness
 from textreuse.clean.matching import Prepared, prepare, prepare_many
 from textreuse.clean.witness import best_witness, needs_witness
 from textreuse.config import Config
@@ -406,7 +406,10 @@ def scan_documents(
 
     t0 = time.perf_counter()
     with reporter.stage("repair", None):
-        witness_repairs(docs, pairs, repairs, config, workers=workers, failed=failed)
+        try:
+            witness_repairs(docs, pairs, repairs, config, workers=workers, failed=failed)
+        finally:
+            forget_first_passes()
     seconds["repair"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
