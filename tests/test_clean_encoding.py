@@ -704,3 +704,11 @@ def test_has_sites_is_whether_find_sites_finds_any(text: str) -> None:
     from textreuse.clean.lossy import find_sites, has_sites
 
     assert has_sites(text) == bool(find_sites(text))
+
+
+def test_agreement_reads_a_whole_damaged_sequence() -> None:
+    # ” damaged by cp1252 is â€ (its third byte dropped), by Latin-1 a lone â: the longer
+    # form must be tried first, whatever order the set of forms comes in.
+    from textreuse.clean.encoding import _agree
+
+    assert _agree("said â€ and left", 5, "said ” and left", 5, 20) == (16, 15)

@@ -656,7 +656,9 @@ def _agree(damaged: str, a: int, clean: str, b: int, limit: int) -> tuple[int, i
             a_end, b_end = a_end + 1, b_end + 1
             continue
         for width in (1, 2):
-            forms = [f for f in damaged_forms(clean[b_end : b_end + width]) if f]
+            # Longest form first, so a whole damaged sequence is read as one (â€ of ”,
+            # not its â alone); a set's order changed with the process's hash seed.
+            forms = sorted((f for f in damaged_forms(clean[b_end : b_end + width]) if f), key=lambda f: (-len(f), f))
             form = next((f for f in forms if damaged.startswith(f, a_end)), None)
             if form is not None:
                 a_end, b_end = a_end + len(form), b_end + width

@@ -20,6 +20,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "Site",
@@ -125,10 +126,17 @@ def damage(text: str, *, mode: str = "latin-1") -> str:
     return "".join(c for c in data.decode("latin-1") if not "\x80" <= c <= "\x9f")
 
 
-def damaged_forms(candidate: str) -> set[str]:
-    """Return what lossy mojibake can turn `candidate` into (Latin-1, cp1252, cp1252 minus €)."""
+@lru_cache(maxsize=4096)
+def damaged_forms(candidate: str) -> frozenset[str]:
+    """Return what lossy mojibake can turn `candidate` into (Latin-1, cp1252, cp1252 minus €).
+
+    Asked of one or two characters at a time, many times over, so the answers are kept.
+
+    >>> sorted(damaged_forms("\u201d"))
+    ['â', 'â€']
+    """
     cp = damage(candidate, mode="cp1252")
-    return {damage(candidate), cp, cp.replace("\u20ac", "")}
+    return frozenset({damage(candidate), cp, cp.replace("\u20ac", "")})
 
 
 # --------------------------------------------------------------------------------------------
