@@ -712,3 +712,13 @@ def test_agreement_reads_a_whole_damaged_sequence() -> None:
     from textreuse.clean.encoding import _agree
 
     assert _agree("said â€ and left", 5, "said ” and left", 5, 20) == (16, 15)
+
+
+@given(st.text(st.sampled_from(list("aZ \x00\u00bf\u00c0\u00c3\u00e2\u00e9\u00d7\u00f7\u0416\u2019\u4e2d\U0001f600")), max_size=30))
+def test_native_letters_counts_accented_letters_outside_sites(text: str) -> None:
+    from textreuse.clean.lossy import native_letters
+
+    spans = [(0, len(text) // 2, 0), (len(text) // 2 + 1, len(text), 0)]
+    expected = sum(1 for lo, hi, _ in spans for ch in text[lo:hi]
+                   if ch >= "\u00c0" and ch not in "\u00e2\u00c3" and ch.isalpha())
+    assert native_letters(text, spans) == expected

@@ -556,11 +556,12 @@ def _repair(
     counter = sum(s.counter for s in sites)
     lossy = evidence >= config.min_evidence and evidence >= counter and native <= evidence
     if lossy:
-        if config.accents:
+        lone = [site for site in sites if site.kind == "atilde" and site.replacement is None]
+        if config.accents and lone:
+            # The text's words, only when a lone Ã needs them (most damaged texts have none).
             words = {w.casefold() for w in WORD_RE.findall(fixed.text) if "\u00c3" not in w}
-            for site in sites:
-                if site.kind == "atilde" and site.replacement is None:
-                    restore_accent(site, fixed.text, words)
+            for site in lone:
+                restore_accent(site, fixed.text, words)
         restore_context(
             sites,
             fixed.text,
