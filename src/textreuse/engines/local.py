@@ -274,7 +274,8 @@ def _relate_tasks(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
     relater = _STATE.get("relater")
     if relater is None:
         relater = _STATE["relater"] = Relater(
-            _STATE["docs"], _STATE["groups"], _STATE["config"], kept=_STATE["kept"], marks=_STATE["marks"]
+            _STATE["docs"], _STATE["groups"], _STATE["config"], kept=_STATE["kept"], marks=_STATE["marks"],
+            repairs=_STATE["repairs"],
         )
     return relater.relate(tasks)
 
@@ -393,6 +394,7 @@ def scan_documents(
     t0 = time.perf_counter()
     pairs: list[Pair] = []
     _STATE["groups"] = groups
+    _STATE["repairs"] = repairs  # as the index stage left them (the witness pass comes after)
     with reporter.stage("align", len(tasks)) as advance:
         for found, errors in run_parallel(_relate_chunk, tasks, workers=workers, advance=advance, chunk=64):
             pairs.extend(found)
