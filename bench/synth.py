@@ -58,7 +58,10 @@ from typing import Any
 
 import numpy as np
 
-DEFAULT_BASE = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news"
+# ../shared/data beside the repository, or one level up for a worktree under wt/.
+DEFAULT_BASE = next((p / "shared" / "data" / "bbc-news" for p in Path(__file__).resolve().parents[2:4]
+                     if (p / "shared" / "data" / "bbc-news").is_dir()),
+                    Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news")
 
 #: Document mix (shares of all documents); originals (sources + solos) take the rest.
 #: Bumped when the generated corpus or its truth changes, so cached corpora are rebuilt
