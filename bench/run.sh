@@ -13,6 +13,9 @@ echo
 echo "### Synthetic corpus, $docs documents: accuracy and throughput, side by side with datasketch"
 python3 bench/throughput.py --docs "$docs" --seed 1 --workers-all
 echo
+echo "### Dense reuse and damaged text (issue 21): each profile beside datasketch"
+python3 bench/throughput.py --docs "$docs" --seed 1 --profile dense damaged dense-damaged --workers-all
+echo
 echo "### The same with a third of the derived documents damaged by lossy mojibake"
 python3 bench/throughput.py --docs "$docs" --seed 1 --damage-share 0.33 --skip-datasketch
 echo

@@ -58,7 +58,10 @@ from typing import Any
 
 import numpy as np
 
-DEFAULT_BASE = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news"
+# ../shared/data beside the repository, or one level up for a worktree under wt/.
+DEFAULT_BASE = next((p / "shared" / "data" / "bbc-news" for p in Path(__file__).resolve().parents[2:4]
+                     if (p / "shared" / "data" / "bbc-news").is_dir()),
+                    Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news")
 
 #: Document mix (shares of all documents); originals (sources + solos) take the rest.
 #: Bumped when the generated corpus or its truth changes, so cached corpora are rebuilt
@@ -78,6 +81,22 @@ QUOTE_SENTENCE_SHARE = 0.15
 BRIDGE_GAP = 8
 MIN_PASSAGE_WORDS = 40
 MIN_SHORT_WORDS = 8
+#: Corpus shapes beside the default (issue 21): ``mix`` and ``sources_per_derived`` as above,
+#: ``damage_all``: the share of *all* documents damaged (drawn from a stream of its own, so the
+#: texts stay those of the undamaged profile), alternately in each of ``damage_modes``.  Dense:
+#: about 16 derived documents per source, so each text has many copies, excerpts and quotes
+#: as syndicated news has (about 8 related pairs per document); damaged: a third of the
+#: documents with cp1252 mojibake (bytes cp1252 leaves undefined dropped) or lossy Latin-1
+#: mojibake (every C1 byte dropped, so ’ is a lone â).
+PROFILES: dict[str, dict[str, Any]] = {
+    "default": {},
+    "dense": {"mix": {"dup": 0.15, "near": 0.35, "exc": 0.25, "quote": 0.17},
+              "sources_per_derived": 0.058},
+    "damaged": {"damage_all": 1 / 3, "damage_modes": ("cp1252", "latin1")},
+    "dense-damaged": {"mix": {"dup": 0.15, "near": 0.35, "exc": 0.25, "quote": 0.17},
+                      "sources_per_derived": 0.058,
+                      "damage_all": 1 / 3, "damage_modes": ("cp1252", "latin1")},
+}
 #: Quotes are measured in tokens; ``\w+`` words run a few % higher (numbers like 1.3bn), so
 #: the token caps keep quotes within 60-300 words and hosts at least 2.5x the quote.
 QUOTE_MAX_TOKENS = 285
@@ -747,22 +766,27 @@ def generate(n_docs: int, seed: int, base_dir: Path | str = DEFAULT_BASE,
     return docs, truth
 
 
-def _generate(n_docs: int, seed: int, base_dir: Path | str, damage_share: float
+def _generate(n_docs: int, seed: int, base_dir: Path | str, damage_share: float,
+              profile: str = "default"
               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """Return (docs, truth, short, stats); see :func:`generate`.
 
     ``short`` lists family pairs whose shared passages are all shorter than 40 words (at least
     ``MIN_SHORT_WORDS``): real shared text below the relation threshold, not truth pairs.
+    ``profile`` names a corpus shape of :data:`PROFILES`.
     """
+    shape = PROFILES[profile]
+    mix: dict[str, float] = shape.get("mix", MIX)
     model = load_model(base_dir)
     rng = np.random.default_rng(seed)
     pool = SentencePool(model, rng, lanes=max(64, min(4096, n_docs)))
-    counts = {k: (round(v * n_docs)) for k, v in MIX.items()}
+    counts = {k: (round(v * n_docs)) for k, v in mix.items()}
     n_derived = sum(counts.values())
     n_orig = n_docs - n_derived
     if n_orig < 1:
         raise ValueError("too few documents")
-    n_sources = min(n_orig, max(1 if n_derived else 0, (round(SOURCES_PER_DERIVED * n_derived))))
+    n_sources = min(n_orig, max(1 if n_derived else 0,
+                                (round(shape.get("sources_per_derived", SOURCES_PER_DERIVED) * n_derived))))
 
     next_origin = 0
     originals: list[Doc] = []
@@ -833,6 +857,15 @@ def _generate(n_docs: int, seed: int, base_dir: Path | str, damage_share: float
         for j in rng.choice(len(derived), size=n_damage, replace=False).tolist():
             d = derived[j]
             d.damaged = True
+    modes: tuple[str, ...] = shape.get("damage_modes", ("cp1252",))
+    mode_of: dict[int, str] = {}
+    if shape.get("damage_all"):
+        drng = np.random.default_rng(seed + 104729)
+        picked = drng.choice(len(all_docs), size=round(shape["damage_all"] * len(all_docs)), replace=False)
+        for n, j in enumerate(sorted(picked.tolist())):
+            all_docs[j].damaged = True
+            mode_of[id(all_docs[j])] = modes[n % len(modes)]
+        n_damage = len(picked)
 
     order = rng.permutation(len(all_docs))
     prefix = {"solo": "solo", "orig": "orig", "dup": "dup", "near": "near", "exc": "exc",
@@ -868,9 +901,9 @@ def _generate(n_docs: int, seed: int, base_dir: Path | str, damage_share: float
             for y in range(x + 1, len(members)):
                 pair_jobs.append((members[x], members[y], True))
     # damage last: relations are judged on the clean texts, spans are mapped to damaged ones
-    for d in derived:
+    for d in all_docs:
         if d.damaged:
-            d.text, d.posmap = mojibake(d.text)
+            d.text, d.posmap = mojibake(d.text, mode_of.get(id(d), "cp1252"))
 
     for p, q, implied in pair_jobs:
         passages = shared_passages(p.origin, q.origin)
@@ -993,14 +1026,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--base", type=Path, default=DEFAULT_BASE)
     ap.add_argument("--damage-share", type=float, default=0.0)
+    ap.add_argument("--profile", choices=sorted(PROFILES), default="default",
+                    help="corpus shape: dense reuse and/or a third of the documents damaged")
     ap.add_argument("--check-collisions", type=int, default=0, metavar="N",
                     help="also count 12-word runs shared by N sampled unrelated originals")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    docs, truth, short, stats = _generate(args.docs, args.seed, args.base, args.damage_share)
+    docs, truth, short, stats = _generate(args.docs, args.seed, args.base, args.damage_share,
+                                        args.profile)
     gen_s = time.perf_counter() - t0
     meta: dict[str, Any] = {"docs": args.docs, "seed": args.seed, "base": str(args.base),
-                            "damage_share": args.damage_share, "generate_seconds": round(gen_s, 2),
+                            "damage_share": args.damage_share, "profile": args.profile, "generate_seconds": round(gen_s, 2),
                             "stats": stats}
     if args.check_collisions:
         solos = [d["text"] for d in docs if d["id"].startswith(("solo-", "orig-"))]

@@ -3,10 +3,13 @@
 Usage::
 
     python bench/throughput.py --docs 20000 --seed 1 [--workers-all] [--repeat 3] [--json]
+    python bench/throughput.py --docs 20000 --profile default dense damaged dense-damaged
 
-Generates (or reuses, cached under ``bench/out/synth-<docs>-s<seed>[-d<damage>]/``) a synthetic
-corpus with :mod:`synth`, then runs, one after the other and each in its own measured child
-process:
+Generates (or reuses, cached under ``bench/out/synth-<docs>-s<seed>[-d<damage>][-<profile>]/``)
+a synthetic corpus with :mod:`synth` for each ``--profile`` (``synth.PROFILES``: the default
+shape, 0.64 related pairs per document and no damage; ``dense``, about 8 related pairs per
+document; ``damaged``, a third of the documents with cp1252 or lossy mojibake; both), then
+runs on each, one after the other and each in its own measured child process:
 
 (a) ``textreuse scan CORPUS.jsonl --db TMP.duckdb --workers 1 --quiet`` (timed), followed by
     ``textreuse pairs --db TMP.duckdb --format jsonl --all`` (not timed) for scoring: every pair
@@ -45,6 +48,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import accuracy
+import synth
 
 OUT = HERE / "out"
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -171,10 +175,11 @@ def datasketch_pairs(corpus: str, out_path: str) -> dict[str, float]:
 # orchestration
 # --------------------------------------------------------------------------------------------
 
-def corpus_dir(docs: int, seed: int, damage: float) -> Path:
+def corpus_dir(docs: int, seed: int, damage: float, profile: str = "default",
+               base: Path = synth.DEFAULT_BASE) -> Path:
     """Return the cache directory of a synthetic corpus, generating it if needed."""
-    d = OUT / (f"synth-{docs}-s{seed}" + (f"-d{damage:g}" if damage else ""))
-    import synth
+    d = OUT / (f"synth-{docs}-s{seed}" + (f"-d{damage:g}" if damage else "")
+               + ("" if profile == "default" else f"-{profile}"))
 
     if (d / "corpus.jsonl").is_file() and (d / "truth.jsonl").is_file() and (d / "meta.json").is_file() \
             and (d / "short.jsonl").is_file() \
@@ -182,8 +187,8 @@ def corpus_dir(docs: int, seed: int, damage: float) -> Path:
         return d
 
     t0 = time.perf_counter()
-    docs_rows, truth, short, stats = synth._generate(docs, seed, synth.DEFAULT_BASE, damage)
-    meta = {"version": synth.VERSION, "docs": docs, "seed": seed, "damage_share": damage,
+    docs_rows, truth, short, stats = synth._generate(docs, seed, base, damage, profile)
+    meta = {"version": synth.VERSION, "docs": docs, "seed": seed, "damage_share": damage, "profile": profile,
             "generate_seconds": round(time.perf_counter() - t0, 2), "stats": stats}
     tmp = d.with_name(d.name + ".tmp")
     synth.write_corpus(tmp, docs_rows, truth, meta, short)
@@ -260,7 +265,8 @@ def _f(x: float | None, digits: int = 2) -> str:
 def to_markdown(report: dict[str, Any]) -> str:
     """Return the throughput report as markdown."""
     c = report["corpus"]
-    lines = [(f"## Throughput: {c['docs']:,} docs, {c['mb']:.1f} MB of text "
+    lines = [(f"## Throughput, profile {c.get('profile', 'default')}: {c['docs']:,} docs, {c['mb']:.1f} MB "
+              f"of text, {c['truth_pairs'] / c['docs']:.2f} related pairs per document "
               f"(seed {c['seed']}, damage {c['damage_share']:g}, {report['cores']} cores)"), "",
              ("| system | wall s | CPU s | docs/s | MB/s | peak RSS tree MB | max proc RSS MB | pairs | "
               "pair precision | recall dup | near | excerpt | overlap | all direct | "
@@ -313,30 +319,9 @@ def to_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Return the exit code after running the benchmark (CLI entry point)."""
-    argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "_measure":
-        spec = json.loads(argv[1])
-        print(json.dumps(measure(spec["cmd"], spec.get("stdout"), spec.get("timeout"))))
-        return 0
-    if argv and argv[0] == "_datasketch":
-        print(json.dumps(datasketch_pairs(argv[1], argv[2])))
-        return 0
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--docs", type=int, default=2000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--damage-share", type=float, default=0.0)
-    ap.add_argument("--workers-all", action="store_true",
-                    help="also run textreuse with --workers = all cores")
-    ap.add_argument("--skip-datasketch", action="store_true")
-    ap.add_argument("--timeout", type=float, default=None, help="seconds per system")
-    ap.add_argument("--repeat", type=int, default=1,
-                    help="rounds of runs, the systems interleaved; the table shows median runs")
-    ap.add_argument("--json", action="store_true", help="print JSON instead of markdown")
-    args = ap.parse_args(argv)
-
-    cdir = corpus_dir(args.docs, args.seed, args.damage_share)
+def run_profile(args: argparse.Namespace, profile: str) -> dict[str, Any]:
+    """Return the report of the systems' rounds on the corpus of one profile."""
+    cdir = corpus_dir(args.docs, args.seed, args.damage_share, profile, args.base)
     corpus = cdir / "corpus.jsonl"
     truth = accuracy.load_jsonl(cdir / "truth.jsonl")
     short = accuracy.load_jsonl(cdir / "short.jsonl")
@@ -378,16 +363,72 @@ def main(argv: list[str] | None = None) -> int:
                 round_ratios[name] = [b[d]["wall_s"] / b[k]["wall_s"] for b in rounds
                                       if "error" not in b[k] and "error" not in b[d]]
     report = {"corpus": {"dir": str(cdir), "docs": n_docs, "bytes": n_bytes, "mb": n_bytes / 1e6,
-                         "seed": args.seed, "damage_share": args.damage_share,
+                         "seed": args.seed, "damage_share": args.damage_share, "profile": profile,
                          "truth_pairs": len(truth)},
               "cores": cores, "runs": runs, "ratios": ratios, "round_ratios": round_ratios,
               "cpu_ratios": cpu_ratios,
               "rounds": [[{k: r.get(k) for k in ("system", "wall_s", "cpu_s")} for r in b] for b in rounds]}
+    return report
+
+
+def summary(reports: list[dict[str, Any]]) -> str:
+    """Return one markdown table of every profile's ratios to datasketch."""
+    lines = ["## Ratios to datasketch by profile (MB/s, median runs; each round in brackets)", "",
+             "| profile | docs | related pairs / doc | textreuse 1 worker s | datasketch s | ratio | "
+             "textreuse all cores s | scaling 1 -> all |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for rep in reports:
+        c, runs = rep["corpus"], rep["runs"]
+        one = next((r for r in runs if r["system"] == "textreuse (workers=1)" and "error" not in r), None)
+        ds = next((r for r in runs if r["system"].startswith("datasketch") and "error" not in r), None)
+        many = next((r for r in runs if r["system"].startswith("textreuse") and r.get("workers", 1) > 1
+                     and "error" not in r), None)
+        ratio = rep["ratios"].get("textreuse (workers=1) / datasketch")
+        rounds = rep["round_ratios"].get("textreuse (workers=1) / datasketch", [])
+        cell = "–" if ratio is None else f"**{ratio:.2f}**" + (f" ({', '.join(f'{x:.2f}' for x in rounds)})"
+                                                               if len(rounds) > 1 else "")
+        lines.append(f"| {c['profile']} | {c['docs']:,} | {c['truth_pairs'] / c['docs']:.2f} | "
+                     f"{_f(one['wall_s'] if one else None)} | {_f(ds['wall_s'] if ds else None)} | {cell} | "
+                     f"{_f(many['wall_s'] if many else None)} | "
+                     f"{_f(one['wall_s'] / many['wall_s'] if one and many else None)} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Return the exit code after running the benchmark (CLI entry point)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "_measure":
+        spec = json.loads(argv[1])
+        print(json.dumps(measure(spec["cmd"], spec.get("stdout"), spec.get("timeout"))))
+        return 0
+    if argv and argv[0] == "_datasketch":
+        print(json.dumps(datasketch_pairs(argv[1], argv[2])))
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--docs", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--damage-share", type=float, default=0.0)
+    ap.add_argument("--base", type=Path, default=synth.DEFAULT_BASE,
+                    help="BBC News articles the corpora are generated from (default: ../shared/data/bbc-news)")
+    ap.add_argument("--profile", nargs="+", default=["default"], choices=sorted(synth.PROFILES),
+                    help="corpus shapes (synth.PROFILES), each measured in its own rounds")
+    ap.add_argument("--workers-all", action="store_true",
+                    help="also run textreuse with --workers = all cores")
+    ap.add_argument("--skip-datasketch", action="store_true")
+    ap.add_argument("--timeout", type=float, default=None, help="seconds per system")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="rounds of runs, the systems interleaved; the table shows median runs")
+    ap.add_argument("--json", action="store_true", help="print JSON instead of markdown")
+    args = ap.parse_args(argv)
+    reports = [run_profile(args, profile) for profile in args.profile]
     if args.json:
-        print(json.dumps(report, indent=2))
+        print(json.dumps(reports if len(reports) > 1 else reports[0], indent=2))
     else:
-        sys.stdout.write(to_markdown(report))
-    return 0 if all("error" not in r for r in runs) else 1
+        for report in reports:
+            sys.stdout.write(to_markdown(report) + "\n")
+        if len(reports) > 1:
+            sys.stdout.write(summary(reports))
+    return 0 if all("error" not in r for report in reports for r in report["runs"]) else 1
 
 
 if __name__ == "__main__":

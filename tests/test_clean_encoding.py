@@ -680,3 +680,45 @@ def test_scan_witnesses_a_copy_too_unclear_to_call_damaged(tmp_path: Path) -> No
     steps = result.repairs["damaged.txt"]
     assert apply_steps(raw, steps) == clean
     assert {s.witness for s in steps} == {"clean.txt"} and "clean.txt" not in result.repairs
+
+
+_SEARCH_ALPHABET = st.sampled_from(list("ab\n â\u00c3c"))
+
+
+@given(
+    st.text(_SEARCH_ALPHABET, max_size=40),
+    st.text(_SEARCH_ALPHABET, min_size=1, max_size=3),
+    st.text(_SEARCH_ALPHABET, max_size=3),
+)
+def test_between_finds_what_the_pattern_found(window: str, before: str, after: str) -> None:
+    import re
+
+    from textreuse.clean.encoding import _between
+
+    pattern = re.escape(before) + "(.)" + re.escape(after)
+    assert _between(before, after, window) == [m.group(1) for m in re.finditer(pattern, window, re.S)]
+
+
+@given(st.text(st.sampled_from(list("ab €\u00e2\u00c3\u0080\u0099\u009c\u00a9\u2019")), max_size=30))
+def test_has_sites_is_whether_find_sites_finds_any(text: str) -> None:
+    from textreuse.clean.lossy import find_sites, has_sites
+
+    assert has_sites(text) == bool(find_sites(text))
+
+
+def test_agreement_reads_a_whole_damaged_sequence() -> None:
+    # ” damaged by cp1252 is â€ (its third byte dropped), by Latin-1 a lone â: the longer
+    # form must be tried first, whatever order the set of forms comes in.
+    from textreuse.clean.encoding import _agree
+
+    assert _agree("said â€ and left", 5, "said ” and left", 5, 20) == (16, 15)
+
+
+@given(st.text(st.sampled_from(list("aZ \x00\u00bf\u00c0\u00c3\u00e2\u00e9\u00d7\u00f7\u0416\u2019\u4e2d\U0001f600")), max_size=30))
+def test_native_letters_counts_accented_letters_outside_sites(text: str) -> None:
+    from textreuse.clean.lossy import native_letters
+
+    spans = [(0, len(text) // 2, 0), (len(text) // 2 + 1, len(text), 0)]
+    expected = sum(1 for lo, hi, _ in spans for ch in text[lo:hi]
+                   if ch >= "\u00c0" and ch not in "\u00e2\u00c3" and ch.isalpha())
+    assert native_letters(text, spans) == expected

@@ -91,3 +91,17 @@ def test_clean_command_repairs_and_explains_with_raw_offsets(tmp_path) -> None:
     steps = [json.loads(line) for line in explained.stdout.splitlines()]
     assert steps and all(damaged[s["start"] : s["end"]] == s["raw"] for s in steps)
     assert all(s["raw"] != s["replacement"] for s in steps)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(typographic_text(), min_size=1, max_size=4), st.lists(st.booleans(), min_size=4, max_size=4))
+def test_replayed_repairs_give_the_tokens_of_repairing_again(cleans: list[str], damaged: list[bool]) -> None:
+    from textreuse.clean.matching import prepare_many
+
+    texts = [damage(c) if d else c for c, d in zip(cleans, damaged)]
+    first = prepare_many(texts)
+    again = prepare_many(texts, repaired=[p.steps for p in first])
+    for a, b in zip(first, again):
+        assert a.steps == b.steps
+        assert (a.tokens.hashes == b.tokens.hashes).all()
+        assert (a.tokens.starts == b.tokens.starts).all() and (a.tokens.ends == b.tokens.ends).all()

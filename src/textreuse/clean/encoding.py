@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from types import ModuleType
@@ -354,6 +355,27 @@ def _anchor_sites(
     return found
 
 
+def _between(before: str, after: str, window: str) -> list[str]:
+    """Return the character between each match of `before` + one character + `after` in
+    `window`, matches taken left to right without overlapping (as ``re.finditer`` takes
+    them; plain string search, since a pattern per site cost a compile per site).
+
+    >>> _between("ab", "d", "abcd abxd abd abyyd")
+    ['c', 'x']
+    """
+    out: list[str] = []
+    nb, na = len(before), len(after)
+    pos = window.find(before)
+    while 0 <= pos and pos + nb < len(window):
+        mid = pos + nb
+        if window.startswith(after, mid + 1):
+            out.append(window[mid])
+            pos = window.find(before, mid + 1 + na)
+        else:
+            pos = window.find(before, pos + 1)
+    return out
+
+
 def _search_site(site: Site, text: str, target: str, t_lo: int, t_hi: int) -> str | None:
     """Return the witness character between the site's neighbours, searched near its region.
 
@@ -373,11 +395,7 @@ def _search_site(site: Site, text: str, target: str, t_lo: int, t_hi: int) -> st
         before, after = left[len(left) - n_left :] if n_left <= len(left) else "", right[:n_right]
         if len(before) < n_left or len(after) < n_right:
             continue
-        found = {
-            m.group(1)
-            for m in re.finditer(re.escape(before) + "(.)" + re.escape(after), window, re.S)
-            if site.text in damaged_forms(m.group(1))
-        }
+        found = {char for char in _between(before, after, window) if site.text in damaged_forms(char)}
         if len(found) == 1:
             return found.pop()
     return None
@@ -484,6 +502,41 @@ def _apply_witness(
 # --------------------------------------------------------------------------------------------
 
 
+# The first pass over a text with lossy sites (ftfy around them, each site placed), kept
+# from the index stage's repair for the witness pass, which repeats it on the same raw
+# text: about half of that pass's time. Bounded by the characters kept; the scan clears it.
+_FIRST_PASSES: dict[tuple[str, EncodingConfig], tuple[_Fixed, list[Site]]] = {}
+_FIRST_PASS_CHARS = [0]
+FIRST_PASS_LIMIT = 16 << 20  # characters of raw text
+
+
+def forget_first_passes() -> None:
+    """Drop the first passes kept for witness repairs (the scan calls it when done)."""
+    _FIRST_PASSES.clear()
+    _FIRST_PASS_CHARS[0] = 0
+
+
+def _placed(raw: str, config: EncodingConfig) -> tuple[_Fixed, list[Site]] | None:
+    """Return ftfy's pass around the lossy sites of `raw` and the sites placed in it (fresh
+    copies, for the caller to decide), or None when `raw` has no lossy site."""
+    key = (raw, config)
+    kept = _FIRST_PASSES.get(key)
+    if kept is None:
+        sites = find_sites(raw) if config.lossy else []
+        if not sites:
+            return None
+        fixed = _ftfy_pass(raw, [(s.start, s.end) for s in sites], config)
+        for site, pos in zip(sites, fixed.site_pos):
+            site.pos = pos
+        place(sites, fixed.text, fixed.unchanged)
+        kept = (fixed, sites)
+        if _FIRST_PASS_CHARS[0] + len(raw) <= FIRST_PASS_LIMIT:
+            _FIRST_PASSES[key] = kept
+            _FIRST_PASS_CHARS[0] += len(raw)
+    fixed, sites = kept
+    return fixed, [copy(site) for site in sites]
+
+
 def _repair(
     raw: str,
     config: EncodingConfig,
@@ -491,14 +544,11 @@ def _repair(
     passages: Sequence[tuple[int, int, int, int]] = (),
     witness: str | None = None,
 ) -> Repair:
-    sites = find_sites(raw) if config.lossy else []
-    if not sites:
+    placed = _placed(raw, config)
+    if placed is None:
         steps = _ftfy_pass(raw, (), config).steps
         return Repair(apply_steps(raw, steps), tuple(steps))
-    fixed = _ftfy_pass(raw, [(s.start, s.end) for s in sites], config)
-    for site, pos in zip(sites, fixed.site_pos):
-        site.pos = pos
-    place(sites, fixed.text, fixed.unchanged)
+    fixed, sites = placed
     if clean is not None:
         extra = _apply_witness(sites, fixed, clean, passages, witness)
         # Passages grown into each other may find the same stretch twice.
@@ -509,11 +559,12 @@ def _repair(
     counter = sum(s.counter for s in sites)
     lossy = evidence >= config.min_evidence and evidence >= counter and native <= evidence
     if lossy:
-        if config.accents:
+        lone = [site for site in sites if site.kind == "atilde" and site.replacement is None]
+        if config.accents and lone:
+            # The text's words, only when a lone Ã needs them (most damaged texts have none).
             words = {w.casefold() for w in WORD_RE.findall(fixed.text) if "\u00c3" not in w}
-            for site in sites:
-                if site.kind == "atilde" and site.replacement is None:
-                    restore_accent(site, fixed.text, words)
+            for site in lone:
+                restore_accent(site, fixed.text, words)
         restore_context(
             sites,
             fixed.text,
@@ -609,7 +660,9 @@ def _agree(damaged: str, a: int, clean: str, b: int, limit: int) -> tuple[int, i
             a_end, b_end = a_end + 1, b_end + 1
             continue
         for width in (1, 2):
-            forms = [f for f in damaged_forms(clean[b_end : b_end + width]) if f]
+            # Longest form first, so a whole damaged sequence is read as one (â€ of ”,
+            # not its â alone); a set's order changed with the process's hash seed.
+            forms = sorted((f for f in damaged_forms(clean[b_end : b_end + width]) if f), key=lambda f: (-len(f), f))
             form = next((f for f in forms if damaged.startswith(f, a_end)), None)
             if form is not None:
                 a_end, b_end = a_end + len(form), b_end + width

@@ -12,14 +12,14 @@ stretch's raw start (for a token's start) or raw end (for a token's end).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from textreuse.clean.boilerplate import BoilerplateConfig, Survey, mark, without
-from textreuse.clean.encoding import EncodingConfig, Step, repair
+from textreuse.clean.encoding import EncodingConfig, Step, apply_steps, repair
 from textreuse.clean.ocr import fold
 from textreuse.index.tokenize import Tokens, tokenize, tokenize_many
 from textreuse.model import Annotation
@@ -97,12 +97,17 @@ def _repaired_tokens(text: str, encoding: EncodingConfig) -> tuple[Tokens, tuple
     if not (encoding.use_ftfy or encoding.lossy) or not suspect(text):
         return read(text), ()
     fixed = repair(text, config=encoding)
-    if not fixed.steps:
-        return read(text), ()
-    tokens = read(fixed.text)
-    starts = raw_offsets(fixed.steps, tokens.starts, ends=False)
-    ends = raw_offsets(fixed.steps, tokens.ends, ends=True)
-    return Tokens(tokens.hashes, starts, ends), fixed.steps
+    return _tokens_of_steps(text, fixed.steps, read), fixed.steps
+
+
+def _tokens_of_steps(text: str, steps: Sequence[Step], read: Callable[[str], Tokens] = tokenize) -> Tokens:
+    """Return the tokens (`read`) of `text` repaired by `steps` (its :func:`repair`), spans in `text`."""
+    if not steps:
+        return read(text)
+    tokens = read(apply_steps(text, steps))
+    starts = raw_offsets(steps, tokens.starts, ends=False)
+    ends = raw_offsets(steps, tokens.ends, ends=True)
+    return Tokens(tokens.hashes, starts, ends)
 
 
 def prepare(
@@ -135,20 +140,33 @@ def prepare_many(
     annotations: Sequence[Sequence[Annotation] | None] | None = None,
     encoding: EncodingConfig = EncodingConfig(),
     boilerplate: BoilerplateConfig = BoilerplateConfig(),
+    repaired: Sequence[Sequence[Step] | None] | None = None,
 ) -> list[Prepared]:
-    """Return :func:`prepare` of each text; texts needing no repair are tokenised in one batch."""
+    """Return :func:`prepare` of each text; texts needing no repair are tokenised in one batch.
+
+    `repaired` gives, for texts prepared before, the steps their repair took then (None:
+    not known): they are applied again instead of repairing the text a second time.
+    """
     marks = [
         mark(t, corpus, config=boilerplate) if annotations is None or annotations[k] is None else tuple(annotations[k])  # type: ignore[arg-type]
         for k, t in enumerate(texts)
     ]
     repairing = encoding.use_ftfy or encoding.lossy
-    plain = [k for k, t in enumerate(texts) if not (repairing and suspect(t)) and not encoding.ocr]
+    known: Sequence[Sequence[Step] | None] = repaired if repaired is not None and repairing else [None] * len(texts)
+    plain = [] if encoding.ocr else [
+        k for k, t in enumerate(texts) if not (repairing and suspect(t)) or (known[k] is not None and not known[k])
+    ]
     out: list[Prepared | None] = [None] * len(texts)
     for k, tokens in zip(plain, tokenize_many([texts[k] for k in plain])):
         out[k] = Prepared(without(tokens, marks[k]), (), marks[k])
     for k, t in enumerate(texts):
         if out[k] is None:
-            out[k] = prepare(t, annotations=marks[k], encoding=encoding)
+            steps = known[k]
+            if steps is None:
+                out[k] = prepare(t, annotations=marks[k], encoding=encoding)
+            else:
+                read = _folded_tokens if encoding.ocr else tokenize
+                out[k] = Prepared(without(_tokens_of_steps(t, steps, read), marks[k]), tuple(steps), marks[k])
     return out  # type: ignore[return-value]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from textreuse.clean.encoding import Step
-from textreuse.clean.lossy import find_sites
+from textreuse.clean.lossy import has_sites
 from textreuse.model import Pair
 
 Passages = list[tuple[int, int, int, int]]
@@ -35,7 +35,9 @@ def needs_witness(text: str, steps: Iterable[Step]) -> bool:
     >>> needs_witness("the minister—facing a revolt", ())
     False
     """
-    return lossy(steps) or bool(find_sites(text))
+    # Whether any site is there, not the sites: the align stage asks it of both sides of
+    # every pair, and a damaged text's first site settles it.
+    return lossy(steps) or has_sites(text)
 
 
 def best_witness(doc_id: str, pairs: Iterable[Pair], *, damaged: Callable[[str], bool]) -> tuple[str, Passages] | None:

@@ -38,7 +38,7 @@ from textreuse.clean.boilerplate import (
     survey_table,
     without,
 )
-from textreuse.clean.encoding import Step, repair_with_witness
+from textreuse.clean.encoding import Step, forget_first_passes, repair_with_witness
 from textreuse.clean.matching import Prepared, prepare, prepare_many
 from textreuse.clean.witness import best_witness, needs_witness
 from textreuse.config import Config
@@ -271,7 +271,8 @@ def _relate_tasks(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
     relater = _STATE.get("relater")
     if relater is None:
         relater = _STATE["relater"] = Relater(
-            _STATE["docs"], _STATE["groups"], _STATE["config"], kept=_STATE["kept"], marks=_STATE["marks"]
+            _STATE["docs"], _STATE["groups"], _STATE["config"], kept=_STATE["kept"], marks=_STATE["marks"],
+            repairs=_STATE["repairs"],
         )
     return relater.relate(tasks)
 
@@ -390,6 +391,7 @@ def scan_documents(
     t0 = time.perf_counter()
     pairs: list[Pair] = []
     _STATE["groups"] = groups
+    _STATE["repairs"] = repairs  # as the index stage left them (the witness pass comes after)
     with reporter.stage("align", len(tasks)) as advance:
         for found, errors in run_parallel(_relate_chunk, tasks, workers=workers, advance=advance, chunk=64):
             pairs.extend(found)
@@ -403,7 +405,10 @@ def scan_documents(
 
     t0 = time.perf_counter()
     with reporter.stage("repair", None):
-        witness_repairs(docs, pairs, repairs, config, workers=workers, failed=failed)
+        try:
+            witness_repairs(docs, pairs, repairs, config, workers=workers, failed=failed)
+        finally:
+            forget_first_passes()
     seconds["repair"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -19,6 +19,7 @@ from textreuse.align.local_align import (
     seed_index,
     uses_seed_index,
 )
+from textreuse.clean.encoding import Step
 from textreuse.clean.matching import prepare_many
 from textreuse.clean.witness import needs_witness
 from textreuse.config import Config
@@ -71,8 +72,10 @@ class TokenCache:
         kept: Mapping[int, Tokens],
         marks: Mapping[int, tuple[Annotation, ...]],
         size: int = 512,
+        repairs: Mapping[int, tuple[Step, ...]] | None = None,
     ) -> None:
         self.docs, self.config, self.size, self.kept, self.marks = docs, config, size, kept, marks
+        self.repairs = repairs
         self.n = config.align.seed_n
         self.cache: dict[int, Tokens] = {}
         self.seeds: dict[int, SeedIndex] = {}
@@ -104,6 +107,8 @@ class TokenCache:
             [self.docs[k].raw_text for k in missing],
             annotations=[self.marks.get(k, ()) for k in missing],
             encoding=self.config.encoding,
+            # The index stage's repairs, replayed: no document is repaired twice.
+            repaired=None if self.repairs is None else [self.repairs.get(k, ()) for k in missing],
         )
         for k, p in zip(missing, prepared):
             self.cache[k] = p.tokens
@@ -114,7 +119,8 @@ class Relater:
 
     `groups` maps a duplicate group's representative to its members (representative
     first), `kept` holds tokens the index stage already made, `marks` each document's
-    boilerplate annotations (what matching leaves out).
+    boilerplate annotations (what matching leaves out), `repairs` (when given) the repair
+    steps of every document the index stage repaired: the others are read as they are.
     """
 
     def __init__(
@@ -125,9 +131,10 @@ class Relater:
         *,
         kept: Mapping[int, Tokens] | None = None,
         marks: Mapping[int, tuple[Annotation, ...]] | None = None,
+        repairs: Mapping[int, tuple[Step, ...]] | None = None,
     ) -> None:
         self.docs, self.groups, self.config = docs, groups, config
-        self.tokens = TokenCache(docs, config, kept or {}, marks or {})
+        self.tokens = TokenCache(docs, config, kept or {}, marks or {}, repairs=repairs)
 
     def relate(self, tasks: Sequence[Task]) -> list[Pair]:
         """Return the pairs of `tasks`: representative pairs aligned, duplicate groups paired.
