@@ -564,3 +564,24 @@ def test_minified_script_is_not_counted_as_attributes() -> None:
 
     script = "<script>if(a<b){" + ";".join(f"v{k}=k{k}" for k in range(20_000)) + "}</script>"
     check_attributes(f"<html><body>{script}<p>text</p></body></html>", limit=5000)
+
+
+@pytest.mark.parametrize("interrupted", [True, False])
+def test_an_interrupt_python_cannot_raise_is_remembered_without_a_traceback(interrupted: bool) -> None:
+    # As when Ctrl-C lands in a ctypes callback of the numba compiler: Python prints
+    # "Exception ignored ... Traceback" for it; textreuse remembers it and says nothing.
+    import subprocess
+    import sys
+
+    code = (
+        "from textreuse import interrupts\n"
+        "interrupts.install()\n"
+        f"if {interrupted}: interrupts.received.append(2)\n"
+        "class Finaliser:\n"
+        "    def __del__(self): raise KeyboardInterrupt()\n"
+        "Finaliser()\n"
+        "print('after')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout == "after\n"
+    assert ("Traceback" in done.stderr) is not interrupted

@@ -11,7 +11,9 @@ temporary files. SIGTERM is handled there as Ctrl-C is (:func:`install`).
 from __future__ import annotations
 
 import signal
+import sys
 from types import FrameType
+from typing import Any
 
 
 class Terminated(KeyboardInterrupt):
@@ -47,6 +49,19 @@ def install() -> None:
     """
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
+    sys.unraisablehook = _quiet_unraisable
+
+
+_default_unraisable = sys.unraisablehook
+
+
+def _quiet_unraisable(unraisable: Any) -> None:
+    """Say nothing of an interrupt raised where Python cannot propagate it (a ctypes
+    callback of the numba compiler, a finaliser): it is remembered, and :func:`check`
+    raises it again at the next stage. Anything else is reported as Python would."""
+    if isinstance(unraisable.exc_value, (KeyboardInterrupt, Terminated)) and received:
+        return
+    _default_unraisable(unraisable)
 
 
 def check() -> None:
