@@ -565,17 +565,22 @@ def _line_origin(
 def all_pairs(stories: Iterable[Story], lengths: Mapping[str, int]) -> list[Pair]:
     """Return every pair of members of each story, by ``doc_a, doc_b``: a tree pair as
     aligned, the others mapped through their story (:func:`member_pairs`); a pair of
-    documents in two stories keeps the first story's."""
+    documents in two stories keeps the story's in which they share the most text (two
+    copies of an article that quotes another are in the quoted story with the quote
+    only, and in their own with the whole text), the first story's on a tie."""
     found: dict[tuple[str, str], Pair] = {}
     for story in stories:
         tree = {(p.doc_a, p.doc_b): p for p in story.pairs}
         for p in member_pairs(story, lengths):
-            key = (p.doc_a, p.doc_b)
-            found.setdefault(key, tree.get(key) or tree.get((p.doc_b, p.doc_a)) or p)
+            key = (min(p.doc_a, p.doc_b), max(p.doc_a, p.doc_b))
+            chosen = tree.get((p.doc_a, p.doc_b)) or tree.get((p.doc_b, p.doc_a)) or p
+            held = found.get(key)
+            if held is None or chosen.coverage_a + chosen.coverage_b > held.coverage_a + held.coverage_b:
+                found[key] = chosen
     for story in stories:
         for p in story.pairs:  # a tree pair whose mapped passages fell under the minimum
-            found.setdefault((p.doc_a, p.doc_b), p)
-    return [found[k] for k in sorted(found)]
+            found.setdefault((min(p.doc_a, p.doc_b), max(p.doc_a, p.doc_b)), p)
+    return sorted(found.values(), key=lambda p: (p.doc_a, p.doc_b))
 
 
 @dataclass(frozen=True)
