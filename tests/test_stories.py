@@ -210,3 +210,23 @@ def test_two_texts_quoting_each_other_through_different_copies_are_two_stories()
             while source[d] is not None and hops <= len(source):
                 d, hops = source[d], hops + 1
             assert d == s.representative
+
+
+def test_all_pairs_keeps_the_story_where_two_members_share_the_most() -> None:
+    # y and z carry x, which quotes the first 150 characters of f: in f's story they hold
+    # the quote only, in x's the whole text. Their pair is the near copy, listed once.
+    from textreuse.relate.stories import all_pairs
+
+    pairs = [
+        Pair("f", "x", "excerpt", "f", 1.0, 0.375, (Passage((0, 150), (0, 150), 1.0),)),
+        Pair("x", "y", "duplicate", None, 1.0, 1.0, (Passage((0, 400), (0, 400), 1.0),)),
+        Pair("x", "z", "near_duplicate", None, 0.97, 0.97, (Passage((0, 400), (10, 410), 0.95),)),
+    ]
+    docs = {"f": Document("f", "", date="2024-01-01"), "x": Document("x", "", date="2024-01-02")}
+    stories = build_stories(pairs, docs)
+    assert len(stories) == 2
+    found = all_pairs(stories, {"f": 150, "x": 400, "y": 400, "z": 420})
+    keys = [frozenset((p.doc_a, p.doc_b)) for p in found]
+    assert len(keys) == len(set(keys))
+    (yz,) = [p for p in found if {p.doc_a, p.doc_b} == {"y", "z"}]
+    assert yz.relation == "near_duplicate" and min(yz.coverage_a, yz.coverage_b) > 0.9
