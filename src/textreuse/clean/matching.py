@@ -92,8 +92,13 @@ def _folded_tokens(text: str) -> Tokens:
     return Tokens(tokens.hashes, starts, ends)
 
 
+def _reader(encoding: EncodingConfig) -> Callable[[str], Tokens]:
+    """Return how matching tokenises a text: OCR look-alikes folded under ``encoding.ocr``."""
+    return _folded_tokens if encoding.ocr else tokenize
+
+
 def _repaired_tokens(text: str, encoding: EncodingConfig) -> tuple[Tokens, tuple[Step, ...]]:
-    read = _folded_tokens if encoding.ocr else tokenize
+    read = _reader(encoding)
     if not (encoding.use_ftfy or encoding.lossy) or not suspect(text):
         return read(text), ()
     fixed = repair(text, config=encoding)
@@ -165,8 +170,7 @@ def prepare_many(
             if steps is None:
                 out[k] = prepare(t, annotations=marks[k], encoding=encoding)
             else:
-                read = _folded_tokens if encoding.ocr else tokenize
-                out[k] = Prepared(without(_tokens_of_steps(t, steps, read), marks[k]), tuple(steps), marks[k])
+                out[k] = Prepared(without(_tokens_of_steps(t, steps, _reader(encoding)), marks[k]), tuple(steps), marks[k])
     return out  # type: ignore[return-value]
 
 

@@ -218,9 +218,7 @@ def connect(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         raise StoreError(f"no database at {target}; run 'textreuse scan CORPUS --db {target}' first")
     con = _open_read_only(target)
     try:
-        missing = [t for t in TABLES if not con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [t]
-        ).fetchone()[0]]  # type: ignore[index]
+        missing = [t for t in TABLES if not has_table(con, t)]
         if missing:
             raise StoreError(f"{target} is a DuckDB database but not a textreuse one (no {', '.join(missing)} table)")
         if not has_table(con, "stories"):
