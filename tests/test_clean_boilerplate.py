@@ -22,10 +22,8 @@ from textreuse.clean.boilerplate import (
     _forward,
     _next_lower,
     _separator,
-    content_groups,
     edges,
     edit_steps,
-    holding,
     line_key,
     lines,
     mark,
@@ -34,11 +32,11 @@ from textreuse.clean.boilerplate import (
     strip,
     survey,
     survey_lines,
-    survey_table,
     without,
 )
 from textreuse.clean.encoding import apply_steps, damage, repair
 from textreuse.clean.matching import prepare
+from textreuse.clean.recurring import content_groups, holding, survey_table
 from textreuse.config import Config
 from textreuse.index.tokenize import tokenize
 

@@ -27,8 +27,8 @@ from textreuse.index.candidates import IndexConfig
 from textreuse.store import parquet
 from textreuse.store.duckdb import TABLES
 
-# The tables a Spark scan writes besides the database's core ones (not the trace index).
-SPARK_TABLES = (*TABLES, "stories", "story_members", "annotations", "repairs", "evidence")
+# The tables a Spark scan writes besides the database's core ones, the trace index included.
+SPARK_TABLES = (*TABLES, "stories", "story_members", "annotations", "repairs", "evidence", "postings", "index_documents")
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "corpus"
 
@@ -204,6 +204,38 @@ def test_engines_agree_with_boilerplate_off(spark, tmp_path: Path) -> None:
 
 
 @pytest.mark.spark
+def test_trace_reads_a_spark_scan_as_it_reads_a_local_one(spark, tmp_path: Path, gen) -> None:
+    from textreuse.engines import spark as engine
+    from textreuse.engines.trace import trace
+    from textreuse.model import Document
+
+    db, out = tmp_path / "local.duckdb", tmp_path / "out"
+    scan([DEMO], db=db, workers=1)
+    engine.scan([DEMO], out=out, spark=spark, partitions=3)
+    with parquet.connect(out) as pcon:
+        # Half of all 64-bit hashes have the top bit set: Spark stores them signed.
+        assert pcon.execute("SELECT max(hash) > 9223372036854775807 FROM postings").fetchone() == (True,)
+        assert pcon.execute("SELECT typeof(hash) FROM postings LIMIT 1").fetchone() == ("UBIGINT",)
+    budget = (DEMO / "news" / "brackenford-council-budget.txt").read_text(encoding="utf-8")
+    flood = (DEMO / "news" / "lowmarsh-river-flood.txt").read_text(encoding="utf-8")
+    probes = {
+        "near": budget.replace("the", "a", 6),
+        "same": flood,
+        "quote": gen.prose(gen.words(250)) + "\n\n" + flood[200:1200] + "\n\n" + gen.prose(gen.words(250)),
+        "fresh": gen.prose(gen.words(300)),
+    }
+    found = 0
+    for name, text in probes.items():
+        doc = Document(f"probe-{name}", text)
+        local, remote = trace(doc, db), trace(doc, out)
+        assert (remote.pairs, remote.origin, remote.reason, remote.candidates, remote.stories) == (
+            local.pairs, local.origin, local.reason, local.candidates, local.stories
+        ), name
+        found += bool(local.pairs)
+    assert found == 3  # all but the fresh text share text with the corpus
+
+
+@pytest.mark.spark
 def test_engines_agree_on_parquet_csv_and_html_inputs(spark, tmp_path: Path, gen) -> None:
     import csv
 
@@ -230,6 +262,31 @@ def test_engines_agree_on_parquet_csv_and_html_inputs(spark, tmp_path: Path, gen
     assert {d.id for d in local.documents} == {"p1", "p2", "c1", "page.html"} and len(local.all_pairs()) >= 3
     engine.scan([corpus], out=out, spark=spark, partitions=2)
     _assert_same_tables(db, out)
+
+
+@pytest.mark.spark
+def test_a_uri_in_two_warc_files_is_named_as_the_local_engine_names_it(spark, tmp_path: Path) -> None:
+    from test_ingest_web import corpus_pages, write_warc
+
+    from textreuse.engines import spark as engine
+
+    pages = corpus_pages()
+    urls = list(pages)
+    corpus = tmp_path / "crawls"
+    corpus.mkdir()
+    write_warc(corpus / "a.warc.gz", {u: pages[u] for u in urls[:3]})
+    # The second crawl captures two of those pages again, and one new one.
+    write_warc(corpus / "b.warc.gz", {u: pages[u] for u in urls[1:]})
+    # A record named by a URL a crawl already took is a repeat id.
+    (corpus / "c.jsonl").write_text(json.dumps({"id": urls[0], "text": "Taken already."}) + "\n", encoding="utf-8")
+    db, out = tmp_path / "local.duckdb", tmp_path / "out"
+    local = scan([corpus], db=db, workers=1)
+    again = [d.id for d in local.documents if "#" in d.id]
+    assert len(again) == 2 and {d.split("#")[0] for d in again} == set(urls[1:3])
+    assert [r.reason.startswith(f"duplicate id {urls[0]!r}:") for r in local.rejects] == [True]
+    result = engine.scan([corpus], out=out, spark=spark, partitions=3)
+    _assert_same_tables(db, out)
+    assert [(r.path, r.reason) for r in result.rejects] == [(r.path, r.reason) for r in local.rejects]
 
 
 @pytest.mark.spark
@@ -265,7 +322,8 @@ def test_cli_scan_with_spark_then_read_commands_from_the_folder(spark, tmp_path:
     assert summary["out"] == str(out) and summary["pairs"] == 11 and summary["rejected"] == 2
     assert "rejected" in done.stderr  # each reject is named on stderr, as the local engine does
     for command in (["pairs", "--format", "jsonl"], ["stories", "--format", "jsonl"], ["rejects"],
-                    ["text", "news/lowmarsh-river-flood.txt"]):  # fmt: skip
+                    ["text", "news/lowmarsh-river-flood.txt"],
+                    ["trace", str(DEMO / "news" / "lowmarsh-river-flood.txt"), "--id", "probe", "--json"]):  # fmt: skip
         from_db = runner.invoke(app, [*command, "--db", str(db)])
         from_out = runner.invoke(app, [*command, "--from", str(out)])
         assert from_out.exit_code == from_db.exit_code == 0, from_out.stderr

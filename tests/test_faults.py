@@ -21,12 +21,13 @@ import pytest
 from typer.testing import CliRunner
 
 import textreuse
+from textreuse.clean import recurring, witness
 from textreuse.cli import app
 from textreuse.engines import local
 from textreuse.ingest import read as ingest
 from textreuse.ingest.read import IngestConfig, read_inputs
 from textreuse.model import Document, Reject
-from textreuse.relate import tasks
+from textreuse.relate import provenance, tasks
 
 runner = CliRunner()
 FOOTER = "\n\nSign up for the morning briefing\n"
@@ -316,20 +317,20 @@ def _inject(stage: str, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(local, "prepare_many", lambda texts, **kw: _boom() if any(map(_poisoned, texts))
                             else real_prepare(texts, **kw))
     elif stage == "boilerplate":
-        real_mark = local.mark
-        monkeypatch.setattr(local, "mark", lambda text, corpus=None, **kw: _boom() if corpus is not None and _poisoned(text)
+        real_mark = recurring.mark
+        monkeypatch.setattr(recurring, "mark", lambda text, corpus=None, **kw: _boom() if corpus is not None and _poisoned(text)
                             else real_mark(text, corpus, **kw))
     elif stage == "align":
         real_relate = tasks.relate
         monkeypatch.setattr(tasks, "relate", lambda a, b, *args, **kw: _boom() if _poisoned(a.raw_text) or _poisoned(b.raw_text)
                             else real_relate(a, b, *args, **kw))
     elif stage == "repair":
-        real_needs = local.needs_witness
-        monkeypatch.setattr(local, "needs_witness", lambda text, steps: _poisoned(text) or real_needs(text, steps))
-        monkeypatch.setattr(local, "repair_with_witness", _boom)
+        real_needs = witness.needs_witness
+        monkeypatch.setattr(witness, "needs_witness", lambda text, steps: _poisoned(text) or real_needs(text, steps))
+        monkeypatch.setattr(witness, "repair_with_witness", _boom)
     elif stage == "provenance":
-        real_direct = local.direct_pair
-        monkeypatch.setattr(local, "direct_pair", lambda pair, a, b, *args, **kw: _boom() if _poisoned(a.raw_text) or _poisoned(b.raw_text)
+        real_direct = provenance.direct_pair
+        monkeypatch.setattr(provenance, "direct_pair", lambda pair, a, b, *args, **kw: _boom() if _poisoned(a.raw_text) or _poisoned(b.raw_text)
                             else real_direct(pair, a, b, *args, **kw))
 
 

@@ -41,11 +41,9 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 import xxhash
 
 from textreuse.clean.encoding import Step
-from textreuse.graph import components
 from textreuse.index.tokenize import Tokens
 from textreuse.model import KINDS, Annotation, Kind
 
@@ -55,7 +53,6 @@ __all__ = [
     "Annotation",
     "BoilerplateConfig",
     "Survey",
-    "content_groups",
     "edges",
     "lines",
     "line_key",
@@ -84,7 +81,7 @@ class BoilerplateConfig:
       passed on the way do not count, so a run of them extends the edge.
     * ``prefix_words``: words of a tail line's prefix.
     * ``max_link_docs``: a head line shared by more documents than this does not make
-      them one group (see :func:`content_groups`).
+      them one group (see :func:`textreuse.clean.recurring.content_groups`).
     """
 
     patterns: bool = True
@@ -365,7 +362,7 @@ class EdgeLine(NamedTuple):
     found, and the hashes of its key and (at the tail) prefix.
 
     Content lines never become annotations, so their span is left at (-1, -1); their
-    ``key`` hashes the line exactly, to tell copies of an article (:func:`content_groups`)."""
+    ``key`` hashes the line exactly, to tell copies of an article (:func:`textreuse.clean.recurring.content_groups`)."""
 
     line: int
     start: int
@@ -451,116 +448,13 @@ def survey_lines(text: str, *, config: BoilerplateConfig = BoilerplateConfig(), 
     return tuple((e.key, e.prefix, e.what) for e in head), tuple((e.key, e.prefix, e.what) for e in tail)
 
 
-class EdgeTable(NamedTuple):
-    """Every document's head and tail lines as columns, for the corpus-wide steps.
-
-    One row per :class:`EdgeLine`, in reading order (documents in order, each head
-    then tail): document number, whether it is a tail line, key and prefix hashes and
-    what it is.
-    """
-
-    doc: npt.NDArray[np.int64]
-    tail: npt.NDArray[np.bool_]
-    key: npt.NDArray[np.int64]
-    prefix: npt.NDArray[np.int64]
-    what: npt.NDArray[np.int8]
-    n_docs: int
-
-    @classmethod
-    def of(cls, read: Sequence[Edges | None] | EdgeTable) -> EdgeTable:
-        """Return the table of the documents' :func:`edges` (None: a document not read)."""
-        if isinstance(read, EdgeTable):
-            return read
-        rows = [
-            (k, z, e[4], e[5], e[6]) for k, r in enumerate(read) if r is not None for z in (0, 1) for e in r[z]
-        ]
-        cols = np.array(rows, dtype=np.int64).reshape(-1, 5).T
-        return cls(cols[0], cols[1].astype(bool), cols[2], cols[3], cols[4].astype(np.int8), len(read))
-
-
-def content_groups(
-    read: Sequence[Edges | None] | EdgeTable, *, config: BoilerplateConfig = BoilerplateConfig()
-) -> list[int]:
-    """Return a group label per document: documents sharing a rare line of their head.
-
-    Copies of an article (syndicated, excerpted, lightly edited) open with the same
-    lines, and few documents hold them; chrome lines are held by every page of a site.
-    So a head line shared by at most ``max_link_docs`` documents joins them into one
-    group, and a line held by more joins nothing (a line twice in one head counts twice).
-
-    >>> docs = ["Title\\n" + "Shared opening paragraph of the story. " * 5, "Other\\n" + "A different story. " * 9]
-    >>> read = [edges(d) for d in docs]
-    >>> content_groups(read + [edges(docs[0].replace("Title", "Headline"))])
-    [0, 1, 0]
-    """
-    table = EdgeTable.of(read)
-    head = ~table.tail & (table.what != PATTERN)
-    keys, docs = table.key[head], table.doc[head]
-    order = np.argsort(keys, kind="stable")  # holders of a line in reading order
-    keys, docs = keys[order], docs[order]
-    first = np.ones(keys.shape[0], dtype=bool)
-    first[1:] = keys[1:] != keys[:-1]
-    run = np.cumsum(first) - 1
-    size = np.bincount(run)[run] if keys.shape[0] else run
-    lead = docs[np.flatnonzero(first)][run] if keys.shape[0] else docs
-    link = ~first & (size <= config.max_link_docs)
-    return components(table.n_docs, zip(docs[link].tolist(), lead[link].tolist()))
-
-
-def _first_contexts(items: npt.NDArray[np.int64], contexts: npt.NDArray[np.int64], least: int) -> dict[int, set[int]]:
-    """Return, for each item seen with at least `least` different contexts, its first
-    `least` contexts in order (what :meth:`Survey.add` keeps of a recurring item)."""
-    if not items.shape[0]:
-        return {}
-    pairs = np.stack([items, contexts], axis=1)
-    _, first = np.unique(pairs, axis=0, return_index=True)
-    first.sort()  # each (item, context) once, in order of first sight
-    items, contexts = items[first], contexts[first]
-    kinds, counts = np.unique(items, return_counts=True)
-    out: dict[int, set[int]] = {}
-    for item in kinds[counts >= least].tolist():
-        out[item] = set(contexts[items == item][:least].tolist())
-    return out
-
-
-def survey_table(
-    read: Sequence[Edges | None] | EdgeTable, groups: Sequence[int], *, config: BoilerplateConfig = BoilerplateConfig()
-) -> Survey:
-    """Return the recurring part of the corpus survey (:meth:`Survey.recurring` of
-    :func:`merge_surveys`), worked out over the whole table at once.
-
-    >>> docs = [f"{story}\\nJoin the debate" for story in ["Rain fell.", "Markets rose.", "A vote.", "Snow."]]
-    >>> read = [edges(d) for d in docs]
-    >>> survey_table(read, [0, 1, 2, 3]).lines == survey(docs).recurring().lines
-    True
-    """
-    table = EdgeTable.of(read)
-    short = table.what == SHORT
-    group = np.asarray(groups, dtype=np.int64)[table.doc[short]]
-    lines = _first_contexts(table.key[short], group, config.min_contexts)
-    tails = short & table.tail & (table.prefix != 0)
-    prefixes = _first_contexts(table.prefix[tails], table.key[tails], config.min_contexts)
-    return Survey(config.min_contexts, lines, prefixes)
-
-
-def holding(read: Sequence[Edges | None] | EdgeTable, corpus: Survey) -> list[int]:
-    """Return the documents whose head or tail holds a line (or tail prefix) that recurs
-    in `corpus`: the only ones its recurring lines can change."""
-    table = EdgeTable.of(read)
-    short = table.what == SHORT
-    recurring = np.fromiter(corpus.recurring_lines(), dtype=np.int64)
-    prefixes = np.fromiter(corpus.recurring_prefixes(), dtype=np.int64)
-    hit = short & (np.isin(table.key, recurring) | (table.tail & np.isin(table.prefix, prefixes)))
-    return [int(k) for k in np.unique(table.doc[hit])]
-
-
 def merge_surveys(
     docs: Iterable[tuple[DocLines, int]], *, config: BoilerplateConfig = BoilerplateConfig()
 ) -> Survey:
     """Return the corpus survey from each document's :func:`survey_lines` and group.
 
     A group is a set of documents known to share text (in a scan: duplicates, and
-    documents sharing a rare opening line, :func:`content_groups`). A short line recurs when it stands at the head or tail of documents in
+    documents sharing a rare opening line, :func:`textreuse.clean.recurring.content_groups`). A short line recurs when it stands at the head or tail of documents in
     ``min_contexts`` different groups: a site's share line follows unrelated articles,
     while a title copied with its article stays inside that article's group.
     """

@@ -9,11 +9,15 @@ cover what no passage covers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
 
-from textreuse.clean.encoding import Step
+from textreuse.clean.encoding import EncodingConfig, Step, repair_with_witness
 from textreuse.clean.lossy import has_sites
-from textreuse.model import Pair
+from textreuse.model import Document, Pair, Reject
+
+__all__ = ["WitnessJob", "best_witness", "lossy", "needs_witness", "try_repair", "witness_jobs", "witness_repairs"]
 
 Passages = list[tuple[int, int, int, int]]
 
@@ -69,3 +73,76 @@ def best_witness(doc_id: str, pairs: Iterable[Pair], *, damaged: Callable[[str],
         return None
     _, other, spans = min(found, key=lambda f: (-f[0], f[1]))
     return other, spans
+
+
+class WitnessJob(NamedTuple):
+    """One repair with a witness: document numbers (as in the corpus) and aligned spans."""
+
+    doc: int
+    witness: int
+    spans: Passages
+
+
+def witness_jobs(docs: Sequence[Document], pairs: Iterable[Pair], repairs: dict[int, tuple[Step, ...]]) -> list[WitnessJob]:
+    """Return a job per document that :func:`needs_witness` and has an undamaged partner.
+
+    `repairs` holds the first repair's steps by document number. A document is damaged
+    (no witness for another) when it was repaired or needs a witness itself. Jobs come
+    in document order, so every engine builds the same ones from the same rows.
+    """
+    damaged = [k for k, d in enumerate(docs) if needs_witness(d.raw_text, repairs.get(k, ()))]
+    if not damaged:
+        return []
+    index = {d.id: k for k, d in enumerate(docs)}
+    repaired = {docs[k].id for k in repairs} | {docs[k].id for k in damaged}
+    by_doc: dict[str, list[Pair]] = defaultdict(list)
+    for p in pairs:
+        by_doc[p.doc_a].append(p)
+        by_doc[p.doc_b].append(p)
+    jobs = []
+    for k in damaged:
+        found = best_witness(docs[k].id, by_doc.get(docs[k].id, ()), damaged=repaired.__contains__)
+        if found is not None:
+            jobs.append(WitnessJob(k, index[found[0]], found[1]))
+    return jobs
+
+
+def try_repair(docs: Sequence[Document], job: WitnessJob, *, config: EncodingConfig = EncodingConfig()) -> tuple[Step, ...] | str:
+    """Return the steps of `job`'s repair, or the text of the error that stopped it."""
+    try:
+        return repair_with_witness(
+            docs[job.doc].raw_text, docs[job.witness].raw_text, job.spans, witness=docs[job.witness].id, config=config
+        ).steps
+    except Exception as exc:  # noqa: BLE001 - one document's failure costs only its repair
+        return f"{type(exc).__name__}: {exc}"
+
+
+def witness_repairs(
+    docs: Sequence[Document],
+    pairs: Iterable[Pair],
+    repairs: dict[int, tuple[Step, ...]],
+    *,
+    config: EncodingConfig = EncodingConfig(),
+    run: Callable[[list[WitnessJob]], Iterable[tuple[Step, ...] | str]] | None = None,
+    failed: list[Reject] | None = None,
+) -> None:
+    """Repair lossy-damaged documents again with an undamaged partner as witness (in place).
+
+    `run` does the jobs (:func:`try_repair` on each, in order; an engine passes its own to
+    spread them over workers). A document whose repair fails keeps its first repair,
+    and a reject (kind ``internal``) is added to `failed` (without `failed`, ValueError).
+    """
+    jobs = witness_jobs(docs, pairs, repairs)
+    if not jobs:
+        return
+    results = run(jobs) if run is not None else [try_repair(docs, job, config=config) for job in jobs]
+    for (k, w, _), steps in zip(jobs, results, strict=True):
+        if isinstance(steps, str):
+            if failed is None:
+                raise ValueError(f"repairing {docs[k].id!r} with {docs[w].id!r} as witness failed: {steps}")
+            failed.append(Reject(docs[k].source_path, f"internal error while repairing {docs[k].id!r} with "
+                                 f"{docs[w].id!r} as witness: {steps}; it keeps its first repair (please report it)",
+                                 kind="internal"))
+            continue
+        if steps or k in repairs:
+            repairs[k] = steps

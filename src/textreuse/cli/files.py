@@ -18,6 +18,7 @@ from textreuse.cli.app import (
     DEFAULT_DB,
     DbOption,
     FormatOption,
+    FromOption,
     InputFormat,
     InputFormatOption,
     app,
@@ -158,6 +159,7 @@ def trace_command(
         typer.Argument(help="The new document: a file (text, HTML, one-record JSONL...), an http(s) URL, or - for standard input."),
     ],
     db: DbOption = DEFAULT_DB,
+    source_tables: FromOption = None,
     fmt: FormatOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object: pairs, origin and why (same as --format json).")] = False,
     doc_id: Annotated[str | None, typer.Option("--id", help="Id of the new document (default: its file name or URL; stdin for -).")] = None,
@@ -186,7 +188,7 @@ def trace_command(
         target = docs[0]
     warn_if_compiling()
     with reported():
-        result = trace(target, db, doc_id=doc_id, date=date)
+        result = trace(target, source_tables or db, doc_id=doc_id, date=date)
     pairs = result.pairs if limit is None else result.pairs[:limit]
     joined = result.stories
     if chosen == "json":

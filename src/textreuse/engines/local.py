@@ -27,23 +27,12 @@ from textreuse import interrupts, jit
 from textreuse.align.local_align import (
     align_hashes,
 )
-from textreuse.clean.boilerplate import (
-    Edges,
-    EdgeTable,
-    Survey,
-    content_groups,
-    edges,
-    holding,
-    mark,
-    survey_table,
-    without,
-)
-from textreuse.clean.encoding import Step, forget_first_passes, repair_with_witness
+from textreuse.clean.boilerplate import Edges, edges, mark
+from textreuse.clean.encoding import Step, forget_first_passes
 from textreuse.clean.matching import Prepared, prepare, prepare_many
-from textreuse.clean.witness import best_witness, needs_witness
+from textreuse.clean.recurring import recurring_marks
+from textreuse.clean.witness import WitnessJob, try_repair, witness_repairs
 from textreuse.config import Config
-from textreuse.errors import EngineError
-from textreuse.graph import components
 from textreuse.index.candidates import Sketch, find_candidates, fingerprint, sketch_many
 from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import IngestConfig, read_inputs
@@ -52,7 +41,7 @@ from textreuse.model import RELATIONS, Annotation, Document, Pair, Reject
 from textreuse.progress import Advance, Reporter
 from textreuse.progress import Silent as _Silent
 from textreuse.relate.pairs import held_by_copies, relate, whole
-from textreuse.relate.provenance import Evidence, Facts, direct_pair
+from textreuse.relate.provenance import Evidence, direct_pairs
 from textreuse.relate.stories import Story, all_pairs, build_stories, tree_pairs
 from textreuse.relate.tasks import Relater, task_docs
 from textreuse.store import arrow, postings
@@ -374,7 +363,7 @@ def scan_documents(
     with reporter.stage("boilerplate", None):
         if config.boilerplate.recurring:
             # A line recurs only across groups of copies of an article (survey_groups).
-            recurring_marks(docs, read, groups.values(), marks, kept, config, failed=failed)
+            recurring_marks(docs, read, groups.values(), marks, kept, config=config.boilerplate, failed=failed)
     del read
     _STATE["marks"] = marks
     boilerplate = {docs[k].id: v for k, v in marks.items()}
@@ -406,14 +395,19 @@ def scan_documents(
     t0 = time.perf_counter()
     with reporter.stage("repair", None):
         try:
-            witness_repairs(docs, pairs, repairs, config, workers=workers, failed=failed)
+            _STATE.update(docs=docs, config=config)
+            witness_repairs(
+                docs, pairs, repairs, config=config.encoding, failed=failed,
+                run=lambda jobs: [s for chunk in run_parallel(_witness_chunk, jobs, workers=workers, advance=lambda n: None,
+                                                              chunk=32) for s in chunk],
+            )
         finally:
             forget_first_passes()
     seconds["repair"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     with reporter.stage("provenance", None):
-        pairs, found_evidence = provenance(docs, pairs, marks, config, failed=failed)
+        pairs, found_evidence = direct_pairs(docs, pairs, marks, config=config.provenance, failed=failed)
     seconds["provenance"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -433,176 +427,17 @@ def scan_documents(
         seconds,
         candidates=len(a),
         annotations=boilerplate,
-        repairs={docs[k].id: v for k, v in repairs.items()},
+        repairs={docs[k].id: repairs[k] for k in sorted(repairs)},  # in document order, as Spark writes them
         evidence=found_evidence,
         index=index,
     )
 
 
-def provenance(
-    docs: Sequence[Document],
-    pairs: Sequence[Pair],
-    marks: dict[int, tuple[Annotation, ...]],
-    config: Config,
-    *,
-    failed: list[Reject] | None = None,
-) -> tuple[list[Pair], dict[tuple[str, str], tuple[Evidence, ...]]]:
-    """Return the pairs with their origin decided by the evidence, and the evidence per pair.
-
-    A pair whose evidence cannot be read keeps the origin its dates gave, and a reject
-    (kind ``internal``) is added to `failed`.
-    """
-    index = {d.id: k for k, d in enumerate(docs)}
-    out, found = [], {}
-    cache: dict[str, Facts] = {}
-    for p in pairs:
-        ka, kb = index[p.doc_a], index[p.doc_b]
-        try:
-            directed, seen = direct_pair(
-                p, docs[ka], docs[kb], marks.get(ka, ()), marks.get(kb, ()), config=config.provenance, cache=cache
-            )
-        except Exception as exc:  # noqa: BLE001 - one pair's failure costs only its direction
-            if failed is None:
-                raise
-            failed.append(Reject(docs[ka].source_path, f"internal error while weighing who copied whom in "
-                                 f"{p.doc_a!r} and {p.doc_b!r}: {type(exc).__name__}: {exc}; the pair keeps "
-                                 "the origin its dates give (please report it)", kind="internal"))
-            out.append(p)
-            continue
-        if seen:
-            found[(p.doc_a, p.doc_b)] = seen
-        out.append(directed)
-    return out, found
-
-
-def _witness_chunk(jobs: Sequence[tuple[int, int, list[tuple[int, int, int, int]]]]) -> list[tuple[Step, ...] | str]:
+def _witness_chunk(jobs: Sequence[WitnessJob]) -> list[tuple[Step, ...] | str]:
     """Return each job's repair steps, or the text of the error that stopped it."""
     docs: list[Document] = _STATE["docs"]
     config: Config = _STATE["config"]
-    out: list[tuple[Step, ...] | str] = []
-    for k, w, spans in jobs:
-        try:
-            out.append(repair_with_witness(
-                docs[k].raw_text, docs[w].raw_text, spans, witness=docs[w].id, config=config.encoding
-            ).steps)
-        except Exception as exc:  # noqa: BLE001 - one document's failure costs only its repair
-            out.append(f"{type(exc).__name__}: {exc}")
-    return out
-
-
-def witness_repairs(
-    docs: Sequence[Document],
-    pairs: Sequence[Pair],
-    repairs: dict[int, tuple[Step, ...]],
-    config: Config,
-    *,
-    workers: int = 1,
-    failed: list[Reject] | None = None,
-) -> None:
-    """Repair lossy-damaged documents again with an undamaged partner as witness (in place).
-
-    The documents must be those of ``_STATE["docs"]`` when `workers` > 1. A document
-    whose repair fails keeps its first repair, and a reject (kind ``internal``) is
-    added to `failed`.
-    """
-    damaged = [k for k, d in enumerate(docs) if needs_witness(d.raw_text, repairs.get(k, ()))]
-    if not damaged:
-        return
-    index = {d.id: k for k, d in enumerate(docs)}
-    repaired = {docs[k].id for k in repairs} | {docs[k].id for k in damaged}
-    by_doc: dict[str, list[Pair]] = defaultdict(list)
-    for p in pairs:
-        by_doc[p.doc_a].append(p)
-        by_doc[p.doc_b].append(p)
-    jobs = []
-    for k in damaged:
-        found = best_witness(docs[k].id, by_doc.get(docs[k].id, ()), damaged=repaired.__contains__)
-        if found is not None:
-            jobs.append((k, index[found[0]], found[1]))
-    _STATE.update(docs=docs, config=config)
-    results = run_parallel(_witness_chunk, jobs, workers=workers, advance=lambda n: None, chunk=32)
-    for (k, w, _), steps in zip(jobs, (steps for chunk in results for steps in chunk)):
-        if isinstance(steps, str):
-            if failed is None:
-                raise EngineError(f"repairing {docs[k].id!r} with {docs[w].id!r} as witness failed: {steps}")
-            failed.append(Reject(docs[k].source_path, f"internal error while repairing {docs[k].id!r} with "
-                                 f"{docs[w].id!r} as witness: {steps}; it keeps its first repair (please report it)",
-                                 kind="internal"))
-            continue
-        if steps or k in repairs:
-            repairs[k] = steps
-
-
-def survey_groups(
-    read: Sequence[Edges | None] | EdgeTable, duplicates: Iterable[Sequence[int]], config: Config
-) -> list[int]:
-    """Return each document's group for the recurring-line survey (the least document of it).
-
-    Copies of an article (`duplicates`, lists of document numbers, and documents opening
-    with the same content lines) form groups; a line recurs only across groups. Candidate
-    pairs are not used: a site's shared chrome alone links its pages there.
-    """
-    table = EdgeTable.of(read)
-    by_content = content_groups(table, config=config.boilerplate)
-    linked = [(k, g) for k, g in enumerate(by_content) if g != k]
-    linked += [(m, members[0]) for members in duplicates for m in members[1:]]
-    return components(table.n_docs, linked)
-
-
-def recurring_survey(read: Sequence[Edges | None] | EdgeTable, groups: Sequence[int], config: Config) -> Survey | None:
-    """Return the survey of lines recurring across `groups`, or None when no line recurs.
-
-    `read` holds each document's head and tail lines from the index stage.
-    """
-    corpus = survey_table(read, groups, config=config.boilerplate)
-    if not corpus.recurring_lines() and not corpus.recurring_prefixes():
-        return None
-    return corpus
-
-
-def recurring_mark(text: str, read: Edges | None, corpus: Survey, config: Config) -> tuple[Annotation, ...] | None:
-    """Return the boilerplate lines of `text` with those `corpus` finds recurring, or None
-    when its head and tail (`read`) hold no recurring line (its pattern lines stand)."""
-    if read is None or not holding([read], corpus):
-        return None
-    return mark(text, corpus, config=config.boilerplate, read=read)
-
-
-def recurring_marks(
-    docs: Sequence[Document],
-    read: Sequence[Edges | None],
-    duplicates: Iterable[Sequence[int]],
-    marks: dict[int, tuple[Annotation, ...]],
-    kept: dict[int, Tokens],
-    config: Config,
-    *,
-    failed: list[Reject] | None = None,
-) -> None:
-    """Add the lines recurring across unrelated groups to `marks` (and drop their tokens).
-
-    `read` holds each document's head and tail lines from the index stage, grouped
-    for the survey by :func:`survey_groups`; documents whose tokens were kept lose
-    those of the new boilerplate lines. A document that cannot be marked keeps its
-    pattern lines only, and a reject (kind ``internal``) is added to `failed`.
-    """
-    table = EdgeTable.of(read)
-    corpus = recurring_survey(table, survey_groups(table, duplicates, config), config)
-    if corpus is None:
-        return
-    for k in holding(table, corpus):
-        try:
-            found = mark(docs[k].raw_text, corpus, config=config.boilerplate, read=read[k])
-        except Exception as exc:  # noqa: BLE001 - one document's failure costs only its recurring lines
-            if failed is None:
-                raise
-            failed.append(Reject(docs[k].source_path, f"internal error while setting the recurring lines of "
-                                 f"{docs[k].id!r} aside: {type(exc).__name__}: {exc}; they are matched as text "
-                                 "(please report it)", kind="internal"))
-            continue
-        if found != marks.get(k, ()):
-            marks[k] = found
-            if k in kept:
-                kept[k] = without(kept[k], found)
+    return [try_repair(docs, job, config=config.encoding) for job in jobs]
 
 
 def read_all(

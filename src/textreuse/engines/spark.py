@@ -26,9 +26,10 @@ provenance) wherever the local engine uses it:
    lines at once, so they are collected to the driver (their hashes and spans: about
    0.3 KB per document pickled and 1.5 KB as Python objects on the demo corpus, so
    some 2 GB of driver memory for a million documents),
-   grouped by :func:`survey_groups` (shared opening lines and duplicate groups) and
-   surveyed by :func:`recurring_survey`. The survey is broadcast and each task marks
-   its documents with :func:`recurring_mark`.
+   grouped by :func:`~textreuse.clean.recurring.survey_groups` (shared opening lines and
+   duplicate groups) and surveyed by :func:`~textreuse.clean.recurring.recurring_survey`,
+   the functions the local engine calls. The survey is broadcast and each task marks
+   its documents with :func:`~textreuse.clean.recurring.recurring_mark`.
 5. *align*: candidate pairs (and duplicate groups) are put in buckets by their first
    document; the texts each bucket needs, with their boilerplate lines, are joined
    onto it, so an executor receives only those texts, and runs the local engine's
@@ -36,7 +37,7 @@ provenance) wherever the local engine uses it:
    (:func:`direct_pair`), which needs both documents it already holds.
 6. *repair*: the driver collects the repaired documents' steps; those with lossy
    repairs, their pairs and the texts of them and their partners go through
-   :func:`witness_repairs` (lossy damage is rare, so this stays small).
+   :func:`~textreuse.clean.witness.witness_repairs` (lossy damage is rare, so this stays small).
 7. *stories*: connected components by an iterative join (min-label propagation with
    pointer jumping: each round every document takes the least label among itself,
    its neighbours and its label's label, until no label changes; about log2 of the
@@ -89,7 +90,7 @@ if TYPE_CHECKING:
 INSTALL_HINT = "pip install 'textreuse[spark]'"
 TABLES = (
     "documents", "rejects", "pairs", "passages", "stories", "story_members", "annotations", "repairs",
-    "evidence",
+    "evidence", "postings", "index_documents",
 )
 
 # An item's ordinal: the file's place in the listing, then the item's place in its file.
@@ -99,7 +100,7 @@ _READ_SCHEMA = (
     "ord long, doc_id string, raw_text string, source_path string, url string, date string, "
     "title string, source string, encoding string, n_chars long, reject_path string, line long, "
     "reason string, kind string, author string, site_name string, canonical_url string, capture_date string, "
-    "links array<string>, html string"
+    "links array<string>, html string, again string"
 )
 _STEP_TYPE = (
     "struct<`start`:long, `end`:long, replacement:string, rule:string, confidence:double, witness:string>"
@@ -108,7 +109,7 @@ _ANNOTATION_TYPE = "struct<`start`:long, `end`:long, kind:string, rule:string>"
 _EVIDENCE_TYPE = "struct<kind:string, favours:string, weight:double, detail:string>"
 _INDEX_SCHEMA = (
     f"ord long, fp long, hashes array<long>, positions array<int>, steps array<{_STEP_TYPE}>, "
-    f"marks array<{_ANNOTATION_TYPE}>, edges binary"
+    f"marks array<{_ANNOTATION_TYPE}>, edges binary, suspect boolean"
 )
 _MARK_SCHEMA = f"ord long, found array<{_ANNOTATION_TYPE}>"
 _SHARED_SCHEMA = "a long, b long, pa int, pb int, listed boolean"
@@ -217,9 +218,10 @@ def _read_batches(
 ) -> Iterator[pa.RecordBatch]:
     from textreuse.ingest.html import extract_pages
     from textreuse.ingest.read import file_items, read_jsonl, read_text_file
+    from textreuse.ingest.warc import is_warc_path
 
     schema = _arrow_schema(_READ_SCHEMA)
-    rows: list[tuple[int, Document | Reject]] = []
+    rows: list[tuple[int, Document | Reject, bool]] = []
     for batch in batches:
         listing = batch.to_pydict()
         contents = listing.get("content") or [None] * batch.num_rows
@@ -227,6 +229,7 @@ def _read_batches(
             listing["index"], listing["path"], listing["doc_id"], listing["kind"], contents
         ):
             items: Iterable[Document | Reject]
+            warc = False
             # A file from a Hadoop URI arrives as bytes; the readers see it as a file.
             # Spark's binary source leaves out files of zero bytes: those are empty.
             if content is None and _is_uri(path):
@@ -239,13 +242,17 @@ def _read_batches(
             elif content is None:
                 # A local file is read by its kind, as the local engine reads it: text,
                 # JSONL, HTML, WARC, CSV or Parquet (pages extracted here, on the executor).
-                items = extract_pages(file_items(Path(path), doc_id, config=config.ingest), workers=1)
+                # A WARC page is named here by URI and record id, and by its URI alone
+                # where no earlier input took it (`_named`: the executor cannot know).
+                warc = is_warc_path(Path(path))
+                items = extract_pages(file_items(Path(path), doc_id, taken=_EVERY if warc else (), config=config.ingest),
+                                      workers=1)
             elif kind == "jsonl":
                 items = read_jsonl(source, config=config.ingest)
             else:
                 items = [read_text_file(source, doc_id)]
             for k, item in enumerate(items):
-                rows.append(((index << _ITEM_BITS) | k, item))
+                rows.append(((index << _ITEM_BITS) | k, item, warc and isinstance(item, Document)))
                 if len(rows) >= rows_per_batch:
                     yield _read_rows(rows, schema)
                     rows = []
@@ -269,13 +276,26 @@ class _Blob:
         return self.uri
 
 
-def _read_rows(rows: list[tuple[int, Document | Reject]], schema: pa.Schema) -> pa.RecordBatch:
-    docs = [(o, d) for o, d in rows if isinstance(d, Document)]
-    rejects = [(o, r) for o, r in rows if isinstance(r, Reject)]
+class _Every:
+    """A set of ids that holds every id: WARC pages read against it are named by URI and record id."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_EVERY = _Every()
+
+
+def _read_rows(rows: list[tuple[int, Document | Reject, bool]], schema: pa.Schema) -> pa.RecordBatch:
+    docs = [(o, d) for o, d, _ in rows if isinstance(d, Document)]
+    rejects = [(o, r) for o, r, _ in rows if isinstance(r, Reject)]
+    pages = [page for _, d, page in rows if isinstance(d, Document)]
     none: list[None] = [None] * len(rejects)
     columns: dict[str, list[Any]] = {
         "ord": [o for o, _ in docs] + [o for o, _ in rejects],
-        "doc_id": [d.id for _, d in docs] + none,
+        # A WARC page's id is its URI; the one with the record id waits in `again`.
+        "doc_id": [d.url if page else d.id for (_, d), page in zip(docs, pages)] + none,
+        "again": [d.id if page else None for (_, d), page in zip(docs, pages)] + none,
         "raw_text": [d.raw_text for _, d in docs] + none,
         "source_path": [d.source_path for _, d in docs] + none,
         "url": [d.url for _, d in docs] + none,
@@ -297,6 +317,7 @@ def _read_rows(rows: list[tuple[int, Document | Reject]], schema: pa.Schema) -> 
 def _index_batches(batches: Iterable[pa.RecordBatch], *, config: Config, chunk: int = 256) -> Iterator[pa.RecordBatch]:
     from textreuse.clean.boilerplate import edges, mark
     from textreuse.clean.matching import prepare_many
+    from textreuse.clean.witness import needs_witness
     from textreuse.index.candidates import fingerprint, sketch_many
 
     survey_on = config.boilerplate.recurring
@@ -330,6 +351,8 @@ def _index_batches(batches: Iterable[pa.RecordBatch], *, config: Config, chunk: 
                     pa.array([_annotation_rows(p.annotations) for p in prepared], schema.field("marks").type),
                     # Only the driver's survey reads them back (same interpreter, same classes).
                     pa.array([None if r is None else pickle.dumps(r) for r in read], pa.binary()),
+                    # Whether the repair stage may take it up again with a witness.
+                    pa.array([needs_witness(t, p.steps) for t, p in zip(part, prepared)], pa.bool_()),
                 ],
                 schema=schema,
             )
@@ -351,7 +374,7 @@ def _recurring_batches(
     batches: Iterable[pa.RecordBatch], *, corpus: Any, config: Config
 ) -> Iterator[pa.RecordBatch]:
     """Yield the boilerplate lines of the documents whose recurring lines change them."""
-    from textreuse.engines.local import recurring_mark
+    from textreuse.clean.recurring import recurring_mark
 
     survey = corpus.value  # a broadcast: sent to each executor once
     schema = _arrow_schema(_MARK_SCHEMA)
@@ -359,7 +382,7 @@ def _recurring_batches(
         rows = batch.to_pydict()
         out: dict[str, list[Any]] = {"ord": [], "found": []}
         for k, text, read, marks in zip(rows["ord"], rows["raw_text"], rows["edges"], rows["marks"]):
-            found = recurring_mark(text, None if read is None else pickle.loads(read), survey, config)
+            found = recurring_mark(text, None if read is None else pickle.loads(read), survey, config=config.boilerplate)
             if found is not None and found != _annotations(marks):
                 out["ord"].append(k)
                 out["found"].append(_annotation_rows(found))
@@ -557,11 +580,12 @@ _ARROW = {
         + [("n_chars", pa.int64()), ("reject_path", pa.string()), ("line", pa.int64()), ("reason", pa.string()),
            ("kind", pa.string())]
         + [(k, pa.string()) for k in ("author", "site_name", "canonical_url", "capture_date")]
-        + [("links", pa.list_(pa.string())), ("html", pa.string())]
+        + [("links", pa.list_(pa.string())), ("html", pa.string()), ("again", pa.string())]
     ),
     _INDEX_SCHEMA: pa.schema(
         [("ord", pa.int64()), ("fp", pa.int64()), ("hashes", pa.list_(pa.int64())), ("positions", pa.list_(pa.int32())),
-         ("steps", pa.list_(_STEP_ARROW)), ("marks", pa.list_(_ANNOTATION_ARROW)), ("edges", pa.binary())]
+         ("steps", pa.list_(_STEP_ARROW)), ("marks", pa.list_(_ANNOTATION_ARROW)), ("edges", pa.binary()),
+         ("suspect", pa.bool_())]
     ),
     _MARK_SCHEMA: pa.schema([("ord", pa.int64()), ("found", pa.list_(_ANNOTATION_ARROW))]),
     _SHARED_SCHEMA: pa.schema(
@@ -744,6 +768,11 @@ def scan(
     # own default of 200 costs a Python task each, which dwarfs a small corpus).
     parts = partitions or 2 * spark.sparkContext.defaultParallelism
     spark.conf.set("spark.sql.shuffle.partitions", str(parts))
+    # Adaptive query execution re-plans each stage of this long chain of cached joins: with
+    # it on, a scan of the 24-file demo corpus ran out of a 1 GB driver heap (the second scan
+    # in one session before the trace index was written, the first one after); with it off
+    # both scans took 57 s and 31 s. The partition count is ours, so it adapts nothing we need.
+    spark.conf.set("spark.sql.adaptive.enabled", "false")
     target = _Target(spark, str(out))
     target.check(TABLES + ("runs",))
     seconds: dict[str, float] = {}
@@ -765,9 +794,9 @@ def scan(
                 blobs = spark.read.format("binaryFile").load(uris).select("path", "content")
                 files = files.join(blobs, "path", "left")
             files = files.repartition(max(1, min(parts, len(listing))), "index")
-            read = persist(files.mapInArrow(functools.partial(_read_batches, config=config), _READ_SCHEMA))
+            read = persist(_named(files.mapInArrow(functools.partial(_read_batches, config=config), _READ_SCHEMA)))
             ranked = persist(_ranked(read))
-            docs = ranked.where("_rank = 1").drop("_rank", "_first", "reject_path", "line", "reason", "kind")
+            docs = ranked.where("_rank = 1").drop("_rank", "_first", "reject_path", "line", "reason", "kind", "again")
             n_docs = docs.count()
             rejects = sorted(_rejects(read) + _duplicate_rejects(ranked), key=lambda r: r[0])
         seconds["read"] = time.perf_counter() - t0
@@ -930,6 +959,9 @@ def scan(
                 .select("doc_a", "doc_b", "e.kind", "e.favours", "e.weight", "e.detail"),
             )
             advance(1)
+            for name, table in _trace_index(spark, docs, index, groups, priority).items():
+                written[name] = target.write(name, table)
+                advance(1)
         seconds["write"] = time.perf_counter() - t0
     finally:
         for df in stash:
@@ -948,17 +980,72 @@ def scan(
         tables=written,
     )
     from textreuse import __version__
+    from textreuse.store.postings import INDEX_KEY, index_meta
 
-    run = {"version": __version__, "engine": "spark", "summary": result.counts(), **(meta or {})}
+    run = {
+        "version": __version__, "engine": "spark", "summary": result.counts(), INDEX_KEY: index_meta(config),
+        **(meta or {}),
+    }
     target.write(
         "runs", spark.createDataFrame([(k, json.dumps(v)) for k, v in run.items()], "key string, value string").coalesce(1)
     )
     return result
 
 
+def _trace_index(
+    spark: SparkSession, docs: DataFrame, index: DataFrame, groups: DataFrame, priority: DataFrame
+) -> dict[str, DataFrame]:
+    """Return the trace index tables (see :mod:`textreuse.store.postings`) as the local
+    engine writes them, for a later ``trace`` or ``scan --add`` against the output.
+
+    Documents with words are numbered in input order; each duplicate set's first
+    document holds its sketch. Parquet from Spark has no unsigned integers, so the
+    hashes and fingerprints keep their 64 bits as signed numbers, and
+    :func:`textreuse.store.parquet.connect` reads them back as unsigned.
+    """
+    from pyspark.sql import functions as F
+
+    worded = index.where(F.col("fp") != 0).select("ord", "fp").orderBy("ord")
+    numbered = spark.createDataFrame(
+        worded.rdd.zipWithIndex().map(lambda row: (row[0][0], row[0][1], row[1])), "ord long, fp long, doc long"
+    )
+    documents = (
+        numbered.join(docs.select("ord", "doc_id"), "ord")
+        .join(priority.select(F.col("k").alias("ord"), "pr"), "ord", "left")
+        .orderBy("doc")
+        .select(
+            F.col("doc").cast("int").alias("doc"), "doc_id", F.col("fp").alias("fingerprint"),
+            F.coalesce(F.col("pr"), F.lit(0)).cast("int").alias("priority"),
+        )
+    )
+    entries = (
+        index.join(groups.select(F.col("rep").alias("ord")), "ord")
+        .select("ord", F.posexplode(F.arrays_zip("hashes", "positions")).alias("i", "e"))
+        .join(numbered.select("ord", "doc"), "ord")
+        .orderBy("doc", "i")
+        .select(
+            F.col("e.hashes").alias("hash"), F.col("doc").cast("int").alias("doc"),
+            F.col("e.positions").cast("int").alias("position"),
+        )
+    )
+    return {"postings": entries, "index_documents": documents}
+
+
 def _rejects(read: DataFrame) -> list[tuple[int, str, int | None, str, str | None]]:
     rows = read.where("reject_path IS NOT NULL").select("ord", "reject_path", "line", "reason", "kind").collect()
     return [(r["ord"], r["reject_path"], r["line"], r["reason"], r["kind"]) for r in rows]
+
+
+def _named(read: DataFrame) -> DataFrame:
+    """Return `read` with each WARC page named as the local engine names it: by its URI,
+    or by URI and record id when an earlier input (any file, or an earlier capture of the
+    same URI) holds that id."""
+    from pyspark.sql import functions as F
+
+    least = read.where("doc_id IS NOT NULL").groupBy("doc_id").agg(F.min("ord").alias("_least"))
+    pages = read.where(F.col("again").isNotNull()).join(least, "doc_id")
+    renamed = F.when(F.col("_least") < F.col("ord"), F.col("again")).otherwise(F.col("doc_id"))
+    return read.where(F.col("again").isNull()).unionByName(pages.withColumn("doc_id", renamed).drop("_least"))
 
 
 def _ranked(read: DataFrame) -> DataFrame:
@@ -1061,7 +1148,7 @@ def _marks(spark: SparkSession, docs: DataFrame, index: DataFrame, groups: DataF
     """
     from pyspark.sql import functions as F
 
-    from textreuse.engines.local import recurring_survey, survey_groups
+    from textreuse.clean.recurring import recurring_survey, survey_groups
 
     pattern = index.select("ord", F.col("marks").alias("pattern"))
     found = None
@@ -1074,7 +1161,9 @@ def _marks(spark: SparkSession, docs: DataFrame, index: DataFrame, groups: DataF
         duplicates = [
             [number[m] for m in r["members"]] for r in groups.where(F.size("members") > 1).select("members").collect()
         ]
-        corpus = recurring_survey(read, survey_groups(read, duplicates, config), config)
+        corpus = recurring_survey(
+            read, survey_groups(read, duplicates, config=config.boilerplate), config=config.boilerplate
+        )
         del read
         if corpus is not None:
             shared = spark.sparkContext.broadcast(corpus.recurring())
@@ -1095,42 +1184,52 @@ def _marks(spark: SparkSession, docs: DataFrame, index: DataFrame, groups: DataF
 
 
 def _repairs(spark: SparkSession, docs: DataFrame, index: DataFrame, pairs: DataFrame, config: Config) -> DataFrame:
-    """Return ``(ord, doc_id, steps)`` per repaired document, lossy ones repaired again
-    with a witness by the local engine's :func:`witness_repairs`.
+    """Return ``(ord, steps, doc_id)`` per repaired document, those that need a witness
+    repaired again by :func:`~textreuse.clean.witness.witness_repairs`.
 
-    The driver collects the repaired documents' steps, the pairs of the lossy ones and
-    the texts of those and their partners (the others are known by id only).
+    The driver collects the repaired documents' steps, and the pairs and texts of the
+    documents that need a witness (the index stage's ``suspect``: lossy-repaired, or
+    holding lossy sites too few to repair by context) and of their partners. The others
+    are known by id only: they are damaged (no witness) when repaired, and cannot need a
+    witness themselves.
     """
     from pyspark.sql import functions as F
 
-    from textreuse.clean.witness import lossy
-    from textreuse.engines.local import witness_repairs
+    from textreuse.clean.witness import witness_repairs
 
     found = index.where(F.size("steps") > 0).select("ord", "steps").join(docs.select("ord", "doc_id"), "ord")
-    rows = found.orderBy("ord").collect()
+    rows = (
+        index.where((F.size("steps") > 0) | F.col("suspect")).select("ord", "steps", "suspect")
+        .join(docs.select("ord", "doc_id"), "ord").orderBy("ord").collect()
+    )
     steps = {r["ord"]: tuple(Step(**s.asDict()) for s in r["steps"]) for r in rows}
     ids = {r["ord"]: r["doc_id"] for r in rows}
-    damaged = sorted(ids[k] for k, st in steps.items() if lossy(st))
-    if not damaged:
+    suspects = sorted(ids[r["ord"]] for r in rows if r["suspect"])
+    if not suspects:
         return found
     near = sorted(
-        (_pair(r) for r in pairs.where(F.col("doc_a").isin(damaged) | F.col("doc_b").isin(damaged)).collect()),
+        (_pair(r) for r in pairs.where(F.col("doc_a").isin(suspects) | F.col("doc_b").isin(suspects)).collect()),
         key=lambda p: (p.doc_a, p.doc_b),
     )
     partners = {d for p in near for d in (p.doc_a, p.doc_b)} - set(ids.values())
-    wanted = sorted(set(damaged) | partners)
+    wanted = sorted(set(suspects) | partners)
     texts: dict[str, str] = {
         r["doc_id"]: r["raw_text"] for r in docs.where(F.col("doc_id").isin(wanted)).select("doc_id", "raw_text").collect()
     }
     ords = sorted(ids)
+    # Documents keep their order (witness_jobs works in it); partners follow, by id.
     subset = [Document(ids[k], texts.get(ids[k], "")) for k in ords] + [Document(d, texts[d]) for d in sorted(partners)]
-    repairs = {i: steps[k] for i, k in enumerate(ords)}
-    witness_repairs(subset, near, repairs, config)
-    changed = [(k, _step_rows(repairs[i])) for i, k in enumerate(ords) if repairs[i] != steps[k]]
+    repairs = {i: steps[k] for i, k in enumerate(ords) if steps[k]}
+    witness_repairs(subset, near, repairs, config=config.encoding)
+    changed = [(k, _step_rows(repairs[i])) for i, k in enumerate(ords) if repairs.get(i, ()) != steps[k]]
     if not changed:
         return found
     again = spark.createDataFrame(changed, f"ord long, again array<{_STEP_TYPE}>")
-    return found.join(again, "ord", "left").select("ord", F.coalesce("again", "steps").alias("steps"), "doc_id")
+    return (
+        found.join(again, "ord", "full")
+        .join(docs.select("ord", F.col("doc_id").alias("named")), "ord")
+        .select("ord", F.coalesce("again", "steps").alias("steps"), F.coalesce("doc_id", "named").alias("doc_id"))
+    )
 
 
 def _pair(row: Any) -> Pair:

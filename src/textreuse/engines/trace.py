@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from pathlib import Path
@@ -135,8 +136,9 @@ def trace(
     ingest: IngestConfig = IngestConfig(),
 ) -> TraceResult:
     """Return what the document at `source` (file or http(s) URL, or a document read
-    already) shares with the corpus in `db`."""
-    with store.connect(db) as con:
+    already) shares with the corpus in `db` (a database, or a folder of Parquet tables
+    such as a Spark scan's output)."""
+    with _connect(Path(db)) as con:
         # Check the index first: reading a page costs more than a missing table.
         postings.read_index_config(con, db)
         if isinstance(source, Document):
@@ -144,6 +146,14 @@ def trace(
         else:
             doc = read_new(source, doc_id=doc_id, date=date, config=ingest)
         return trace_document(doc, con, db=db)
+
+
+def _connect(db: Path) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    if db.is_dir():
+        from textreuse.store import parquet
+
+        return parquet.connect(db)
+    return store.connect(db)
 
 
 def same_tokens(a: Tokens, b: Tokens) -> bool:

@@ -32,9 +32,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from textreuse.model import Annotation, Document, Pair
+from textreuse.model import Annotation, Document, Pair, Reject
 
-__all__ = ["Evidence", "Facts", "ProvenanceConfig", "direct", "direct_pair", "evidence"]
+__all__ = ["Evidence", "Facts", "ProvenanceConfig", "direct", "direct_pair", "direct_pairs", "evidence"]
 
 
 @dataclass(frozen=True)
@@ -255,3 +255,40 @@ def direct(pair: Pair, found: Sequence[Evidence], *, config: ProvenanceConfig = 
     if abs(lead) < config.min_margin:
         return None
     return pair.doc_a if lead > 0 else pair.doc_b
+
+
+def direct_pairs(
+    docs: Sequence[Document],
+    pairs: Sequence[Pair],
+    marks: dict[int, tuple[Annotation, ...]],
+    *,
+    config: ProvenanceConfig = ProvenanceConfig(),
+    failed: list[Reject] | None = None,
+) -> tuple[list[Pair], dict[tuple[str, str], tuple[Evidence, ...]]]:
+    """Return the pairs with their origin decided by the evidence, and the evidence per pair.
+
+    `marks` holds the boilerplate lines by document number. A pair whose evidence
+    cannot be read keeps the origin its dates gave, and a reject (kind ``internal``)
+    is added to `failed` (without `failed`, the error is raised).
+    """
+    index = {d.id: k for k, d in enumerate(docs)}
+    out, found = [], {}
+    cache: dict[str, Facts] = {}
+    for p in pairs:
+        ka, kb = index[p.doc_a], index[p.doc_b]
+        try:
+            directed, seen = direct_pair(
+                p, docs[ka], docs[kb], marks.get(ka, ()), marks.get(kb, ()), config=config, cache=cache
+            )
+        except Exception as exc:  # noqa: BLE001 - one pair's failure costs only its direction
+            if failed is None:
+                raise
+            failed.append(Reject(docs[ka].source_path, f"internal error while weighing who copied whom in "
+                                 f"{p.doc_a!r} and {p.doc_b!r}: {type(exc).__name__}: {exc}; the pair keeps "
+                                 "the origin its dates give (please report it)", kind="internal"))
+            out.append(p)
+            continue
+        if seen:
+            found[(p.doc_a, p.doc_b)] = seen
+        out.append(directed)
+    return out, found

@@ -30,6 +30,25 @@ def _source(folder: Path, name: str) -> str | None:
     return None
 
 
+# The trace index's 64-bit hashes, which a Spark scan writes as signed numbers (Parquet
+# from Spark has no unsigned type) with the same bits.
+_UNSIGNED = {"postings": "hash", "index_documents": "fingerprint"}
+
+
+def _columns(con: duckdb.DuckDBPyConnection, name: str, source: str) -> str:
+    """Return the select list of table `name`'s view: every column, hashes read as unsigned."""
+    column = _UNSIGNED.get(name)
+    if column is None:
+        return "*"
+    types = {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{source}')").fetchall()}
+    if types.get(column) != "BIGINT":
+        return "*"
+    return (
+        f"* REPLACE (CAST(CASE WHEN {column} < 0 THEN {column} + 18446744073709551616 ELSE {column} END AS UBIGINT)"
+        f" AS {column})"
+    )
+
+
 @contextmanager
 def connect(folder: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a DuckDB connection whose tables are the Parquet tables in `folder`, or raise StoreError."""
@@ -50,7 +69,7 @@ def connect(folder: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         for name, source in sources.items():
             if source is not None:
                 quoted = source.replace("'", "''")
-                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{quoted}')")
+                con.execute(f"CREATE VIEW {name} AS SELECT {_columns(con, name, quoted)} FROM read_parquet('{quoted}')")
         add_stories(con)
         yield con
     except duckdb.Error as exc:
