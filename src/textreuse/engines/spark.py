@@ -1,8 +1,8 @@
 """The Spark engine: the local engine's stages, scheduled on a Spark cluster.
 
 Spark only schedules, shuffles and joins; every step that looks at text is the
-function the local engine calls, run on Arrow batches by ``mapInArrow``, with the
-scan's :class:`Config` (ingest, encoding, boilerplate, index, align, relate,
+function the local engine calls, run on Arrow batches by ``mapInArrow`` (the executor
+functions of :mod:`textreuse.engines.spark_tasks`), with the scan's :class:`Config` (ingest, encoding, boilerplate, index, align, relate,
 provenance) wherever the local engine uses it:
 
 1. *read*: the driver lists the input files in the local engine's order; tasks read
@@ -56,9 +56,7 @@ sorted as the local engine sorts it.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import io
 import json
 import os
 import pickle
@@ -66,21 +64,38 @@ import shutil
 import sys
 import time
 import uuid
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pyarrow as pa
-
 from textreuse.clean.encoding import Step
 from textreuse.config import Config
+from textreuse.engines.spark_tasks import (
+    CANDIDATE_SCHEMA,
+    DOCUMENT_COLUMNS,
+    DOCUMENT_FIELDS,
+    INDEX_SCHEMA,
+    MARK_SCHEMA,
+    PAIR_SCHEMA,
+    READ_SCHEMA,
+    SHARED_SCHEMA,
+    STEP_TYPE,
+    STORY_SCHEMA,
+    align_batches,
+    index_batches,
+    is_uri,
+    linked_batches,
+    posting_batches,
+    read_batches,
+    recurring_batches,
+    step_rows,
+    story_batches,
+)
 from textreuse.errors import EngineError, StoreError
 from textreuse.ingest.read import IngestConfig
-from textreuse.model import RELATIONS, Annotation, Document, Pair, Passage, Reject
-from textreuse.relate.provenance import Evidence
+from textreuse.model import RELATIONS, Document, Pair, Passage, Reject
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -92,49 +107,6 @@ TABLES = (
     "documents", "rejects", "pairs", "passages", "stories", "story_members", "annotations", "repairs",
     "evidence", "postings", "index_documents",
 )
-
-# An item's ordinal: the file's place in the listing, then the item's place in its file.
-_ITEM_BITS = 32
-
-_READ_SCHEMA = (
-    "ord long, doc_id string, raw_text string, source_path string, url string, date string, "
-    "title string, source string, encoding string, n_chars long, reject_path string, line long, "
-    "reason string, kind string, author string, site_name string, canonical_url string, capture_date string, "
-    "links array<string>, html string, again string"
-)
-_STEP_TYPE = (
-    "struct<`start`:long, `end`:long, replacement:string, rule:string, confidence:double, witness:string>"
-)
-_ANNOTATION_TYPE = "struct<`start`:long, `end`:long, kind:string, rule:string>"
-_EVIDENCE_TYPE = "struct<kind:string, favours:string, weight:double, detail:string>"
-_INDEX_SCHEMA = (
-    f"ord long, fp long, hashes array<long>, positions array<int>, steps array<{_STEP_TYPE}>, "
-    f"marks array<{_ANNOTATION_TYPE}>, edges binary, suspect boolean"
-)
-_MARK_SCHEMA = f"ord long, found array<{_ANNOTATION_TYPE}>"
-_SHARED_SCHEMA = "a long, b long, pa int, pb int, listed boolean"
-_CANDIDATE_SCHEMA = "a long, b long, shared long, anchored boolean"
-_PASSAGE_TYPE = "struct<a_start:long, a_end:long, b_start:long, b_end:long, similarity:double>"
-_PAIR_SCHEMA = (
-    "doc_a string, doc_b string, relation string, origin string, coverage_a double, "
-    f"coverage_b double, passages array<{_PASSAGE_TYPE}>, evidence array<{_EVIDENCE_TYPE}>"
-)
-# One row per story member, with its story's fields (the stories table is their distinct rows).
-_STORY_SCHEMA = (
-    "story_id string, size int, representative string, rep_start long, rep_end long, story_origin string, "
-    "first_date string, last_date string, sites int, doc_id string, relation string, source string, "
-    "similarity double, coverage double, starts array<long>, ends array<long>, member long"
-)
-_DOCUMENT_COLUMNS = (
-    "doc_id", "source_path", "url", "date", "title", "source", "encoding", "n_chars", "raw_text",
-    "author", "site_name", "canonical_url", "capture_date", "links", "html",
-)  # fmt: skip
-# What a Document holds besides its id and text (all the documents table has).
-_DOCUMENT_FIELDS = (
-    "source_path", "url", "date", "title", "source", "encoding",
-    "author", "site_name", "canonical_url", "capture_date", "links", "html",
-)  # fmt: skip
-
 
 @dataclass
 class SparkScanResult:
@@ -209,412 +181,6 @@ def session(
     return spark
 
 
-# ---------------------------------------------------------------- executor functions
-# Each takes Arrow record batches and yields record batches; all call stage functions.
-
-
-def _read_batches(
-    batches: Iterable[pa.RecordBatch], *, config: Config, rows_per_batch: int = 1000
-) -> Iterator[pa.RecordBatch]:
-    from textreuse.ingest.html import extract_pages
-    from textreuse.ingest.read import file_items, read_jsonl, read_text_file
-    from textreuse.ingest.warc import is_warc_path
-
-    schema = _arrow_schema(_READ_SCHEMA)
-    rows: list[tuple[int, Document | Reject, bool]] = []
-    for batch in batches:
-        listing = batch.to_pydict()
-        contents = listing.get("content") or [None] * batch.num_rows
-        for index, path, doc_id, kind, content in zip(
-            listing["index"], listing["path"], listing["doc_id"], listing["kind"], contents
-        ):
-            items: Iterable[Document | Reject]
-            warc = False
-            # A file from a Hadoop URI arrives as bytes; the readers see it as a file.
-            # Spark's binary source leaves out files of zero bytes: those are empty.
-            if content is None and _is_uri(path):
-                content = b""
-            source: Any = Path(path) if content is None else _Blob(path, content)
-            if kind == "missing":
-                items = [Reject(path, "no such file or folder")]
-            elif kind.startswith("rejected:"):
-                items = [Reject(path, doc_id, kind=kind.split(":", 1)[1] or None)]
-            elif content is None:
-                # A local file is read by its kind, as the local engine reads it: text,
-                # JSONL, HTML, WARC, CSV or Parquet (pages extracted here, on the executor).
-                # A WARC page is named here by URI and record id, and by its URI alone
-                # where no earlier input took it (`_named`: the executor cannot know).
-                warc = is_warc_path(Path(path))
-                items = extract_pages(file_items(Path(path), doc_id, taken=_EVERY if warc else (), config=config.ingest),
-                                      workers=1)
-            elif kind == "jsonl":
-                items = read_jsonl(source, config=config.ingest)
-            else:
-                items = [read_text_file(source, doc_id)]
-            for k, item in enumerate(items):
-                rows.append(((index << _ITEM_BITS) | k, item, warc and isinstance(item, Document)))
-                if len(rows) >= rows_per_batch:
-                    yield _read_rows(rows, schema)
-                    rows = []
-    if rows:
-        yield _read_rows(rows, schema)
-
-
-class _Blob:
-    """A file's bytes read by Spark, with the two methods the local readers call on a path."""
-
-    def __init__(self, uri: str, data: bytes) -> None:
-        self.uri, self.data = uri, data
-
-    def read_bytes(self) -> bytes:
-        return self.data
-
-    def open(self, mode: str = "rb") -> io.BytesIO:
-        return io.BytesIO(self.data)
-
-    def __str__(self) -> str:
-        return self.uri
-
-
-class _Every:
-    """A set of ids that holds every id: WARC pages read against it are named by URI and record id."""
-
-    def __contains__(self, item: object) -> bool:
-        return True
-
-
-_EVERY = _Every()
-
-
-def _read_rows(rows: list[tuple[int, Document | Reject, bool]], schema: pa.Schema) -> pa.RecordBatch:
-    docs = [(o, d) for o, d, _ in rows if isinstance(d, Document)]
-    rejects = [(o, r) for o, r, _ in rows if isinstance(r, Reject)]
-    pages = [page for _, d, page in rows if isinstance(d, Document)]
-    none: list[None] = [None] * len(rejects)
-    columns: dict[str, list[Any]] = {
-        "ord": [o for o, _ in docs] + [o for o, _ in rejects],
-        # A WARC page's id is its URI; the one with the record id waits in `again`.
-        "doc_id": [d.url if page else d.id for (_, d), page in zip(docs, pages)] + none,
-        "again": [d.id if page else None for (_, d), page in zip(docs, pages)] + none,
-        "raw_text": [d.raw_text for _, d in docs] + none,
-        "source_path": [d.source_path for _, d in docs] + none,
-        "url": [d.url for _, d in docs] + none,
-        "date": [d.date for _, d in docs] + none,
-        "title": [d.title for _, d in docs] + none,
-        "source": [d.source for _, d in docs] + none,
-        "encoding": [d.encoding for _, d in docs] + none,
-        "n_chars": [len(d.raw_text) for _, d in docs] + none,
-        "reject_path": [None] * len(docs) + [r.path for _, r in rejects],
-        "line": [None] * len(docs) + [r.line for _, r in rejects],
-        "reason": [None] * len(docs) + [r.reason for _, r in rejects],
-        "kind": [None] * len(docs) + [r.kind for _, r in rejects],
-        **{name: [getattr(d, name) for _, d in docs] + none for name in _DOCUMENT_FIELDS[6:]},
-    }
-    columns["links"] = [list(d.links) for _, d in docs] + none
-    return pa.RecordBatch.from_pydict(columns, schema=schema)
-
-
-def _index_batches(batches: Iterable[pa.RecordBatch], *, config: Config, chunk: int = 256) -> Iterator[pa.RecordBatch]:
-    from textreuse.clean.boilerplate import edges, mark
-    from textreuse.clean.matching import prepare_many
-    from textreuse.clean.witness import needs_witness
-    from textreuse.index.candidates import fingerprint, sketch_many
-
-    survey_on = config.boilerplate.recurring
-    for batch in batches:
-        ords = batch.column("ord").to_pylist()
-        texts = batch.column("raw_text").to_pylist()
-        for start in range(0, len(texts), chunk):
-            # The local engine's index stage (`_sketch_chunk`): head and tail lines read
-            # once, pattern boilerplate set aside, tokens repaired and sketched.
-            part = texts[start : start + chunk]
-            read = [edges(t, config=config.boilerplate) if survey_on else None for t in part]
-            marks = [mark(t, config=config.boilerplate, read=r) for t, r in zip(part, read)]
-            prepared = prepare_many(part, annotations=marks, encoding=config.encoding)
-            tokens = [p.tokens for p in prepared]
-            sketches = sketch_many([t.hashes for t in tokens], config=config.index)
-            prints = np.array([fingerprint(t.hashes) if len(t) else 0 for t in tokens], dtype=np.uint64)
-            sizes = np.array([len(s) for s in sketches], dtype=np.int32)
-            offsets = pa.array(np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32))
-            empty_u = np.zeros(0, dtype=np.uint64)
-            empty_i = np.zeros(0, dtype=np.int32)
-            hashes = np.concatenate([s.hashes for s in sketches] or [empty_u]).view(np.int64)
-            places = np.concatenate([s.positions for s in sketches] or [empty_i]).astype(np.int32)
-            schema = _arrow_schema(_INDEX_SCHEMA)
-            yield pa.RecordBatch.from_arrays(
-                [
-                    pa.array(ords[start : start + chunk], pa.int64()),
-                    pa.array(prints.view(np.int64)),
-                    pa.ListArray.from_arrays(offsets, pa.array(hashes)),
-                    pa.ListArray.from_arrays(offsets, pa.array(places)),
-                    pa.array([_step_rows(p.steps) for p in prepared], schema.field("steps").type),
-                    pa.array([_annotation_rows(p.annotations) for p in prepared], schema.field("marks").type),
-                    # Only the driver's survey reads them back (same interpreter, same classes).
-                    pa.array([None if r is None else pickle.dumps(r) for r in read], pa.binary()),
-                    # Whether the repair stage may take it up again with a witness.
-                    pa.array([needs_witness(t, p.steps) for t, p in zip(part, prepared)], pa.bool_()),
-                ],
-                schema=schema,
-            )
-
-
-def _step_rows(steps: Iterable[Step]) -> list[dict[str, Any]]:
-    return [dataclasses.asdict(step) for step in steps]
-
-
-def _annotation_rows(annotations: Iterable[Annotation]) -> list[dict[str, Any]]:
-    return [dataclasses.asdict(a) for a in annotations]
-
-
-def _annotations(rows: Iterable[dict[str, Any]] | None) -> tuple[Annotation, ...]:
-    return tuple(Annotation(**row) for row in rows or ())
-
-
-def _recurring_batches(
-    batches: Iterable[pa.RecordBatch], *, corpus: Any, config: Config
-) -> Iterator[pa.RecordBatch]:
-    """Yield the boilerplate lines of the documents whose recurring lines change them."""
-    from textreuse.clean.recurring import recurring_mark
-
-    survey = corpus.value  # a broadcast: sent to each executor once
-    schema = _arrow_schema(_MARK_SCHEMA)
-    for batch in batches:
-        rows = batch.to_pydict()
-        out: dict[str, list[Any]] = {"ord": [], "found": []}
-        for k, text, read, marks in zip(rows["ord"], rows["raw_text"], rows["edges"], rows["marks"]):
-            found = recurring_mark(text, None if read is None else pickle.loads(read), survey, config=config.boilerplate)
-            if found is not None and found != _annotations(marks):
-                out["ord"].append(k)
-                out["found"].append(_annotation_rows(found))
-        if out["ord"]:
-            yield pa.RecordBatch.from_pydict(out, schema=schema)
-
-
-def _columns(batches: Iterable[pa.RecordBatch]) -> pa.Table | None:
-    """Return all batches of a partition as one table, or None when there are none."""
-    collected = [b for b in batches if b.num_rows]
-    return pa.Table.from_batches(collected) if collected else None
-
-
-def _posting_batches(batches: Iterable[pa.RecordBatch], *, config: Config) -> Iterator[pa.RecordBatch]:
-    from textreuse.index.candidates import anchor_pairs, shared_ngrams
-
-    table = _columns(batches)
-    if table is None:
-        return
-    ords = table.column("k").to_numpy()
-    hashes = table.column("h").to_numpy().view(np.uint64)
-    places = table.column("pos").to_numpy().astype(np.int32)
-    # The stage works on small dense document numbers; np.unique keeps their order.
-    uniq, codes = np.unique(ords, return_inverse=True)
-    # Each document's anchor priority, counted over all partitions beforehand.
-    priority = np.zeros(uniq.shape[0], dtype=np.int64)
-    priority[codes] = table.column("pr").to_numpy()
-    chosen = np.ones(hashes.shape[0], dtype=bool)
-    (a, b, pa_, pb), long_lists = shared_ngrams(hashes, codes.astype(np.int32), places, chosen, config.index)
-    xa, xb, xpa, xpb = anchor_pairs(long_lists, priority)
-    listed = np.concatenate([np.ones(a.shape[0], dtype=bool), np.zeros(xa.shape[0], dtype=bool)])
-    yield from _chunked(
-        {"a": uniq[np.concatenate([a, xa])], "b": uniq[np.concatenate([b, xb])], "pa": np.concatenate([pa_, xpa]),
-         "pb": np.concatenate([pb, xpb]), "listed": listed},
-        _arrow_schema(_SHARED_SCHEMA),
-    )
-
-
-def _linked_batches(batches: Iterable[pa.RecordBatch], *, config: Config) -> Iterator[pa.RecordBatch]:
-    from textreuse.index.candidates import linked_pairs
-
-    table = _columns(batches)
-    if table is None:
-        return
-    a, b = table.column("a").to_numpy(), table.column("b").to_numpy()
-    uniq = np.unique(np.concatenate([a, b]))
-    ca = np.searchsorted(uniq, a).astype(np.int32)
-    cb = np.searchsorted(uniq, b).astype(np.int32)
-    pa_ = table.column("pa").to_numpy().astype(np.int32)
-    pb = table.column("pb").to_numpy().astype(np.int32)
-    listed = table.column("listed").to_numpy(zero_copy_only=False).astype(bool)
-    x, y, shared = linked_pairs(ca, cb, pa_, pb, np.ones(a.shape[0], dtype=bool), config.index)
-    # As find_candidates does: pairs the short lists alone do not make are anchored.
-    anchored = np.zeros(x.shape[0], dtype=bool)
-    if not listed.all():
-        px, py, _ = linked_pairs(ca, cb, pa_, pb, listed, config.index)
-        anchored = ~np.isin((x << 32) | y, (px << 32) | py)
-    yield from _chunked(
-        {"a": uniq[x], "b": uniq[y], "shared": shared, "anchored": anchored}, _arrow_schema(_CANDIDATE_SCHEMA)
-    )
-
-
-def _chunked(columns: dict[str, Any], schema: pa.Schema, size: int = 1 << 20) -> Iterator[pa.RecordBatch]:
-    n = len(next(iter(columns.values())))
-    for start in range(0, n, size):
-        yield pa.RecordBatch.from_pydict({k: v[start : start + size] for k, v in columns.items()}, schema=schema)
-
-
-def _align_batches(batches: Iterable[pa.RecordBatch], *, config: Config, chunk: int = 64) -> Iterator[pa.RecordBatch]:
-    from textreuse.relate.provenance import direct_pair
-    from textreuse.relate.tasks import Relater
-
-    table = _columns(batches)
-    if table is None:
-        return
-    rows = table.to_pydict()
-    docs: dict[int, Document] = {}
-    marks: dict[int, tuple[Annotation, ...]] = {}
-    groups: dict[int, list[int]] = {}
-    tasks: list[tuple[int, int]] = []
-    for i, (k, ra, rb, ma, mb) in enumerate(
-        zip(rows["k"], rows["ra"], rows["rb"], rows["members_a"], rows["members_b"])
-    ):
-        if k is not None:
-            docs[k] = _document(rows, i)
-            if rows["marks"][i]:
-                marks[k] = _annotations(rows["marks"][i])
-            continue
-        tasks.append((ra, rb))
-        for rep, members in ((ra, ma), (rb, mb)):
-            if members is not None and len(members) > 1:
-                groups[rep] = members
-    tasks.sort()
-    by_id = {d.id: k for k, d in docs.items()}
-    # The alignment stage, over the texts this bucket was sent (documents by number).
-    relater = Relater(docs, groups, config, marks=marks)
-    for start in range(0, len(tasks), chunk):
-        pairs = relater.relate(tasks[start : start + chunk])
-        # Provenance needs both documents and their boilerplate, which this bucket
-        # holds already (it does not depend on the witness repairs that follow).
-        directed = []
-        for p in pairs:
-            ka, kb = by_id[p.doc_a], by_id[p.doc_b]
-            directed.append(
-                direct_pair(p, docs[ka], docs[kb], marks.get(ka, ()), marks.get(kb, ()), config=config.provenance)
-            )
-        if directed:
-            yield _pairs_batch(directed)
-
-
-def _document(rows: dict[str, list[Any]], i: int) -> Document:
-    """Return the document in row `i` of columns `rows` (doc_id, raw_text and _DOCUMENT_FIELDS)."""
-    fields = {name: rows[name][i] for name in _DOCUMENT_FIELDS}
-    fields["links"] = tuple(fields["links"] or ())
-    return Document(rows["doc_id"][i], rows["raw_text"][i], **fields)
-
-
-def _pairs_batch(directed: list[tuple[Pair, tuple[Evidence, ...]]]) -> pa.RecordBatch:
-    pairs = [p for p, _ in directed]
-    return pa.RecordBatch.from_pydict(
-        {
-            "doc_a": [p.doc_a for p in pairs],
-            "doc_b": [p.doc_b for p in pairs],
-            "relation": [p.relation for p in pairs],
-            "origin": [p.origin for p in pairs],
-            "coverage_a": [p.coverage_a for p in pairs],
-            "coverage_b": [p.coverage_b for p in pairs],
-            "passages": [
-                [
-                    {"a_start": q.a[0], "a_end": q.a[1], "b_start": q.b[0], "b_end": q.b[1], "similarity": q.similarity}
-                    for q in p.passages
-                ]
-                for p in pairs
-            ],
-            "evidence": [[dataclasses.asdict(e) for e in seen] for _, seen in directed],
-        },
-        schema=_arrow_schema(_PAIR_SCHEMA),
-    )
-
-
-def _story_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """Build each component's stories with :func:`build_stories` (a story never spans two
-    components), one row per member with its story's fields."""
-    from textreuse.relate.stories import build_stories
-    from textreuse.store import arrow
-
-    table = _columns(batches)
-    if table is None:
-        return
-    rows = table.to_pydict()
-    pairs: dict[str, list[Pair]] = defaultdict(list)
-    docs: dict[str, dict[str, Document]] = defaultdict(dict)
-    for i, label in enumerate(rows["label"]):
-        if rows["doc_id"][i] is not None:
-            docs[label][rows["doc_id"][i]] = Document(
-                rows["doc_id"][i], "", url=rows["url"][i], date=rows["date"][i], source=rows["source"][i],
-                site_name=rows["site_name"][i],
-            )
-            continue
-        passages = tuple(
-            Passage((q["a_start"], q["a_end"]), (q["b_start"], q["b_end"]), q["similarity"]) for q in rows["passages"][i]
-        )
-        pairs[label].append(Pair(rows["doc_a"][i], rows["doc_b"][i], rows["relation"][i], rows["origin"][i],
-                                 rows["coverage_a"][i], rows["coverage_b"][i], passages))
-    for label, found in pairs.items():
-        stories = build_stories(sorted(found, key=lambda p: (p.doc_a, p.doc_b)), docs[label])
-        heads = arrow.stories_table(stories).to_pydict()
-        members = arrow.story_members_table(stories).to_pydict()
-        where = {sid: k for k, sid in enumerate(heads["story_id"])}
-        at = [where[sid] for sid in members["story_id"]]
-        out = {name: [heads[name][k] for k in at] for name in
-               ("story_id", "size", "representative", "rep_start", "rep_end", "first_date", "last_date", "sites")}
-        out["story_origin"] = [heads["origin"][k] for k in at]
-        for name in ("doc_id", "relation", "source", "similarity", "coverage", "starts", "ends"):
-            out[name] = members[name]
-        out["member"] = list(range(len(at)))
-        yield pa.RecordBatch.from_pydict(out, schema=_arrow_schema(_STORY_SCHEMA))
-
-
-_PASSAGE_ARROW = pa.struct(
-    [(k, pa.int64()) for k in ("a_start", "a_end", "b_start", "b_end")] + [("similarity", pa.float64())]
-)
-_STEP_ARROW = pa.struct(
-    [("start", pa.int64()), ("end", pa.int64()), ("replacement", pa.string()), ("rule", pa.string()),
-     ("confidence", pa.float64()), ("witness", pa.string())]
-)
-_ANNOTATION_ARROW = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("kind", pa.string()), ("rule", pa.string())])
-_EVIDENCE_ARROW = pa.struct(
-    [("kind", pa.string()), ("favours", pa.string()), ("weight", pa.float64()), ("detail", pa.string())]
-)
-_ARROW = {
-    _READ_SCHEMA: pa.schema(
-        [("ord", pa.int64())]
-        + [(k, pa.string()) for k in ("doc_id", "raw_text", "source_path", "url", "date", "title", "source", "encoding")]
-        + [("n_chars", pa.int64()), ("reject_path", pa.string()), ("line", pa.int64()), ("reason", pa.string()),
-           ("kind", pa.string())]
-        + [(k, pa.string()) for k in ("author", "site_name", "canonical_url", "capture_date")]
-        + [("links", pa.list_(pa.string())), ("html", pa.string()), ("again", pa.string())]
-    ),
-    _INDEX_SCHEMA: pa.schema(
-        [("ord", pa.int64()), ("fp", pa.int64()), ("hashes", pa.list_(pa.int64())), ("positions", pa.list_(pa.int32())),
-         ("steps", pa.list_(_STEP_ARROW)), ("marks", pa.list_(_ANNOTATION_ARROW)), ("edges", pa.binary()),
-         ("suspect", pa.bool_())]
-    ),
-    _MARK_SCHEMA: pa.schema([("ord", pa.int64()), ("found", pa.list_(_ANNOTATION_ARROW))]),
-    _SHARED_SCHEMA: pa.schema(
-        [("a", pa.int64()), ("b", pa.int64()), ("pa", pa.int32()), ("pb", pa.int32()), ("listed", pa.bool_())]
-    ),
-    _CANDIDATE_SCHEMA: pa.schema(
-        [("a", pa.int64()), ("b", pa.int64()), ("shared", pa.int64()), ("anchored", pa.bool_())]
-    ),
-    _PAIR_SCHEMA: pa.schema(
-        [("doc_a", pa.string()), ("doc_b", pa.string()), ("relation", pa.string()), ("origin", pa.string()),
-         ("coverage_a", pa.float64()), ("coverage_b", pa.float64()), ("passages", pa.list_(_PASSAGE_ARROW)),
-         ("evidence", pa.list_(_EVIDENCE_ARROW))]
-    ),
-    _STORY_SCHEMA: pa.schema(
-        [("story_id", pa.string()), ("size", pa.int32()), ("representative", pa.string()), ("rep_start", pa.int64()),
-         ("rep_end", pa.int64()), ("story_origin", pa.string()), ("first_date", pa.string()),
-         ("last_date", pa.string()), ("sites", pa.int32()), ("doc_id", pa.string()),
-         ("relation", pa.string()), ("source", pa.string()), ("similarity", pa.float64()),
-         ("coverage", pa.float64()), ("starts", pa.list_(pa.int64())), ("ends", pa.list_(pa.int64())),
-         ("member", pa.int64())]
-    ),
-}
-
-
-def _arrow_schema(ddl: str) -> pa.Schema:
-    """Return the Arrow schema of the batches a step yields for Spark's schema `ddl`."""
-    return _ARROW[ddl]
-
-
 # ---------------------------------------------------------------- driver
 
 
@@ -638,7 +204,7 @@ def list_inputs(
 
     out: list[tuple[int, str, str, str]] = []
     for given in paths:
-        if list_uri is not None and _is_uri(str(given)):
+        if list_uri is not None and is_uri(str(given)):
             found = list_uri(str(given))
             if found is None:
                 out.append((len(out), str(given), "", "missing"))
@@ -665,10 +231,6 @@ def list_inputs(
             kind = "jsonl" if path.suffix.lower() in JSONL_SUFFIXES else "text"
             out.append((len(out), str(path), doc_id, kind))
     return out
-
-
-def _is_uri(path: str) -> bool:
-    return "://" in path or path.startswith("file:")
 
 
 def _hadoop_lister(spark: SparkSession) -> Callable[[str], list[tuple[str, str]] | None]:
@@ -788,13 +350,13 @@ def scan(
         with reporter.stage("read", None):
             listing = list_inputs(paths, list_uri=_hadoop_lister(spark), config=config.ingest)
             files = spark.createDataFrame(listing, "index long, path string, doc_id string, kind string", verifySchema=False)
-            uris = [path for _, path, _, kind in listing if kind != "missing" and _is_uri(path)]
+            uris = [path for _, path, _, kind in listing if kind != "missing" and is_uri(path)]
             if uris:
                 # Files behind URIs are read by Spark; their bytes join their place in the listing.
                 blobs = spark.read.format("binaryFile").load(uris).select("path", "content")
                 files = files.join(blobs, "path", "left")
             files = files.repartition(max(1, min(parts, len(listing))), "index")
-            read = persist(_named(files.mapInArrow(functools.partial(_read_batches, config=config), _READ_SCHEMA)))
+            read = persist(_named(files.mapInArrow(functools.partial(read_batches, config=config), READ_SCHEMA)))
             ranked = persist(_ranked(read))
             docs = ranked.where("_rank = 1").drop("_rank", "_first", "reject_path", "line", "reason", "kind", "again")
             n_docs = docs.count()
@@ -803,7 +365,7 @@ def scan(
 
         t0 = time.perf_counter()
         with reporter.stage("index", n_docs):
-            index = persist(docs.select("ord", "raw_text").mapInArrow(functools.partial(_index_batches, config=config), _INDEX_SCHEMA))
+            index = persist(docs.select("ord", "raw_text").mapInArrow(functools.partial(index_batches, config=config), INDEX_SCHEMA))
             groups = persist(
                 index.where(F.col("fp") != 0)
                 .groupBy("fp")
@@ -827,10 +389,10 @@ def scan(
             )
             entries = entries.join(priority, "k", "left").fillna(0, ["pr"])
             shared = entries.repartition(parts, "h").mapInArrow(
-                functools.partial(_posting_batches, config=config), _SHARED_SCHEMA
+                functools.partial(posting_batches, config=config), SHARED_SCHEMA
             )
             candidates = persist(
-                shared.repartition(parts, "a").mapInArrow(functools.partial(_linked_batches, config=config), _CANDIDATE_SCHEMA)
+                shared.repartition(parts, "a").mapInArrow(functools.partial(linked_batches, config=config), CANDIDATE_SCHEMA)
             )
             n_candidates = candidates.count()
         seconds["candidates"] = time.perf_counter() - t0
@@ -869,7 +431,7 @@ def scan(
                     allowMissingColumns=True,
                 )
                 .repartition(parts, "label")
-                .mapInArrow(_story_batches, _STORY_SCHEMA)
+                .mapInArrow(story_batches, STORY_SCHEMA)
             )
             n_stories = story_rows.select("story_id").distinct().count()
             # The pairs a scan reports are the stories' tree edges: n - 1 for n members.
@@ -888,7 +450,7 @@ def scan(
         t0 = time.perf_counter()
         with reporter.stage("write", len(TABLES)) as advance:
             written = {
-                "documents": target.write("documents", docs.orderBy("ord").select(*_DOCUMENT_COLUMNS)),
+                "documents": target.write("documents", docs.orderBy("ord").select(*DOCUMENT_COLUMNS)),
             }
             advance(1)
             written["rejects"] = target.write(
@@ -1095,11 +657,11 @@ def _align(
     needed = tasks.select(
         "p", F.explode(F.concat("members_a", F.coalesce("members_b", F.array().cast("array<long>")))).alias("k")
     ).distinct()
-    texts = needed.join(docs.select(F.col("ord").alias("k"), "doc_id", "raw_text", *_DOCUMENT_FIELDS), "k").join(
+    texts = needed.join(docs.select(F.col("ord").alias("k"), "doc_id", "raw_text", *DOCUMENT_FIELDS), "k").join(
         marks.select(F.col("ord").alias("k"), "marks"), "k", "left"
     )
     rows = tasks.select("p", "ra", "rb", "members_a", "members_b").unionByName(texts, allowMissingColumns=True)
-    return rows.repartition(parts, "p").mapInArrow(functools.partial(_align_batches, config=config), _PAIR_SCHEMA)
+    return rows.repartition(parts, "p").mapInArrow(functools.partial(align_batches, config=config), PAIR_SCHEMA)
 
 
 def _held_by_copies(pairs: DataFrame, docs: DataFrame, groups: DataFrame, candidates: DataFrame) -> DataFrame:
@@ -1170,7 +732,7 @@ def _marks(spark: SparkSession, docs: DataFrame, index: DataFrame, groups: DataF
             found = (
                 index.select("ord", "edges", "marks")
                 .join(docs.select("ord", "raw_text"), "ord")
-                .mapInArrow(functools.partial(_recurring_batches, corpus=shared, config=config), _MARK_SCHEMA)
+                .mapInArrow(functools.partial(recurring_batches, corpus=shared, config=config), MARK_SCHEMA)
             )
     if found is None:
         return pattern.where(F.size("pattern") > 0).select(
@@ -1221,10 +783,10 @@ def _repairs(spark: SparkSession, docs: DataFrame, index: DataFrame, pairs: Data
     subset = [Document(ids[k], texts.get(ids[k], "")) for k in ords] + [Document(d, texts[d]) for d in sorted(partners)]
     repairs = {i: steps[k] for i, k in enumerate(ords) if steps[k]}
     witness_repairs(subset, near, repairs, config=config.encoding)
-    changed = [(k, _step_rows(repairs[i])) for i, k in enumerate(ords) if repairs.get(i, ()) != steps[k]]
+    changed = [(k, step_rows(repairs[i])) for i, k in enumerate(ords) if repairs.get(i, ()) != steps[k]]
     if not changed:
         return found
-    again = spark.createDataFrame(changed, f"ord long, again array<{_STEP_TYPE}>")
+    again = spark.createDataFrame(changed, f"ord long, again array<{STEP_TYPE}>")
     return (
         found.join(again, "ord", "full")
         .join(docs.select("ord", F.col("doc_id").alias("named")), "ord")
