@@ -154,7 +154,8 @@ def session(
 
     Without `master`, Spark's own default applies (spark-submit's ``--master``, or
     ``local[*]``). A local master runs its Python workers on this interpreter, so they
-    import the same textreuse. `conf` adds Spark settings (``spark.driver.memory``...).
+    import the same textreuse, and its driver gets a 2 GB heap unless `conf` says otherwise.
+    `conf` adds Spark settings (``spark.driver.memory``...).
     """
     require_pyspark()
     if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
@@ -164,14 +165,20 @@ def session(
         )
     from pyspark.sql import SparkSession
 
+    conf = dict(conf or {})
     if master is None or master.startswith("local"):
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    if master is not None and master.startswith("local"):
+        # A local master's driver is its executor too, cached tables included: after one
+        # scan of the demo corpus its heap held some 560 MB, and Spark's default of 1 GB ran
+        # out on the 16th scan of a test session (a 2-core machine has room for 2 GB).
+        conf.setdefault("spark.driver.memory", "2g")
     builder = SparkSession.builder.appName("textreuse").config("spark.ui.showConsoleProgress", "false")
     if master:
         builder = builder.master(master)
     if partitions:
         builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
-    for key, value in (conf or {}).items():
+    for key, value in conf.items():
         builder = builder.config(key, value)
     try:
         spark = builder.getOrCreate()
