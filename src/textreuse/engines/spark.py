@@ -171,7 +171,7 @@ def session(
     if master is not None and master.startswith("local"):
         # A local master's driver is its executor too, cached tables included: after one
         # scan of the demo corpus its heap held some 560 MB, and Spark's default of 1 GB ran
-        # out on the 16th scan of a test session (a 2-core machine has room for 2 GB).
+        # out on the 10th scan of one parity-test session (a 2-core machine has room for 2 GB).
         conf.setdefault("spark.driver.memory", "2g")
     builder = SparkSession.builder.appName("textreuse").config("spark.ui.showConsoleProgress", "false")
     if master:
