@@ -20,7 +20,7 @@ from textreuse.index.candidates import Sketch
 from textreuse.model import Annotation, Reject
 from textreuse.relate.provenance import Evidence
 from textreuse.store import duckdb as store
-from textreuse.store import postings
+from textreuse.store import parquet, postings
 
 
 def open_result(db: str | Path) -> ScanResult:
@@ -30,14 +30,7 @@ def open_result(db: str | Path) -> ScanResult:
     ``result.documents``, ``result.pairs_table.to_pandas()``, ``result.tables()``.
     Raises StoreError when `db` is not a textreuse database.
     """
-    path = Path(db)
-    if path.is_dir():
-        from textreuse.store import parquet
-
-        opened = parquet.connect(path)
-    else:
-        opened = store.connect(path)
-    with opened as con:
+    with parquet.open_tables(db) as con:
         return _read(con)
 
 

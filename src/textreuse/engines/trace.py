@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from pathlib import Path
@@ -37,7 +36,7 @@ from textreuse.relate.provenance import direct, evidence
 from textreuse.relate.stories import Joined, join_stories
 from textreuse.relate.tasks import copied_or_damaged
 from textreuse.store import duckdb as store
-from textreuse.store import postings
+from textreuse.store import parquet, postings
 
 URL_PREFIXES = ("http://", "https://")
 FETCH_TIMEOUT = 30.0
@@ -138,7 +137,7 @@ def trace(
     """Return what the document at `source` (file or http(s) URL, or a document read
     already) shares with the corpus in `db` (a database, or a folder of Parquet tables
     such as a Spark scan's output)."""
-    with _connect(Path(db)) as con:
+    with parquet.open_tables(db) as con:
         # Check the index first: reading a page costs more than a missing table.
         postings.read_index_config(con, db)
         if isinstance(source, Document):
@@ -146,14 +145,6 @@ def trace(
         else:
             doc = read_new(source, doc_id=doc_id, date=date, config=ingest)
         return trace_document(doc, con, db=db)
-
-
-def _connect(db: Path) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
-    if db.is_dir():
-        from textreuse.store import parquet
-
-        return parquet.connect(db)
-    return store.connect(db)
 
 
 def same_tokens(a: Tokens, b: Tokens) -> bool:

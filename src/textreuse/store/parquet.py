@@ -8,12 +8,13 @@ works on them unchanged.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import duckdb
 
 from textreuse.errors import StoreError
+from textreuse.store import duckdb as store
 from textreuse.store.duckdb import TABLES, add_stories
 
 # Tables opened when present: a scan's cleaning and provenance, and the trace index.
@@ -76,3 +77,9 @@ def connect(folder: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         raise StoreError(f"cannot read the Parquet tables in {root}: {exc}") from exc
     finally:
         con.close()
+
+
+def open_tables(path: str | Path) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """Return the connection to the tables at `path`: a folder of Parquet tables (a Spark
+    scan's output, an export) or a DuckDB database file."""
+    return connect(path) if Path(path).is_dir() else store.connect(path)
