@@ -586,3 +586,26 @@ def test_an_interrupt_python_cannot_raise_is_remembered_without_a_traceback(inte
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout == "after\n"
     assert ("Traceback" in done.stderr) is not interrupted
+
+
+def test_after_an_interrupt_only_its_own_unraisable_errors_are_silenced(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    from textreuse import interrupts
+
+    shown: list[object] = []
+    monkeypatch.setattr(interrupts, "_default_unraisable", shown.append)
+
+    def unraisable(exc: BaseException, module: str) -> object:
+        finaliser = types.FunctionType((lambda: None).__code__, {"__name__": module})
+        return types.SimpleNamespace(exc_value=exc, object=finaliser)
+
+    llvm = unraisable(AttributeError("'ValueRef' object has no attribute '_as_parameter_'"), "llvmlite.binding.ffi")
+    ours = unraisable(ValueError("a real bug"), "textreuse.clean.lossy")
+    monkeypatch.setattr(interrupts, "received", [])
+    interrupts._quiet_unraisable(llvm)  # not interrupted: reported
+    monkeypatch.setattr(interrupts, "received", [2])
+    interrupts._quiet_unraisable(llvm)  # interrupted: the compiler's half-built object, silent
+    interrupts._quiet_unraisable(unraisable(KeyboardInterrupt(), "numba.core"))
+    interrupts._quiet_unraisable(ours)  # interrupted, but not the compiler: reported
+    assert shown == [llvm, ours]

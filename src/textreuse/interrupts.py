@@ -58,8 +58,14 @@ _default_unraisable = sys.unraisablehook
 def _quiet_unraisable(unraisable: Any) -> None:
     """Say nothing of an interrupt raised where Python cannot propagate it (a ctypes
     callback of the numba compiler, a finaliser): it is remembered, and :func:`check`
-    raises it again at the next stage. Anything else is reported as Python would."""
-    if isinstance(unraisable.exc_value, (KeyboardInterrupt, Terminated)) and received:
+    raises it again at the next stage. Nor, once interrupted, of an error in a finaliser
+    of the compiler's LLVM objects, which the interrupt left half built (CI saw
+    ``ObjectRef.__del__``: 'ValueRef' object has no attribute '_as_parameter_'). Anything
+    else is reported as Python would."""
+    if received and (
+        isinstance(unraisable.exc_value, (KeyboardInterrupt, Terminated))
+        or str(getattr(unraisable.object, "__module__", "")).startswith("llvmlite.")
+    ):
         return
     _default_unraisable(unraisable)
 
