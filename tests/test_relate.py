@@ -255,3 +255,26 @@ def test_without_the_figure_rule_the_formula_pairs_would_be_reported(tmp_path: P
     loose = textreuse.Config(relate=RelateConfig(min_figures=10**6))
     pairs = _formula_scan(tmp_path, gen, loose)
     assert frozenset(("a.txt", "b.txt")) in pairs and frozenset(("b.txt", "c.txt")) in pairs
+
+
+def test_a_two_figure_formula_is_told_apart_by_the_figure_after_the_passage(tmp_path: Path, gen) -> None:
+    # A money-market report: one formula sentence whose last word is its second figure.
+    # Where the figures differ the alignment stops before that last figure, so the figures
+    # are counted to the end of the passage's sentence.
+    head, tail = gen.words(30), gen.words(8)
+
+    def report(first: str, second: str, changed: int | None = None) -> str:
+        words = [*head, first, *tail, second]
+        if changed is not None:
+            words[changed] = "altered"
+        return " ".join(words).capitalize() + "."
+
+    texts = {"a.txt": report("700", "800"), "b.txt": report("400", "450"), "c.txt": report("700", "800", changed=12)}
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    found = {frozenset((p.doc_a, p.doc_b)): p.relation for p in textreuse.scan([tmp_path], workers=1).all_pairs()}
+    assert found == {frozenset(("a.txt", "c.txt")): "near_duplicate"}
+    # Counted inside the aligned span only, each side holds one figure, too few to tell.
+    lax = textreuse.Config(relate=RelateConfig(sentences=None))
+    loose = {frozenset((p.doc_a, p.doc_b)) for p in textreuse.scan([tmp_path], workers=1, config=lax).all_pairs()}
+    assert frozenset(("a.txt", "b.txt")) in loose

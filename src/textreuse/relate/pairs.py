@@ -25,7 +25,7 @@ import numpy.typing as npt
 from rapidfuzz.distance import Indel
 
 from textreuse.align.local_align import TokenPassage, to_raw
-from textreuse.align.sentences import SentenceConfig, widen_passage
+from textreuse.align.sentences import SentenceConfig, widen_passage, widen_to_sentences
 from textreuse.clean.ocr import fold
 from textreuse.index.tokenize import Tokens, count_unspaced
 from textreuse.model import Document, Pair, Passage, Relation
@@ -46,13 +46,13 @@ class RelateConfig:
     """In a scan, a passage counts only when at least this share of its words is matched
     word for word, its similarity (:func:`copied_passages`): shared sentences, not a
     shared formula. Given pairs (``align``) are not held to it."""
-    min_figure_agreement: float = 0.5
+    min_figure_agreement: float = 0.6
     """In a scan, a passage whose sides each hold at least ``min_figures`` distinct
     figures (numbers as written: "658,159", "4-3/8") counts only when at least this share of the
     fewer side's figures are in the other side too: a wire formula (an issue
     announcement, an earnings table, a money-market report) repeats its words with other
     numbers, a copy repeats the numbers (:func:`figures_agree`)."""
-    min_figures: int = 3
+    min_figures: int = 2
     min_words: int = 25
     """In a scan, a passage counts only when both sides hold at least this many words,
     a character of a script written without spaces counting ``1 / unspaced_chars_per_word``
@@ -208,15 +208,22 @@ def relate(
 # ASCII digits and the separators inside a number; a trailing separator is cut off after
 # the match (half the time of a pattern that must end on a digit).
 _FIGURE = re.compile(r"[0-9][0-9,./-]*")
+_FIGURE_CHARS = frozenset("0123456789,./-")
 
 
 def _figures(text: str, start: int, end: int) -> set[str]:
-    """Return the distinct figures (numbers as written) of ``text[start:end]``.
+    """Return the distinct figures (numbers as written) of ``text[start:end]``; a number
+    cut by `start` (the passage begins inside "250,000") is left out.
 
     >>> sorted(_figures("Net 658,159 vs 299,930, or 4-3/8 pct.", 0, 38))
     ['299,930', '4-3/8', '658,159']
+    >>> sorted(_figures("Net 658,159 vs 299,930", 8, 22))
+    ['299,930']
     """
-    return {f.rstrip(",./-") for f in _FIGURE.findall(text, start, end)}
+    found = _FIGURE.findall(text, start, end)
+    if found and start > 0 and text[start - 1] in _FIGURE_CHARS and text.startswith(found[0], start):
+        found = found[1:]
+    return {f.rstrip(",./-") for f in found}
 
 
 def figures_agree(
@@ -230,8 +237,10 @@ def figures_agree(
 ) -> bool:
     """Return whether passage `p` repeats its figures on both sides, or holds too few to tell.
 
-    A figure is a number as written ("658,159", "4-3/8", "1992"); a passage whose sides
-    each hold ``min_figures`` distinct figures agrees when at least
+    A figure is a number as written ("658,159", "4-3/8", "1992"); a side's figures are
+    those of the passage and of the rest of its last sentence or line (an alignment often
+    stops just before a differing last figure: "... to 400 mln stg from" / "450 mln."). A
+    passage whose sides each hold ``min_figures`` distinct figures agrees when at least
     ``min_figure_agreement`` of the fewer side's figures are on the other side too.
 
     >>> from textreuse.index.tokenize import tokenize
@@ -242,10 +251,16 @@ def figures_agree(
     >>> figures_agree(p, ta, ta, a, a), figures_agree(p, ta, tb, a, b)
     (True, False)
     """
-    fa = _figures(text_a, int(ta.starts[p.a0]), int(ta.ends[p.a1 - 1]))
+    limit = config.sentences.limit if config.sentences is not None else 0
+
+    def figures(text: str, tokens: Tokens, lo: int, hi: int) -> set[str]:
+        start, end = int(tokens.starts[lo]), int(tokens.ends[hi - 1])
+        return _figures(text, start, widen_to_sentences(text, start, end, limit=limit)[1])
+
+    fa = figures(text_a, ta, p.a0, p.a1)
     if len(fa) < config.min_figures:
         return True
-    fb = _figures(text_b, int(tb.starts[p.b0]), int(tb.ends[p.b1 - 1]))
+    fb = figures(text_b, tb, p.b0, p.b1)
     fewer = min(len(fa), len(fb))
     if fewer < config.min_figures:
         return True
