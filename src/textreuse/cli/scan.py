@@ -95,6 +95,49 @@ def check_db(db: Path, inputs: list[str], *, replace: bool) -> None:
     raise usage(f"{db} holds {what}; {reason}. Pass --replace to replace it, or choose another --db")
 
 
+def scan_config(*, repair: bool, boilerplate: bool, ocr: bool, ingest: IngestConfig = IngestConfig()) -> Config:
+    """Return the configuration of a scan with these command-line choices."""
+    return dataclasses.replace(
+        Config.for_ocr() if ocr else Config(),
+        encoding=EncodingConfig(use_ftfy=repair, lossy=repair, ocr=ocr),
+        boilerplate=BoilerplateConfig(patterns=boilerplate, recurring=boilerplate),
+        ingest=ingest,
+    )
+
+
+def stored_options(db: Path) -> dict[str, bool] | None:
+    """Return the choices (repair, boilerplate, ocr) the scan stored at `db` was made with,
+    or None when there is no database there."""
+    from textreuse.store import duckdb as store
+    from textreuse.store import postings
+
+    with reported():
+        store.check_target(db)
+        if store.previous_run(db) is None:
+            return None
+        with store.connect(db) as con:
+            config = postings.read_index_config(con, db)
+    return {"repair": config.encoding.use_ftfy, "boilerplate": config.boilerplate.recurring, "ocr": config.encoding.ocr}
+
+
+def check_options(db: Path, **given: bool) -> None:
+    """Raise a usage error unless the scan stored at `db` was made with the choices `given`
+    (an added document must be read as the stored ones were)."""
+    stored = stored_options(db)
+    if stored is None or stored == given:
+        return
+    flags = {"repair": ("--repair", "--no-repair"), "boilerplate": ("--boilerplate", "--no-boilerplate"), "ocr": ("--ocr", "")}
+    wanted = " ".join(flags[k][0 if v else 1] for k, v in stored.items() if flags[k][0 if v else 1])
+    raise usage(f"{db} was scanned with {wanted or 'the default options'}; pass the same options to add to it")
+
+
+def changes_line(changed: dict[str, Any]) -> str:
+    """Return the line a change to a database prints on stderr (documents, pairs, stories)."""
+    d, p, s = changed["documents"], changed["pairs"], changed["stories"]
+    return (f"documents: {d['added']} added, {d['replaced']} replaced, {d['removed']} removed; "
+            f"pairs: {p['new']} new, {p['gone']} gone; stories: {s['new']} new, {s['grown']} grown, {s['gone']} gone")
+
+
 def _human(summary: dict[str, Any], where: str) -> str:
     """Return the one-line summary a scan prints on stderr."""
     kinds = summary["rejected_by_kind"]
@@ -183,6 +226,14 @@ def scan_command(
         str | None, typer.Option("--out", help="With --engine spark: folder or URI for the Parquet tables.")
     ] = None,
     partitions: Annotated[int | None, typer.Option(help="With --engine spark: partitions per shuffle.")] = None,
+    add: Annotated[
+        bool,
+        typer.Option("--add", help="Add these inputs to the documents --db holds (read only the new ones); "
+                     "the result is that of one scan of all the inputs."),
+    ] = False,
+    update: Annotated[
+        bool, typer.Option("--update", help="With --add: a document whose id --db holds replaces it (else it is rejected as a repeat).")
+    ] = False,
 ) -> None:
     """Read a corpus, find every pair of documents that share text, and store the results.
 
@@ -190,25 +241,27 @@ def scan_command(
     repost frames, navigation, lines recurring across the corpus) are set aside; the raw
     text is stored as read, with the repair steps and boilerplate lines beside it.
     A --db holding a scan of other inputs is replaced only with --replace; a file
-    textreuse did not write is never touched.
+    textreuse did not write is never touched. With --add, the documents --db holds are
+    scanned again with the new ones (read from the database, not from their inputs).
     """
     started = time.perf_counter()
     chosen = "json" if as_json else (fmt.value if fmt is not None else None)
     if (engine is Engine.spark) != (out_dir is not None):
         raise usage("--engine spark writes Parquet tables to --out FOLDER; the local engine writes --db")
+    if update and not add:
+        raise usage("--update goes with --add (it replaces stored documents by new ones of the same id)")
+    if add and (engine is Engine.spark or replace):
+        raise usage("--add adds to the --db of a local scan; it goes with neither --engine spark nor --replace")
     inputs = check_inputs(paths, engine)
-    if engine is Engine.local:
+    if add:
+        check_options(db, repair=repair, boilerplate=boilerplate, ocr=ocr)
+    elif engine is Engine.local:
         check_db(db, inputs, replace=replace)
     ingest = IngestConfig(
         id_column=id_column, text_column=text_column, include=tuple(glob or ()), exclude=tuple(exclude or ()),
         stdin_format=input_format.value, max_doc_bytes=max_doc_bytes,
     )
-    config = dataclasses.replace(
-        Config.for_ocr() if ocr else Config(),
-        encoding=EncodingConfig(use_ftfy=repair, lossy=repair, ocr=ocr),
-        boilerplate=BoilerplateConfig(patterns=boilerplate, recurring=boilerplate),
-        ingest=ingest,
-    )
+    config = scan_config(repair=repair, boilerplate=boilerplate, ocr=ocr, ingest=ingest)
     silent = quiet or chosen in ("json", "jsonl")
     bars = reporter(silent, input_bytes=None if silent else input_size(paths, config=ingest))
     if engine is Engine.local:
@@ -221,6 +274,11 @@ def scan_command(
                 [str(p) for p in paths], out=out_dir,  # type: ignore[arg-type]
                 master=master, partitions=partitions, config=config, reporter=bars, meta={"inputs": inputs},
             )
+        elif add:
+            from textreuse.engines import incremental
+
+            result, changed = incremental.add(paths, db=db, update=update, workers=workers, config=config,
+                                              reporter=bars, meta={"inputs": inputs})
         else:
             from textreuse.engines.local import scan
 
@@ -229,6 +287,8 @@ def scan_command(
     if not result.documents:
         raise fail("no readable documents in " + ", ".join(map(str, paths)))
     summary = result.counts()
+    if add:
+        summary["changes"] = changed
     summary["seconds"]["total"] = round(time.perf_counter() - started, 3)
     where = str(out_dir) if out_dir is not None else str(db)
     summary["out" if out_dir is not None else "db"] = where
@@ -240,12 +300,60 @@ def scan_command(
         emit(summary_listing(summary), chosen)  # type: ignore[arg-type]
     else:
         err.print(_human(summary, where))
+        if add:
+            err.print(changes_line(changed))
     if max_rejects is not None and len(result.rejects) > max_rejects:
         err.print(
             f"exit 3: {count(len(result.rejects), 'input')} rejected, more than --max-rejects {max_rejects}; "
             f"the results are in {where} ('textreuse rejects' lists the rejects)"
         )
         raise typer.Exit(3)
+
+
+@app.command("remove")
+def remove_command(
+    db: DbOption = DEFAULT_DB,
+    ids_file: Annotated[
+        Path | None, typer.Option("--ids", metavar="FILE", help="A file of document ids to take out, one per line (- for standard input).")
+    ] = None,
+    doc_ids: Annotated[list[str] | None, typer.Option("--id", help="A document id to take out (repeatable).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes to use (default: all cores).")] = None,
+    quiet: QuietOption = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
+) -> None:
+    """Take documents out of a database (retractions, takedowns): the result is that of a
+    scan of the documents left, and the database is replaced only when it is complete.
+
+    Ids the database does not hold are listed and skipped.
+    """
+    started = time.perf_counter()
+    wanted = list(doc_ids or [])
+    if ids_file is not None:
+        try:
+            text = sys.stdin.read() if str(ids_file) == STDIN else ids_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise usage(f"cannot read the ids in {ids_file}: {exc}") from exc
+        wanted += [line.strip() for line in text.splitlines() if line.strip()]
+    if not wanted:
+        raise usage("name the documents to take out: --ids FILE (one id per line) or --id ID")
+    options = stored_options(db)
+    if options is None:
+        raise fail(f"no database at {db}; run 'textreuse scan CORPUS --db {db}' first")
+    from textreuse.engines import incremental
+
+    with reported():
+        result, changed, missing = incremental.remove(db, wanted, workers=workers, config=scan_config(repair=options["repair"], boilerplate=options["boilerplate"], ocr=options["ocr"]),
+                                                      reporter=reporter(quiet or as_json))
+    for doc_id in missing[:20]:
+        err.print(f"not in {db}: {doc_id!r}")
+    if len(missing) > 20:
+        err.print(f"… and {len(missing) - 20} more ids not in {db}")
+    summary = {**result.counts(), "changes": changed, "missing": missing, "db": str(db)}
+    summary["seconds"]["total"] = round(time.perf_counter() - started, 3)
+    if as_json:
+        sys.stdout.write(json.dumps(summary) + "\n")
+    else:
+        err.print(changes_line(changed) + f"; {summary['seconds']['total']:.1f} s → {db}")
 
 
 @app.command("warmup")

@@ -14,7 +14,7 @@ import queue
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -446,17 +446,42 @@ def read_all(
     *,
     config: IngestConfig = IngestConfig(),
     workers: int = 1,
+    known: Mapping[str, str] | None = None,
 ) -> tuple[list[Document], list[Reject]]:
-    """Return the documents and rejects read from `paths` (web pages extracted on `workers`)."""
+    """Return the documents and rejects read from `paths` (web pages extracted on `workers`;
+    `known`: ids read before, see :func:`textreuse.ingest.read.read_inputs`)."""
     reporter = reporter or _Silent()
     docs: list[Document] = []
     rejects: list[Reject] = []
     with reporter.stage("read", None) as advance:
-        for item in read_inputs(paths, config=config, workers=workers):
+        for item in read_inputs(paths, config=config, workers=workers, known=known):
             interrupts.check()
             (docs if isinstance(item, Document) else rejects).append(item)  # type: ignore[arg-type]
             advance(1)
     return docs, rejects
+
+
+@dataclass
+class Stored:
+    """The documents and rejects an earlier scan stored, carried into this one (``scan --add``).
+
+    With `update`, a new document whose id is stored replaces the stored one (which
+    leaves its place); otherwise it is rejected as a repeat, as one scan of all the
+    inputs would reject it.
+    """
+
+    documents: list[Document]
+    rejects: list[Reject]
+    update: bool = False
+
+    def known(self) -> dict[str, str] | None:
+        """Return the stored ids that count as read before (none when they may be replaced)."""
+        return None if self.update else {d.id: d.source_path for d in self.documents}
+
+    def joined(self, docs: list[Document], rejects: list[Reject]) -> tuple[list[Document], list[Reject]]:
+        """Return the stored documents and rejects followed by the new ones."""
+        new = {d.id for d in docs}
+        return [d for d in self.documents if d.id not in new] + docs, self.rejects + rejects
 
 
 @collector_paused()
@@ -468,13 +493,15 @@ def scan(
     config: Config = Config(),
     reporter: Reporter | None = None,
     meta: dict[str, Any] | None = None,
+    stored: Stored | None = None,
 ) -> ScanResult:
     """Return what a corpus shares: read `paths`, then find, align and relate pairs.
 
     With `db`, the results are also written to a new DuckDB database there, put in
     place only when complete. A single-worker run writes on a thread while it scans
     (the documents first, then each table once it is final), using the core the work
-    leaves free.
+    leaves free. With `stored`, the documents an earlier scan stored come first, as
+    though they had been read again (:mod:`textreuse.engines.incremental`).
     """
     from textreuse.store import duckdb as store
 
@@ -488,12 +515,36 @@ def scan(
         loading = threading.Thread(target=jit.load_all, daemon=True)
         loading.start()
     t0 = time.perf_counter()
-    docs, rejects = read_all(paths, reporter, config=config.ingest, workers=workers or default_workers())
+    known = stored.known() if stored is not None else None
+    docs, rejects = read_all(paths, reporter, config=config.ingest, workers=workers, known=known)
+    if stored is not None:
+        docs, rejects = stored.joined(docs, rejects)
     read_seconds = time.perf_counter() - t0
+    try:
+        return rescan(docs, rejects, db=db, workers=workers, config=config, reporter=reporter, meta=meta,
+                      read_seconds=read_seconds)
+    finally:
+        _finish_loading(loading)
+
+
+def rescan(
+    docs: list[Document],
+    rejects: list[Reject],
+    *,
+    db: str | Path | None = None,
+    workers: int | None = None,
+    config: Config = Config(),
+    reporter: Reporter | None = None,
+    meta: dict[str, Any] | None = None,
+    read_seconds: float = 0.0,
+) -> ScanResult:
+    """Return the scan of documents already read, written to a new database at `db` when given."""
+    from textreuse.store import duckdb as store
+
+    workers = workers or default_workers()
     if db is None or not docs:
         result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter)
         result.seconds = {"read": read_seconds, **result.seconds}
-        _finish_loading(loading)
         return result
     # Bytes of the largest text in UTF-8, at most (isascii is a flag lookup).
     largest = max(len(d.raw_text) * (1 if d.raw_text.isascii() else 4) for d in docs)
@@ -521,7 +572,6 @@ def scan(
         writer.add(result.tables([name for name in RESULT_TABLES if name not in written]))
         result.seconds = {"read": read_seconds, **result.seconds, "write": time.perf_counter() - t1}
         writer.commit(result.run_meta(meta))
-    _finish_loading(loading)
     return result
 
 

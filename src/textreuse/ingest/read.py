@@ -571,21 +571,27 @@ def file_items(
 
 
 def read_inputs(
-    paths: Iterable[str | Path], *, config: IngestConfig = IngestConfig(), workers: int = 1
+    paths: Iterable[str | Path],
+    *,
+    config: IngestConfig = IngestConfig(),
+    workers: int = 1,
+    known: Mapping[str, str] | None = None,
 ) -> Iterator[Document | Reject]:
     """Yield documents and rejects from files and folders, ids unique across them.
 
     A folder's text and HTML files get their path relative to the folder as id;
     JSONL, CSV and Parquet records their id field; WARC pages their URI. A second
     document with an id already seen is rejected, naming both places (a WARC page
-    seen before is named by its URI and record id instead).
+    seen before is named by its URI and record id instead). `known` maps the ids read
+    before (by an earlier scan of the same database) to where they were read: they count
+    as seen, as they would in one scan of all the inputs.
 
     Web pages are extracted on `workers` processes; what is yielded, and its order,
     do not depend on how many.
     """
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = dict(known or {})
     # Ids handed on before their page is extracted, so a WARC names a repeat by its record id.
-    claimed: set[str] = set()
+    claimed: set[str] = set(seen)
     for item in extract_pages(_items(paths, claimed, config), workers=workers):
         if isinstance(item, Document):
             item = storable(item)

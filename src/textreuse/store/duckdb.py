@@ -453,6 +453,13 @@ def read_rejects(con: duckdb.DuckDBPyConnection, *, limit: int | None = None) ->
     return [Reject(*row) for row in rows]
 
 
+def read_rejects_stored(con: duckdb.DuckDBPyConnection) -> list[Reject]:
+    """Return the stored rejects in the order the scan wrote them (``scan --add`` keeps it;
+    DuckDB keeps insertion order, preserve_insertion_order)."""
+    kind = "kind" if "kind" in columns(con, "rejects") else "NULL"
+    return [Reject(*row) for row in con.execute(f"SELECT path, reason, line, {kind} FROM rejects").fetchall()]
+
+
 def schema(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """Return every table and view of the database with its columns, in order (tables by name)."""
     rows = con.execute(
