@@ -278,3 +278,28 @@ def test_a_two_figure_formula_is_told_apart_by_the_figure_after_the_passage(tmp_
     lax = textreuse.Config(relate=RelateConfig(sentences=None))
     loose = {frozenset((p.doc_a, p.doc_b)) for p in textreuse.scan([tmp_path], workers=1, config=lax).all_pairs()}
     assert frozenset(("a.txt", "b.txt")) in loose
+
+
+def test_a_rewrite_that_repeats_the_figures_counts_and_one_with_other_figures_does_not(tmp_path: Path, gen) -> None:
+    # Four sentences of a report, each with a figure, and a rewrite of it with five words
+    # of each sentence changed: one passage of similarity 0.72, under min_similarity and
+    # over rewrite_similarity.
+    sentences = [gen.words(16) for _ in range(4)]
+    figures, other = ["4.0", "9.8", "20.9", "7.5"], ["3.1", "7.7", "18.2", "6.6"]
+
+    def report(words: list[list[str]], figs: list[str]) -> str:
+        return " ".join(" ".join([*s[:7], f, *s[7:]]).capitalize() + "." for s, f in zip(words, figs))
+
+    rewritten = [[gen.words(1)[0] if 8 <= k < 13 else w for k, w in enumerate(s)] for s in sentences]
+    texts = {"a.txt": report(sentences, figures), "b.txt": report(rewritten, figures), "c.txt": report(rewritten, other)}
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+
+    def pairs(config: textreuse.Config) -> dict[frozenset[str], list[float]]:
+        return {frozenset((p.doc_a, p.doc_b)): [x.similarity for x in p.passages]
+                for p in textreuse.scan([tmp_path], workers=1, config=config).all_pairs()}
+
+    found = pairs(textreuse.Config())
+    assert 0.7 <= found[frozenset(("a.txt", "b.txt"))][0] < 0.75
+    assert frozenset(("a.txt", "c.txt")) not in found
+    assert frozenset(("a.txt", "b.txt")) not in pairs(textreuse.Config(relate=RelateConfig(rewrite_similarity=1.1)))
