@@ -233,7 +233,7 @@ def _filled(template: list[str], figures: list[str]) -> list[str]:
 
 
 def _formula_scan(tmp_path: Path, gen, config: textreuse.Config) -> dict[frozenset[str], str]:
-    template = gen.words(240)  # 20 figure slots
+    template = gen.words(156)  # 13 figure slots; a formula is short (RelateConfig.figures_up_to)
     one = [f"{k * 37 + 101:,}" for k in range(20)]
     other = [f"{k * 53 + 7}.{k % 10}5" for k in range(20)]
     fixed = list(one)

@@ -53,6 +53,11 @@ class RelateConfig:
     announcement, an earnings table, a money-market report) repeats its words with other
     numbers, a copy repeats the numbers (:func:`figures_agree`)."""
     min_figures: int = 2
+    figures_up_to: int = 200
+    """Passages of at least this many tokens on both sides are not held to the figure rule:
+    a long shared text is a copy or an update even where it changes figures (an update of a
+    news story revises its counts), while wire formulas are short (the eurobond, debenture
+    and money-market formulas of Reuters-21578 run 30-140 words)."""
     rewrite_similarity: float = 0.7
     """In a scan, a passage less similar than ``min_similarity`` still counts when it is at
     least this similar and repeats at least ``rewrite_figures`` figures, at least
@@ -244,7 +249,8 @@ def figures_agree(
     *,
     config: RelateConfig = RelateConfig(),
 ) -> bool:
-    """Return whether passage `p` repeats its figures on both sides, or holds too few to tell.
+    """Return whether passage `p` repeats its figures on both sides, holds too few to tell,
+    or is too long to be a formula (``figures_up_to``).
 
     A figure is a number as written ("658,159", "4-3/8", "1992"); a side's figures are
     those of the passage and of the rest of its last sentence or line (an alignment often
@@ -260,6 +266,8 @@ def figures_agree(
     >>> figures_agree(p, ta, ta, a, a), figures_agree(p, ta, tb, a, b)
     (True, False)
     """
+    if min(p.a1 - p.a0, p.b1 - p.b0) >= config.figures_up_to:
+        return True
     shared, fewer = shared_figures(p, ta, tb, text_a, text_b, config=config)
     return fewer < config.min_figures or shared >= config.min_figure_agreement * fewer
 
