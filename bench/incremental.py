@@ -3,12 +3,17 @@ rescan of everything, and the final database compared table for table with the o
 
     python bench/incremental.py [--base 20000] [--batches 5] [--batch-size 200] [--seed 1]
                                 [--profile default] [--workers 1]
+    python bench/incremental.py --pages ../shared/data/article-extraction/html --batches 2 --batch-size 10
 
 The corpus is bench/synth.py's (base + batches x batch-size documents, cached under
 bench/out/incremental-*), in its shuffled order: the first `--base` documents are the
 base, each batch the next `--batch-size`. Batches so hold new stories, copies, excerpts
 and quotes of stories already stored, and sources of documents already stored (a copy
 dated before the stored ones arrives later and becomes the origin).
+
+With `--pages DIR`, the inputs are the web pages of a folder instead (sorted by name; the
+last batches x batch-size are the batches, the rest the base, each in a folder of links),
+where reading (main-text extraction) is most of a scan.
 
 Every scan is its own process (``python -m textreuse scan ... --quiet --json``), timed
 wall-clock with its peak RSS (``os.wait4``). Prints one JSON line per run, then the
@@ -22,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -81,17 +87,33 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--profile", choices=sorted(synth.PROFILES), default="default")
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--pages", type=Path, help="a folder of web pages to use instead of a generated corpus")
     args = ap.parse_args(argv)
 
-    lines = corpus(args.base + args.batches * args.batch_size, args.seed, args.profile)
-    root = HERE / "out" / f"incremental-run-{args.profile}-{args.base}-{args.batches}x{args.batch_size}-{args.seed}"
-    root.mkdir(parents=True, exist_ok=True)
-    cuts = [0, args.base, *(args.base + (k + 1) * args.batch_size for k in range(args.batches))]
-    files = []
-    for k, (lo, hi) in enumerate(zip(cuts, cuts[1:])):
-        path = root / ("base.jsonl" if k == 0 else f"batch{k}.jsonl")
-        path.write_text("".join(lines[lo:hi]), encoding="utf-8")
-        files.append(str(path))
+    files: list[str] = []
+    if args.pages is not None:
+        pages = sorted(p for p in args.pages.iterdir() if p.is_file())
+        args.base = len(pages) - args.batches * args.batch_size
+        root = HERE / "out" / f"incremental-run-pages-{args.base}-{args.batches}x{args.batch_size}"
+        shutil.rmtree(root, ignore_errors=True)
+        cuts = [0, args.base, *(args.base + (k + 1) * args.batch_size for k in range(args.batches))]
+        for k, (lo, hi) in enumerate(zip(cuts, cuts[1:])):
+            folder = root / ("base" if k == 0 else f"batch{k}")
+            folder.mkdir(parents=True)
+            for page in pages[lo:hi]:
+                (folder / page.name).symlink_to(page.resolve())
+            files.append(str(folder))
+        total = len(pages)
+    else:
+        lines = corpus(args.base + args.batches * args.batch_size, args.seed, args.profile)
+        root = HERE / "out" / f"incremental-run-{args.profile}-{args.base}-{args.batches}x{args.batch_size}-{args.seed}"
+        root.mkdir(parents=True, exist_ok=True)
+        cuts = [0, args.base, *(args.base + (k + 1) * args.batch_size for k in range(args.batches))]
+        for k, (lo, hi) in enumerate(zip(cuts, cuts[1:])):
+            path = root / ("base.jsonl" if k == 0 else f"batch{k}.jsonl")
+            path.write_text("".join(lines[lo:hi]), encoding="utf-8")
+            files.append(str(path))
+        total = len(lines)
     inc, one = root / "inc.duckdb", root / "one.duckdb"
     for db in (inc, one):
         db.unlink(missing_ok=True)
@@ -107,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                           "peak_rss_mb": got["peak_rss_mb"], "changes": got["summary"]["changes"],  # type: ignore[index]
                           "stage_seconds": got["summary"]["seconds"]}), flush=True)  # type: ignore[index]
     full = run(["scan", *files, "--db", str(one), *workers])
-    print(json.dumps({"run": "full rescan", "docs": len(lines), "seconds": full["seconds"], "peak_rss_mb": full["peak_rss_mb"],
+    print(json.dumps({"run": "full rescan", "docs": total, "seconds": full["seconds"], "peak_rss_mb": full["peak_rss_mb"],
                       "stage_seconds": full["summary"]["seconds"]}), flush=True)  # type: ignore[index]
     got, want = tables(inc), tables(one)
     differing = sorted(t for t in set(got) | set(want) if got.get(t) != want.get(t))

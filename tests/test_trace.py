@@ -452,7 +452,7 @@ def test_trace_on_a_database_without_stories_joins_the_stories_of_its_pairs(
 
 def test_trace_holds_pairs_to_the_copied_text_rule_as_a_scan_does(tmp_path: Path, gen) -> None:
     # One formula filled with other figures is not a copy; a correction of one figure is.
-    template = gen.words(240)
+    template = gen.words(156)  # a formula is short (RelateConfig.figures_up_to)
 
     def filled(figures: list[str]) -> str:
         out: list[str] = []
