@@ -202,3 +202,16 @@ def test_the_command_line_adds_removes_and_refuses_mixed_options(tmp_path: Path,
     assert out["missing"] == ["missing-id"] and out["documents"] == 23
     assert runner.invoke(app, ["remove", "--db", str(tmp_path / "none.duckdb"), "--id", "x"]).exit_code == 1
     assert runner.invoke(app, ["remove", "--db", db]).exit_code == 2
+
+
+def test_changes_count_a_grown_story_and_a_new_one(tmp_path: Path, gen) -> None:
+    story, other = gen.words(150), gen.words(150)
+    first = [{"id": "orig", "text": gen.prose(story)}, {"id": "copy1", "text": gen.prose(gen.edit(story, 0.03))}]
+    second = [{"id": "copy2", "text": gen.prose(gen.edit(story, 0.03))},
+              {"id": "new1", "text": gen.prose(other)}, {"id": "new2", "text": gen.prose(gen.edit(other, 0.03))}]
+    db = tmp_path / "inc.duckdb"
+    incremental.add([_write(tmp_path / "a.jsonl", first)], db=db, workers=1)
+    result, changed = incremental.add([_write(tmp_path / "b.jsonl", second)], db=db, workers=1)
+    assert sorted(len(s.members) for s in result.stories) == [2, 3]
+    assert changed["stories"] == {"new": 1, "grown": 1, "gone": 0, "total": 2}
+    assert changed["pairs"]["gone"] == 0 and changed["pairs"]["new"] == 2

@@ -55,7 +55,7 @@ def read_before(db: str | Path, *, update: bool = False) -> Before:
 def changes(before: Before, result: ScanResult) -> dict[str, Any]:
     """Return how `result` differs from what the database held: documents added, replaced
     and removed, pairs new and gone, stories new, grown (holding every member of a story
-    that was there before, and more) and gone.
+    that was there before, and more) and gone (no story holds all their old members).
 
     >>> from textreuse.model import Document
     >>> b = Before(Stored([Document("a", "x")], []), {}, {("a", "b")}, {"st-1": frozenset({"a", "b"})})
@@ -69,15 +69,30 @@ def changes(before: Before, result: ScanResult) -> dict[str, Any]:
     replaced = sum(1 for d in result.documents if d.id in old_text and old_text[d.id] != d.raw_text)
     pairs = {(p.doc_a, p.doc_b) for p in result.pairs}
     stories = {s.id: frozenset(m.doc_id for m in s.members) for s in result.stories}
+    holding: dict[str, list[str]] = {}
+    for k, members in stories.items():
+        for doc in members:
+            holding.setdefault(doc, []).append(k)
+
+    def kept_in(old: frozenset[str]) -> list[str]:
+        """Return the new stories holding every member of `old`."""
+        return [k for k in holding.get(next(iter(old)), []) if old <= stories[k]] if old else []
+
+    grown: set[str] = set()
+    gone = 0
+    for key, old in before.stories.items():
+        into = [k for k in kept_in(old) if k != key]
+        if key not in stories and not into:
+            gone += 1
+        grown.update(into)
     appeared = [k for k in stories if k not in before.stories]
-    grown = {k for k in appeared if any(old <= stories[k] for old in before.stories.values())}
     return {
         "documents": {"added": len(now - old_ids), "replaced": replaced, "removed": len(old_ids - now), "total": len(now)},
         "pairs": {"new": len(pairs - before.pairs), "gone": len(before.pairs - pairs), "total": len(pairs)},
         "stories": {
             "new": sum(1 for k in appeared if k not in grown),
-            "grown": len(grown),
-            "gone": sum(1 for k in before.stories if k not in stories),
+            "grown": sum(1 for k in appeared if k in grown),
+            "gone": gone,
             "total": len(stories),
         },
     }
