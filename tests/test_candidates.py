@@ -28,7 +28,10 @@ def brute_force(sketches: list[Sketch], config: IndexConfig) -> list[tuple[int, 
     Each shared n-gram *links* to the first shared n-gram starting at least
     ``shingle_n`` words later along text a, when the two are ``shingle_n``..``window``
     words apart in both texts. A candidate has at least ``min_shared`` shared n-grams
-    and ``min_shared - 1`` links.
+    and ``min_shared - 1`` links. Detours are left out: an *anchored* pair (a candidate
+    only through long lists) joins a member with an anchor (higher priority, the lesser
+    document among equals); one that is not the member's best anchor (highest priority,
+    lesser document) and that is itself a candidate with the best one is a detour.
     """
     df = Counter(h for s in sketches for h in set(s.hashes.tolist()))
     # A long list (df > max_df) pairs its documents with its anchor only: the member
@@ -39,23 +42,36 @@ def brute_force(sketches: list[Sketch], config: IndexConfig) -> list[tuple[int, 
         if n > config.max_df:
             anchor[h] = min((k for k, s in enumerate(sketches) if h in set(s.hashes.tolist())),
                             key=lambda k: (-priority[k], k))
-    out = []
-    for a, b in combinations(range(len(sketches)), 2):
-        pos_a = dict(zip(sketches[a].hashes.tolist(), sketches[a].positions.tolist()))
-        pos_b = dict(zip(sketches[b].hashes.tolist(), sketches[b].positions.tolist()))
-        shared = sorted(
-            (pos_a[h], pos_b[h]) for h in pos_a.keys() & pos_b.keys()
-            if df[h] <= config.max_df or anchor[h] in (a, b)
-        )
+
+    def qualifies(shared: list[tuple[int, int]]) -> bool:
         links = 0
         for xa, xb in shared:
             later = [(ya, yb) for ya, yb in shared if ya >= xa + config.shingle_n]
             if later:
                 ya, yb = later[0]
                 links += ya - xa <= config.window and config.shingle_n <= abs(yb - xb) <= config.window
-        if len(shared) >= config.min_shared and links >= config.min_shared - 1:
+        return len(shared) >= config.min_shared and links >= config.min_shared - 1
+
+    out, anchored = [], set()
+    for a, b in combinations(range(len(sketches)), 2):
+        pos_a = dict(zip(sketches[a].hashes.tolist(), sketches[a].positions.tolist()))
+        pos_b = dict(zip(sketches[b].hashes.tolist(), sketches[b].positions.tolist()))
+        both = pos_a.keys() & pos_b.keys()
+        shared = sorted((pos_a[h], pos_b[h]) for h in both if df[h] <= config.max_df or anchor[h] in (a, b))
+        if qualifies(shared):
             out.append((a, b, len(shared)))
-    return out
+            if not qualifies(sorted((pos_a[h], pos_b[h]) for h in both if df[h] <= config.max_df)):
+                anchored.add((a, b))
+    rank = {k: (-priority[k], k) for k in range(len(sketches))}
+    sides = {p: (min(p, key=rank.__getitem__), max(p, key=rank.__getitem__)) for p in anchored}  # (anchor, member)
+    best: dict[int, int] = {}
+    for anchor_, member in sides.values():
+        if member not in best or rank[anchor_] < rank[best[member]]:
+            best[member] = anchor_
+    pairs = {(a, b) for a, b, _ in out}
+    detours = {p for p, (anchor_, member) in sides.items()
+               if anchor_ != best[member] and (min(anchor_, best[member]), max(anchor_, best[member])) in pairs}
+    return [row for row in out if row[:2] not in detours]
 
 
 @st.composite
@@ -247,3 +263,18 @@ def test_candidate_pairs_in_hash_slices_match_brute_force(sketches: list[Sketch]
     finally:
         candidates._PART_SIZE = saved
     assert sorted(zip(a.tolist(), b.tolist(), shared.tolist())) == brute_force(sketches, config)
+
+
+def test_copies_of_a_text_beyond_max_df_are_aligned_once_each(tmp_path, gen) -> None:
+    import textreuse
+    from textreuse.config import Config
+
+    story = gen.words(300)
+    for k in range(10):
+        (tmp_path / f"v{k}.txt").write_text(gen.prose(gen.edit(story, 0.04)), encoding="utf-8")
+    config = Config(index=IndexConfig(max_df=4))
+    result = textreuse.scan([tmp_path], workers=1, config=config)
+    # One candidate per copy but the fullest: no detours through a second anchor.
+    assert result.candidates == 9
+    assert [len(s.members) for s in result.stories] == [10]
+    assert len(result.all_pairs()) == 45

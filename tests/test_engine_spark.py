@@ -118,6 +118,11 @@ def _generated(root: Path, gen) -> Path:
     files["misc/empty.txt"] = ""
     files["misc/blank.txt"] = "   \n"
     files["misc/mojibake.txt"] = gen.prose(originals[12][:200]).replace("e ", "â€™ ", 3)
+    # A text copied more often than max_df, each copy edited: each copy pairs with the
+    # fullest one, and the detours through a second anchor are left out.
+    viral = gen.words(300)
+    for k in range(10):
+        files[f"viral/{k}.txt"] = gen.prose(gen.edit(viral, 0.04))
     records = [
         {"id": "wire-1", "text": gen.prose(originals[13]), "date": "2024-05-02"},
         {"id": "wire-2", "text": gen.prose(gen.edit(originals[13], 0.03)), "date": "2024-05-01"},

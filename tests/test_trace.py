@@ -19,7 +19,7 @@ from textreuse.cli import app
 from textreuse.engines.local import scan
 from textreuse.engines.trace import trace
 from textreuse.errors import IngestError, StoreError
-from textreuse.index.candidates import IndexConfig, Sketch, candidate_pairs, query_candidates
+from textreuse.index.candidates import IndexConfig, Sketch, find_candidates, query_candidates
 from textreuse.store import duckdb as store
 
 runner = CliRunner()
@@ -130,7 +130,9 @@ def test_query_candidates_agrees_with_the_candidate_search(seed: int) -> None:
     """A query finds exactly the pairs a scan would make with the document added last."""
     *sketches, query = _random_sketches(np.random.default_rng(seed), 13, pool=(400, 300), most=60)
     config = IndexConfig(max_df=4)
-    a, b, shared = candidate_pairs(sketches + [query], config=config)
+    # Detours kept: the database does not say which stored documents pair with each other.
+    every = find_candidates(sketches + [query], config=config, detours=True)
+    a, b, shared = every.a, every.b, every.shared
     last = b == len(sketches)
     found, counts = query_candidates(query, *_entries(sketches, query, config.max_df), config=config)
     assert found.tolist() == a[last].tolist()
@@ -142,7 +144,6 @@ def test_stored_postings_query_agrees_with_the_candidate_search(seed: int) -> No
     """Through DuckDB: the rows query_postings picks (long lists' anchors included) give
     the pairs a scan would make with the new document added last."""
     from textreuse.config import Config
-    from textreuse.index.candidates import find_candidates
     from textreuse.store.postings import ScanIndex, query_postings
 
     *sketches, query = _random_sketches(np.random.default_rng(100 + seed), 11, pool=(60, 50), most=30)
@@ -157,7 +158,9 @@ def test_stored_postings_query_agrees_with_the_candidate_search(seed: int) -> No
     con.execute("CREATE TABLE postings AS SELECT * FROM p")
     con.execute("CREATE TABLE index_documents AS SELECT * FROM i")
     got, counts = query_candidates(query, *query_postings(con, query.hashes, max_df=config.max_df), config=config)
-    a, b, shared = candidate_pairs(sketches + [query], config=config)
+    # Detours kept: the database does not say which stored documents pair with each other.
+    every = find_candidates(sketches + [query], config=config, detours=True)
+    a, b, shared = every.a, every.b, every.shared
     last = b == len(sketches)
     assert got.tolist() == a[last].tolist()
     assert counts.tolist() == shared[last].tolist()

@@ -173,6 +173,11 @@ def session(
         # scan of the demo corpus its heap held some 560 MB, and Spark's default of 1 GB ran
         # out on the 10th scan of one parity-test session (a 2-core machine has room for 2 GB).
         conf.setdefault("spark.driver.memory", "2g")
+    # The UI keeps the plans of the last 1,000 queries, jobs and stages by default, and a
+    # scan runs hundreds of queries with long plans: in one session the driver's heap grew
+    # scan after scan until a broadcast found no room (the test session's fourth scan).
+    for key in ("spark.sql.ui.retainedExecutions", "spark.ui.retainedJobs", "spark.ui.retainedStages"):
+        conf.setdefault(key, "50")
     builder = SparkSession.builder.appName("textreuse").config("spark.ui.showConsoleProgress", "false")
     if master:
         builder = builder.master(master)
@@ -390,7 +395,7 @@ def scan(
             )
             # Anchor priorities (see anchor_priority) need every partition's list sizes.
             sizes = entries.groupBy("h").agg(F.count("*").alias("df"))
-            priority = (
+            priority = persist(
                 entries.join(sizes.where(F.col("df") > config.index.max_df), "h")
                 .groupBy("k").agg(F.count("*").alias("pr"))
             )
@@ -398,9 +403,13 @@ def scan(
             shared = entries.repartition(parts, "h").mapInArrow(
                 functools.partial(posting_batches, config=config), SHARED_SCHEMA
             )
-            candidates = persist(
-                shared.repartition(parts, "a").mapInArrow(functools.partial(linked_batches, config=config), CANDIDATE_SCHEMA)
-            )
+            # Checkpointed, not only cached: the detour rule reads the candidates three
+            # times, and every later stage's plan would hold three copies of their lineage
+            # (the driver ran out of heap planning the align stage).
+            found = shared.repartition(parts, "a").mapInArrow(
+                functools.partial(linked_batches, config=config), CANDIDATE_SCHEMA
+            ).localCheckpoint()
+            candidates = _without_detours(found, priority).localCheckpoint()
             n_candidates = candidates.count()
         seconds["candidates"] = time.perf_counter() - t0
 
@@ -669,6 +678,41 @@ def _align(
     )
     rows = tasks.select("p", "ra", "rb", "members_a", "members_b").unionByName(texts, allowMissingColumns=True)
     return rows.repartition(parts, "p").mapInArrow(functools.partial(align_batches, config=config), PAIR_SCHEMA)
+
+
+def _without_detours(candidates: DataFrame, priority: DataFrame) -> DataFrame:
+    """Return `candidates` without their detours, by the rule of
+    :func:`textreuse.index.candidates.without_detours` (anchored pairs of a member with an
+    anchor other than its best one, where that anchor is a candidate with the best one)."""
+    from pyspark.sql import functions as F
+
+    # Sort-merge joins: the sizes of mapInArrow outputs are unknown to the planner, which
+    # chose to broadcast them and ran out of driver memory.
+    pr = priority.select(F.col("k"), F.col("pr"))
+    anchored = (
+        candidates.where("anchored").select("a", "b")
+        .join(pr.select(F.col("k").alias("a"), F.col("pr").alias("pa")).hint("merge"), "a", "left")
+        .join(pr.select(F.col("k").alias("b"), F.col("pr").alias("pb")).hint("merge"), "b", "left")
+        .fillna(0, ["pa", "pb"])
+    )
+    b_anchors = F.col("pb") > F.col("pa")
+    sides = anchored.select(
+        "a", "b",
+        F.when(b_anchors, F.col("a")).otherwise(F.col("b")).alias("member"),
+        F.when(b_anchors, F.col("b")).otherwise(F.col("a")).alias("anchor"),
+        F.when(b_anchors, F.col("pb")).otherwise(F.col("pa")).alias("apr"),
+    )
+    # The best anchor: highest priority, then the least document (structs compare in order).
+    best = sides.groupBy("member").agg(
+        F.min(F.struct((-F.col("apr")).alias("rank"), F.col("anchor").alias("anchor"))).alias("top")
+    ).select("member", F.col("top.anchor").alias("best"))
+    detours = (
+        sides.join(best.hint("merge"), "member").where(F.col("anchor") != F.col("best"))
+        .select("a", "b", F.least("anchor", "best").alias("lo"), F.greatest("anchor", "best").alias("hi"))
+        .join(candidates.select(F.col("a").alias("lo"), F.col("b").alias("hi")).hint("merge"), ["lo", "hi"], "left_semi")
+        .select("a", "b")
+    )
+    return candidates.join(detours.hint("merge"), ["a", "b"], "left_anti")
 
 
 def _held_by_copies(pairs: DataFrame, docs: DataFrame, groups: DataFrame, candidates: DataFrame) -> DataFrame:

@@ -273,8 +273,13 @@ def candidate_pairs(
     return found.a, found.b, found.shared
 
 
-def find_candidates(sketches: list[Sketch], *, config: IndexConfig = IndexConfig()) -> Candidates:
-    """Return the candidate pairs of :func:`candidate_pairs` and the sketches' anchor priorities."""
+def find_candidates(sketches: list[Sketch], *, config: IndexConfig = IndexConfig(), detours: bool = False) -> Candidates:
+    """Return the candidate pairs of :func:`candidate_pairs` and the sketches' anchor priorities.
+
+    Detours (:func:`without_detours`) are left out unless `detours` is true: a trace
+    judges a new document by the pairs it makes with stored ones, detours included,
+    since the database does not keep which stored documents pair with each other.
+    """
     empty = np.zeros(0, dtype=np.int64)
     sizes = np.fromiter((len(s) for s in sketches), dtype=np.int64, count=len(sketches))
     if len(sketches) < 2 or not sizes.sum():
@@ -310,7 +315,45 @@ def find_candidates(sketches: list[Sketch], *, config: IndexConfig = IndexConfig
         plain = [linked_pairs(a, b, pa, pb, listed & (a % slices == part), config) for part in range(slices)]
         px, py = (np.concatenate([j[k] for j in plain]) for k in range(2))
         anchored = ~np.isin((x << 32) | y, (px << 32) | py)
+        if not detours:
+            keep = without_detours(x, y, anchored, priority)
+            x, y, shared, anchored = x[keep], y[keep], shared[keep], anchored[keep]
     return Candidates(x, y, shared, priority, anchored)
+
+
+def without_detours(a: I64, b: I64, anchored: npt.NDArray[np.bool_], priority: I64) -> npt.NDArray[np.bool_]:
+    """Return which candidate pairs ``(a, b)`` (``a < b``) to keep: all but the detours.
+
+    Of an anchored pair the side of higher anchor `priority` (the lesser document among
+    equals) is its anchor, the other its member. A member's best anchor is the one of
+    highest priority among its anchored pairs (the lesser document among equals). A
+    detour is an anchored pair of a member with another anchor that is itself a
+    candidate with the best one: a copy of a text copied many times pairs with the
+    fullest copy (the anchor of most of the text's long lists) and, for the lists that
+    copy's own edits left out, with the next one; aligning it with both costs twice and
+    tells nothing the story does not. Anchors that do not pair with each other (two
+    texts a document quotes) are kept.
+
+    >>> a, b = np.array([0, 0, 1, 1]), np.array([1, 2, 2, 3])
+    >>> without_detours(a, b, np.ones(4, dtype=bool), np.array([9, 5, 1, 1])).tolist()
+    [True, True, False, True]
+    """
+    keep = np.ones(a.shape[0], dtype=bool)
+    at = np.flatnonzero(anchored)
+    if at.shape[0] < 2:
+        return keep
+    x, y = a[at], b[at]
+    y_anchors = priority[y] > priority[x]
+    member, anchor = np.where(y_anchors, x, y), np.where(y_anchors, y, x)
+    order = np.lexsort((anchor, -priority[anchor], member))
+    first = np.ones(order.shape[0], dtype=bool)
+    first[1:] = member[order][1:] != member[order][:-1]
+    best = np.empty_like(anchor)
+    best[order] = anchor[order][np.flatnonzero(first)[np.cumsum(first) - 1]]
+    lo, hi = np.minimum(anchor, best), np.maximum(anchor, best)
+    detour = (anchor != best) & np.isin((lo << 32) | hi, (a << 32) | b)
+    keep[at[detour]] = False
+    return keep
 
 
 def linked_pairs(
