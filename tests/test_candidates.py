@@ -31,7 +31,8 @@ def brute_force(sketches: list[Sketch], config: IndexConfig) -> list[tuple[int, 
     and ``min_shared - 1`` links. Detours are left out: an *anchored* pair (a candidate
     only through long lists) joins a member with an anchor (higher priority, the lesser
     document among equals); one that is not the member's best anchor (highest priority,
-    lesser document) and that is itself a candidate with the best one is a detour.
+    lesser document), of a member with at least half its best anchor's priority, and that
+    is itself a candidate with the best one is a detour.
     """
     df = Counter(h for s in sketches for h in set(s.hashes.tolist()))
     # A long list (df > max_df) pairs its documents with its anchor only: the member
@@ -70,7 +71,8 @@ def brute_force(sketches: list[Sketch], config: IndexConfig) -> list[tuple[int, 
             best[member] = anchor_
     pairs = {(a, b) for a, b, _ in out}
     detours = {p for p, (anchor_, member) in sides.items()
-               if anchor_ != best[member] and (min(anchor_, best[member]), max(anchor_, best[member])) in pairs}
+               if anchor_ != best[member] and 2 * priority[member] >= priority[best[member]]
+               and (min(anchor_, best[member]), max(anchor_, best[member])) in pairs}
     return [row for row in out if row[:2] not in detours]
 
 

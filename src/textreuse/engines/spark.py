@@ -682,8 +682,8 @@ def _align(
 
 def _without_detours(candidates: DataFrame, priority: DataFrame) -> DataFrame:
     """Return `candidates` without their detours, by the rule of
-    :func:`textreuse.index.candidates.without_detours` (anchored pairs of a member with an
-    anchor other than its best one, where that anchor is a candidate with the best one)."""
+    :func:`textreuse.index.candidates.without_detours` (anchored pairs of a whole copy with
+    an anchor other than its best one, where that anchor is a candidate with the best one)."""
     from pyspark.sql import functions as F
 
     # Sort-merge joins: the sizes of mapInArrow outputs are unknown to the planner, which
@@ -701,13 +701,15 @@ def _without_detours(candidates: DataFrame, priority: DataFrame) -> DataFrame:
         F.when(b_anchors, F.col("a")).otherwise(F.col("b")).alias("member"),
         F.when(b_anchors, F.col("b")).otherwise(F.col("a")).alias("anchor"),
         F.when(b_anchors, F.col("pb")).otherwise(F.col("pa")).alias("apr"),
+        F.when(b_anchors, F.col("pa")).otherwise(F.col("pb")).alias("mpr"),
     )
     # The best anchor: highest priority, then the least document (structs compare in order).
     best = sides.groupBy("member").agg(
         F.min(F.struct((-F.col("apr")).alias("rank"), F.col("anchor").alias("anchor"))).alias("top")
-    ).select("member", F.col("top.anchor").alias("best"))
+    ).select("member", F.col("top.anchor").alias("best"), (-F.col("top.rank")).alias("bpr"))
     detours = (
-        sides.join(best.hint("merge"), "member").where(F.col("anchor") != F.col("best"))
+        sides.join(best.hint("merge"), "member")
+        .where((F.col("anchor") != F.col("best")) & (2 * F.col("mpr") >= F.col("bpr")))
         .select("a", "b", F.least("anchor", "best").alias("lo"), F.greatest("anchor", "best").alias("hi"))
         .join(candidates.select(F.col("a").alias("lo"), F.col("b").alias("hi")).hint("merge"), ["lo", "hi"], "left_semi")
         .select("a", "b")

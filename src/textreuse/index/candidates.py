@@ -331,12 +331,16 @@ def without_detours(a: I64, b: I64, anchored: npt.NDArray[np.bool_], priority: I
     candidate with the best one: a copy of a text copied many times pairs with the
     fullest copy (the anchor of most of the text's long lists) and, for the lists that
     copy's own edits left out, with the next one; aligning it with both costs twice and
-    tells nothing the story does not. Anchors that do not pair with each other (two
-    texts a document quotes) are kept.
+    tells nothing the story does not. Only members holding at least half as many
+    long-list n-grams as their best anchor (a whole copy, not an excerpt or a quote,
+    which the second anchor may align where the first does not) lose their detours, and
+    anchors that do not pair with each other (two texts a document quotes) are kept.
 
     >>> a, b = np.array([0, 0, 1, 1]), np.array([1, 2, 2, 3])
-    >>> without_detours(a, b, np.ones(4, dtype=bool), np.array([9, 5, 1, 1])).tolist()
+    >>> without_detours(a, b, np.ones(4, dtype=bool), np.array([9, 8, 5, 1])).tolist()
     [True, True, False, True]
+    >>> without_detours(a, b, np.ones(4, dtype=bool), np.array([9, 8, 4, 1])).tolist()
+    [True, True, True, True]
     """
     keep = np.ones(a.shape[0], dtype=bool)
     at = np.flatnonzero(anchored)
@@ -351,7 +355,8 @@ def without_detours(a: I64, b: I64, anchored: npt.NDArray[np.bool_], priority: I
     best = np.empty_like(anchor)
     best[order] = anchor[order][np.flatnonzero(first)[np.cumsum(first) - 1]]
     lo, hi = np.minimum(anchor, best), np.maximum(anchor, best)
-    detour = (anchor != best) & np.isin((lo << 32) | hi, (a << 32) | b)
+    whole = 2 * priority[member] >= priority[best]
+    detour = whole & (anchor != best) & np.isin((lo << 32) | hi, (a << 32) | b)
     keep[at[detour]] = False
     return keep
 
