@@ -215,3 +215,10 @@ def test_changes_count_a_grown_story_and_a_new_one(tmp_path: Path, gen) -> None:
     assert sorted(len(s.members) for s in result.stories) == [2, 3]
     assert changed["stories"] == {"new": 1, "grown": 1, "gone": 0, "total": 2}
     assert changed["pairs"]["gone"] == 0 and changed["pairs"]["new"] == 2
+
+
+def test_remove_from_no_database_names_it(tmp_path: Path) -> None:
+    from textreuse.errors import StoreError
+
+    with pytest.raises(StoreError, match="no textreuse database at"):
+        incremental.remove(tmp_path / "none.duckdb", ["x"])

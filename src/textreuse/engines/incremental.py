@@ -23,6 +23,7 @@ from typing import Any
 
 from textreuse.config import Config
 from textreuse.engines.local import ScanResult, Stored, rescan, scan
+from textreuse.errors import StoreError
 from textreuse.progress import Reporter
 from textreuse.store import duckdb as store
 
@@ -146,10 +147,9 @@ def remove(
     Their rejects stay (they record what was read). Raises StoreError when there is no
     database at `db`.
     """
-    if store.previous_run(db) is None:
-        with store.connect(db):  # raises the StoreError that names the path
-            pass
     before = read_before(db)
+    if not before.meta:
+        raise StoreError(f"no textreuse database at {db}; run 'textreuse scan CORPUS --db {db}' first")
     wanted = list(dict.fromkeys(ids))
     held = {d.id for d in before.stored.documents}
     missing = [i for i in wanted if i not in held]

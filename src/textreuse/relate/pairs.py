@@ -61,7 +61,7 @@ class RelateConfig:
     rewrite_similarity: float = 0.7
     """In a scan, a passage less similar than ``min_similarity`` still counts when it is at
     least this similar and repeats at least ``rewrite_figures`` figures, at least
-    ``rewrite_agreement`` of the fewer side's (:func:`rewritten`): a report rewritten by its
+    ``rewrite_agreement`` of the fewer side's (:func:`copied_passages`): a report rewritten by its
     wire (an update, a fuller version) keeps the figures, a formula of another event does
     not. On Reuters-21578 it brought back rewrites at similarity 0.70-0.74 (gold assays
     re-checked, producer prices re-sent in other words) and few formula pairs."""
@@ -268,8 +268,15 @@ def figures_agree(
     """
     if min(p.a1 - p.a0, p.b1 - p.b0) >= config.figures_up_to:
         return True
-    shared, fewer = shared_figures(p, ta, tb, text_a, text_b, config=config)
+    return _agree(*shared_figures(p, ta, tb, text_a, text_b, config=config), config)
+
+
+def _agree(shared: int, fewer: int, config: RelateConfig) -> bool:
     return fewer < config.min_figures or shared >= config.min_figure_agreement * fewer
+
+
+def _rewrite(shared: int, fewer: int, config: RelateConfig) -> bool:
+    return shared >= config.rewrite_figures and shared >= config.rewrite_agreement * fewer
 
 
 def shared_figures(
@@ -288,16 +295,6 @@ def shared_figures(
         return 0, 0
     fb = figures(text_b, tb, p.b0, p.b1)
     return len(fa & fb), min(len(fa), len(fb))
-
-
-def rewritten(p: TokenPassage, ta: Tokens, tb: Tokens, text_a: str, text_b: str, *, config: RelateConfig) -> bool:
-    """Return whether `p` is a rewrite of one report: similar at least ``rewrite_similarity``
-    and repeating at least ``rewrite_figures`` figures, ``rewrite_agreement`` of the fewer
-    side's (a formula of another event differs in its figures)."""
-    if p.similarity < config.rewrite_similarity:
-        return False
-    shared, fewer = shared_figures(p, ta, tb, text_a, text_b, config=config)
-    return shared >= config.rewrite_figures and shared >= config.rewrite_agreement * fewer
 
 
 def copied_passages(
@@ -331,15 +328,21 @@ def copied_passages(
             if character_similarity(p, ta, tb, text_a, text_b) >= config.min_similarity
             and long_enough(p, ta, tb, text_a, text_b, config=config)
         ]
-    return [
-        p
-        for p in found
-        if (
-            (p.similarity >= config.min_similarity and figures_agree(p, ta, tb, text_a, text_b, config=config))
-            or rewritten(p, ta, tb, text_a, text_b, config=config)
-        )
-        and long_enough(p, ta, tb, text_a, text_b, config=config)
-    ]
+    return [p for p in found if _copied(p, ta, tb, text_a, text_b, config) and long_enough(p, ta, tb, text_a, text_b, config=config)]
+
+
+def _copied(p: TokenPassage, ta: Tokens, tb: Tokens, text_a: str, text_b: str, config: RelateConfig) -> bool:
+    """Return whether `p` is copied text: similar at least ``min_similarity`` with its
+    figures agreeing (:func:`figures_agree`), or a rewrite of one report (similar at least
+    ``rewrite_similarity``, repeating ``rewrite_figures`` figures, ``rewrite_agreement`` of
+    the fewer side's); the figures are counted once."""
+    similar = p.similarity >= config.min_similarity
+    if not similar and p.similarity < config.rewrite_similarity:
+        return False
+    if similar and min(p.a1 - p.a0, p.b1 - p.b0) >= config.figures_up_to:
+        return True
+    counts = shared_figures(p, ta, tb, text_a, text_b, config=config)
+    return (similar and _agree(*counts, config)) or (p.similarity >= config.rewrite_similarity and _rewrite(*counts, config))
 
 
 def character_similarity(p: TokenPassage, ta: Tokens, tb: Tokens, text_a: str, text_b: str) -> float:
