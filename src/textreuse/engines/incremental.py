@@ -45,7 +45,7 @@ def read_before(db: str | Path, *, update: bool = False) -> Before:
         return Before(Stored([], [], update), {})
     with store.connect(db) as con:
         docs = store.read_documents(con)
-        rejects = store.read_rejects_stored(con)
+        rejects = store.read_rejects(con, as_written=True)
         pairs = {(a, b) for a, b in con.execute("SELECT doc_a, doc_b FROM pairs").fetchall()}
         members: dict[str, set[str]] = {}
         for story, doc in con.execute("SELECT story_id, doc_id FROM story_members").fetchall():

@@ -686,8 +686,8 @@ def _without_detours(candidates: DataFrame, priority: DataFrame) -> DataFrame:
     an anchor other than its best one, where that anchor is a candidate with the best one)."""
     from pyspark.sql import functions as F
 
-    # Sort-merge joins: the sizes of mapInArrow outputs are unknown to the planner, which
-    # chose to broadcast them and ran out of driver memory.
+    # Sort-merge joins: the planner does not know the sizes of mapInArrow outputs; while the
+    # candidates were only cached, a broadcast in this chain ran out of driver memory.
     pr = priority.select(F.col("k"), F.col("pr"))
     anchored = (
         candidates.where("anchored").select("a", "b")

@@ -445,19 +445,15 @@ def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(row[0]) if row else 0
 
 
-def read_rejects(con: duckdb.DuckDBPyConnection, *, limit: int | None = None) -> list[Reject]:
-    """Return the stored rejects ordered by path and line (the first `limit`)."""
+def read_rejects(con: duckdb.DuckDBPyConnection, *, limit: int | None = None, as_written: bool = False) -> list[Reject]:
+    """Return the stored rejects ordered by path and line (the first `limit`), or with
+    `as_written` in the order the scan wrote them (``scan --add`` keeps it; DuckDB keeps
+    insertion order, preserve_insertion_order)."""
     kind = "kind" if "kind" in columns(con, "rejects") else "NULL"
     cut = "" if limit is None else f" LIMIT {int(limit)}"
-    rows = con.execute(f"SELECT path, reason, line, {kind} FROM rejects ORDER BY path, line{cut}").fetchall()
+    order = "" if as_written else " ORDER BY path, line"
+    rows = con.execute(f"SELECT path, reason, line, {kind} FROM rejects{order}{cut}").fetchall()
     return [Reject(*row) for row in rows]
-
-
-def read_rejects_stored(con: duckdb.DuckDBPyConnection) -> list[Reject]:
-    """Return the stored rejects in the order the scan wrote them (``scan --add`` keeps it;
-    DuckDB keeps insertion order, preserve_insertion_order)."""
-    kind = "kind" if "kind" in columns(con, "rejects") else "NULL"
-    return [Reject(*row) for row in con.execute(f"SELECT path, reason, line, {kind} FROM rejects").fetchall()]
 
 
 def schema(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
