@@ -30,10 +30,11 @@ from textreuse.align.local_align import (
 from textreuse.clean.boilerplate import Edges, edges, mark
 from textreuse.clean.encoding import Step, forget_first_passes
 from textreuse.clean.matching import Prepared, prepare, prepare_many
-from textreuse.clean.recurring import recurring_marks
+from textreuse.clean.recurring import PackedEdges, recurring_marks
 from textreuse.clean.witness import WitnessJob, try_repair, witness_repairs
 from textreuse.config import Config
-from textreuse.index.candidates import Sketch, find_candidates, fingerprint, sketch_many
+from textreuse.engines import spill
+from textreuse.index.candidates import Sketch, SketchRows, find_candidates, fingerprint, sketch_many
 from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import IngestConfig, read_inputs
 from textreuse.interrupts import worker_signals
@@ -57,7 +58,7 @@ class ScanResult:
     steps of its encoding repair (documents with none are left out).
     """
 
-    documents: list[Document]
+    documents: Sequence[Document]
     rejects: list[Reject]
     pairs: list[Pair]
     stories: list[Story] = field(default_factory=list)
@@ -76,7 +77,7 @@ class ScanResult:
         `names` picks some of them (the others are not built).
         """
         build = {
-            "documents": lambda: arrow.documents_table(self.documents),
+            "documents": lambda: pa.concat_tables(arrow.documents_tables(self.documents)),
             "rejects": lambda: arrow.rejects_table(self.rejects),
             "pairs": lambda: arrow.pairs_table(self.pairs),
             "passages": lambda: arrow.passages_table(self.pairs),
@@ -96,7 +97,7 @@ class ScanResult:
     def all_pairs(self) -> list[Pair]:
         """Return every pair of members of each story (what ``pairs --all`` lists): the
         stories' tree pairs as aligned, the others with passages mapped through them."""
-        return all_pairs(self.stories, {d.id: len(d.raw_text) for d in self.documents})
+        return all_pairs(self.stories, dict(zip((d.id for d in spill.bare(self.documents)), spill.chars(self.documents))))
 
     @property
     def pairs_table(self) -> pa.Table:
@@ -268,7 +269,7 @@ def _relate_tasks(tasks: Sequence[tuple[int, int]]) -> list[Pair]:
 
 @collector_paused()
 def scan_documents(
-    docs: list[Document],
+    docs: Sequence[Document],
     rejects: list[Reject] | None = None,
     *,
     workers: int | None = None,
@@ -290,7 +291,7 @@ def scan_documents(
     workers = workers or default_workers()
     seconds: dict[str, float] = {}
     _STATE.clear()
-    keep = workers == 1 and sum(len(d.raw_text) for d in docs) * TOKEN_BYTES_PER_CHAR <= token_memory
+    keep = workers == 1 and sum(spill.chars(docs)) * TOKEN_BYTES_PER_CHAR <= token_memory
     _STATE.update(docs=docs, config=config, keep_tokens=keep)
     if workers > 1:
         # Loaded before forking, so the workers inherit the compiled code (and no
@@ -298,28 +299,32 @@ def scan_documents(
         jit.load_all()
 
     t0 = time.perf_counter()
-    sketches: list[Sketch] = []
+    # Each chunk's sketches as columns (an object per document would cost a third more).
+    chunks: list[SketchRows] = []
+    n_indexed = 0
     kept: dict[int, Tokens] = {}
     marks: dict[int, tuple[Annotation, ...]] = {}
     repairs: dict[int, tuple[Step, ...]] = {}
-    read: list[Edges | None] = []
+    read = PackedEdges()  # a tenth of their size as objects
     by_print: dict[int, list[int]] = defaultdict(list)
     failed: list[Reject] = []
-    kept_docs: list[Document] = []
+    indexed: list[int] = []
     with reporter.stage("index", len(docs)) as advance:
         ids = list(range(len(docs)))
         done = 0
         for chunk_result in run_parallel(_sketch_chunk, ids, workers=workers, advance=advance, chunk=256):
+            chunk_sketches: list[Sketch] = []
             for entry in chunk_result:
-                doc, done = docs[done], done + 1
+                done += 1
                 if isinstance(entry, str):
+                    doc = docs[done - 1]
                     failed.append(Reject(doc.source_path, f"internal error while indexing document {doc.id!r}: {entry}; "
                                          "it is left out of the results (please report it)", kind="internal"))
                     continue
-                kept_docs.append(doc)
+                indexed.append(done - 1)
                 fp, sk, tokens, steps, annotations, doc_edges = entry
-                k = len(sketches)
-                sketches.append(sk)
+                k, n_indexed = n_indexed, n_indexed + 1
+                chunk_sketches.append(sk)
                 read.append(doc_edges)
                 if tokens is not None:
                     kept[k] = tokens
@@ -329,9 +334,11 @@ def scan_documents(
                     marks[k] = annotations
                 if fp:
                     by_print[fp].append(k)
+            chunks.append(SketchRows.of(chunk_sketches))
+            del chunk_result, chunk_sketches
     if failed:
         # Documents are numbered by their place in the list: the failed ones leave it.
-        docs = kept_docs
+        docs = docs.select(indexed) if isinstance(docs, spill.Spilled) else [docs[k] for k in indexed]
         _STATE["docs"] = docs
     groups = {members[0]: members for members in by_print.values() if len(members) > 1}
     reps = [members[0] for members in by_print.values()]
@@ -340,20 +347,22 @@ def scan_documents(
 
     t0 = time.perf_counter()
     with reporter.stage("candidates", None):
-        found_candidates = find_candidates([sketches[r] for r in reps], config=config.index)
+        rep_sketches = SketchRows.join(chunks, reps)
+        found_candidates = find_candidates(rep_sketches, config=config.index)
     a, b = found_candidates.a, found_candidates.b
     # Kept for the database, so that `textreuse trace` needs no rescan.
+    doc_ids = [d.id for d in spill.bare(docs)]
     index = postings.ScanIndex.build(
-        [d.id for d in docs], by_print, reps, sketches, config, found_candidates.priority.tolist()
+        doc_ids, by_print, reps, rep_sketches, config, found_candidates.priority.tolist()
     )
-    del sketches
+    del rep_sketches
     if emit is not None:
-        emit("postings", index.postings)
+        emit("postings", index.postings_tables)
         emit("index_documents", index.documents)
     rep_index = np.array(reps, dtype=np.int64)
     tasks = [(int(x), int(y)) for x, y in zip(rep_index[a], rep_index[b])]
     anchored = {
-        (docs[int(x)].id, docs[int(y)].id)
+        (doc_ids[int(x)], doc_ids[int(y)])
         for x, y in zip(rep_index[a[found_candidates.anchored]], rep_index[b[found_candidates.anchored]])
     }
     tasks += [(r, -1) for r in sorted(groups)]
@@ -366,7 +375,7 @@ def scan_documents(
             recurring_marks(docs, read, groups.values(), marks, kept, config=config.boilerplate, failed=failed)
     del read
     _STATE["marks"] = marks
-    boilerplate = {docs[k].id: v for k, v in marks.items()}
+    boilerplate = {doc_ids[k]: v for k, v in marks.items()}
     if emit is not None:
         emit("annotations", lambda: arrow.annotations_table(boilerplate))
     seconds["boilerplate"] = time.perf_counter() - t0
@@ -385,10 +394,10 @@ def scan_documents(
         for found, errors in run_parallel(_relate_chunk, tasks, workers=workers, advance=advance, chunk=64):
             pairs.extend(found)
             for (ra, rb), error in errors:
-                what = f"aligning {docs[ra].id!r} with {docs[rb].id!r}" if rb >= 0 else f"pairing the copies of {docs[ra].id!r}"
+                what = f"aligning {doc_ids[ra]!r} with {doc_ids[rb]!r}" if rb >= 0 else f"pairing the copies of {doc_ids[ra]!r}"
                 failed.append(Reject(docs[ra].source_path, f"internal error while {what}: {error}; "
                                      "those pairs are left out (please report it)", kind="internal"))
-    pairs = held_by_copies(pairs, anchored, groups={docs[r].id: [docs[m].id for m in ms] for r, ms in groups.items()})
+    pairs = held_by_copies(pairs, anchored, groups={doc_ids[r]: [doc_ids[m] for m in ms] for r, ms in groups.items()})
     pairs.sort(key=lambda p: (p.doc_a, p.doc_b))
     seconds["align"] = time.perf_counter() - t0
 
@@ -412,7 +421,7 @@ def scan_documents(
 
     t0 = time.perf_counter()
     with reporter.stage("stories", None):
-        stories = build_stories(pairs, {d.id: d for d in docs})
+        stories = build_stories(pairs, {d.id: d for d in spill.bare(docs)})
         # The pairs a scan reports are the stories' tree edges: n - 1 for n members.
         pairs = tree_pairs(stories)
         found_evidence = {(p.doc_a, p.doc_b): found_evidence[(p.doc_a, p.doc_b)] for p in pairs
@@ -427,7 +436,7 @@ def scan_documents(
         seconds,
         candidates=len(a),
         annotations=boilerplate,
-        repairs={docs[k].id: repairs[k] for k in sorted(repairs)},  # in document order, as Spark writes them
+        repairs={doc_ids[k]: repairs[k] for k in sorted(repairs)},  # in document order, as Spark writes them
         evidence=found_evidence,
         index=index,
     )
@@ -450,15 +459,33 @@ def read_all(
 ) -> tuple[list[Document], list[Reject]]:
     """Return the documents and rejects read from `paths` (web pages extracted on `workers`;
     `known`: ids read before, see :func:`textreuse.ingest.read.read_inputs`)."""
-    reporter = reporter or _Silent()
     docs: list[Document] = []
+    rejects = read_into(docs, paths, reporter, config=config, workers=workers, known=known)
+    return docs, rejects
+
+
+def read_into(
+    docs: list[Document] | spill.Spilled,
+    paths: Iterable[str | Path],
+    reporter: Reporter | None = None,
+    *,
+    config: IngestConfig = IngestConfig(),
+    workers: int = 1,
+    known: Mapping[str, str] | None = None,
+) -> list[Reject]:
+    """Append the documents read from `paths` to `docs` (a list, or a :class:`spill.Spilled`
+    holding their texts on disk) and return the rejects, as :func:`read_all` reads them."""
+    reporter = reporter or _Silent()
     rejects: list[Reject] = []
     with reporter.stage("read", None) as advance:
         for item in read_inputs(paths, config=config, workers=workers, known=known):
             interrupts.check()
-            (docs if isinstance(item, Document) else rejects).append(item)  # type: ignore[arg-type]
+            if isinstance(item, Document):
+                docs.append(item)
+            else:
+                rejects.append(item)
             advance(1)
-    return docs, rejects
+    return rejects
 
 
 @dataclass
@@ -494,6 +521,7 @@ def scan(
     reporter: Reporter | None = None,
     meta: dict[str, Any] | None = None,
     stored: Stored | None = None,
+    tmp: str | Path | None = None,
 ) -> ScanResult:
     """Return what a corpus shares: read `paths`, then find, align and relate pairs.
 
@@ -502,6 +530,10 @@ def scan(
     (the documents first, then each table once it is final), using the core the work
     leaves free. With `stored`, the documents an earlier scan stored come first, as
     though they had been read again (:mod:`textreuse.engines.incremental`).
+
+    The texts read wait on disk, in an unnamed temporary file under `tmp` (default: the
+    system's temporary folder), until a stage needs them (:mod:`textreuse.engines.spill`);
+    the result's documents read them from there.
     """
     from textreuse.store import duckdb as store
 
@@ -516,9 +548,13 @@ def scan(
         loading.start()
     t0 = time.perf_counter()
     known = stored.known() if stored is not None else None
-    docs, rejects = read_all(paths, reporter, config=config.ingest, workers=workers, known=known)
+    docs: Sequence[Document]
     if stored is not None:
+        docs, rejects = read_all(paths, reporter, config=config.ingest, workers=workers, known=known)
         docs, rejects = stored.joined(docs, rejects)
+    else:
+        docs = spill.Spilled(tmp)
+        rejects = read_into(docs, paths, reporter, config=config.ingest, workers=workers)
     read_seconds = time.perf_counter() - t0
     try:
         return rescan(docs, rejects, db=db, workers=workers, config=config, reporter=reporter, meta=meta,
@@ -528,7 +564,7 @@ def scan(
 
 
 def rescan(
-    docs: list[Document],
+    docs: Sequence[Document],
     rejects: list[Reject],
     *,
     db: str | Path | None = None,
@@ -546,8 +582,7 @@ def rescan(
         result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter)
         result.seconds = {"read": read_seconds, **result.seconds}
         return result
-    # Bytes of the largest text in UTF-8, at most (isascii is a flag lookup).
-    largest = max(len(d.raw_text) * (1 if d.raw_text.isascii() else 4) for d in docs)
+    largest = spill.largest_bytes(docs)  # bytes of the largest text in UTF-8, at most
     with store.Writer(db, threads=1 if workers == 1 else None, largest=largest) as writer:
         # Forking worker processes while a thread writes is unsafe, so only one worker
         # writes while it scans: the documents first, then each table once it is final.

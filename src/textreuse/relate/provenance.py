@@ -257,6 +257,25 @@ def direct(pair: Pair, found: Sequence[Evidence], *, config: ProvenanceConfig = 
     return pair.doc_a if lead > 0 else pair.doc_b
 
 
+# Documents whose facts a run keeps at once: a document's facts hold its text, and a
+# corpus's texts may not fit in memory (pairs come sorted by their first document, so
+# the recent ones are those asked for again).
+FACTS_KEPT = 4096
+
+
+class _Recent(dict[str, Facts]):
+    """A dict that forgets its oldest entry once it holds `size`."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def __setitem__(self, key: str, value: Facts) -> None:
+        if len(self) >= self.size and key not in self:
+            del self[next(iter(self))]
+        super().__setitem__(key, value)
+
+
 def direct_pairs(
     docs: Sequence[Document],
     pairs: Sequence[Pair],
@@ -273,7 +292,7 @@ def direct_pairs(
     """
     index = {d.id: k for k, d in enumerate(docs)}
     out, found = [], {}
-    cache: dict[str, Facts] = {}
+    cache: dict[str, Facts] = _Recent(FACTS_KEPT)
     for p in pairs:
         ka, kb = index[p.doc_a], index[p.doc_b]
         try:

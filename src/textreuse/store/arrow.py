@@ -113,10 +113,10 @@ def documents_table(docs: list[Document]) -> pa.Table:
     )
 
 
-def documents_tables(docs: list[Document], *, chunk: int = 5000) -> Iterator[pa.Table]:
+def documents_tables(docs: Sequence[Document], *, chunk: int = 5000) -> Iterator[pa.Table]:
     """Yield the documents table in pieces of `chunk` documents, to bound memory."""
     for start in range(0, max(len(docs), 1), chunk):
-        yield documents_table(docs[start : start + chunk])
+        yield documents_table(list(docs[start : start + chunk]))
 
 
 def rejects_table(rejects: list[Reject]) -> pa.Table:

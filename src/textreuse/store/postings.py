@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ from textreuse.clean.boilerplate import BoilerplateConfig
 from textreuse.clean.encoding import EncodingConfig
 from textreuse.config import Config
 from textreuse.errors import StoreError
-from textreuse.index.candidates import IndexConfig, Sketch
+from textreuse.index.candidates import IndexConfig, Sketch, entries
 from textreuse.model import Annotation
 from textreuse.store.arrow import numbers, strings
 
@@ -60,7 +60,7 @@ class ScanIndex:
     ids: list[str]
     prints: list[int]
     indexed: list[int]
-    sketches: list[Sketch]
+    sketches: Sequence[Sketch]
     meta: dict[str, Any]
     priority: Sequence[int] = ()
 
@@ -72,8 +72,8 @@ class ScanIndex:
         """Return the index of a scan from its documents' ids, fingerprint groups and sketches.
 
         `by_print` maps each fingerprint to the positions of its documents in `ids`;
-        `reps` are the positions the candidate search compared, `priority` their anchor
-        priorities in that order (none: all 0).
+        `reps` are the positions the candidate search compared, `sketches` and
+        `priority` theirs in that order (no priorities: all 0).
         """
         prints = {k: fp for fp, members in by_print.items() for k in members}
         numbered = sorted(prints)
@@ -82,7 +82,7 @@ class ScanIndex:
             [ids[k] for k in numbered],
             [prints[k] for k in numbered],
             [number[r] for r in reps],
-            [sketches[r] for r in reps],
+            sketches,
             index_meta(config),
             [int(x) for x in priority],
         )
@@ -94,14 +94,27 @@ class ScanIndex:
         >>> ScanIndex(["a", "b"], [1, 2], [1], [s], {}).postings().to_pylist()[1]
         {'hash': 9, 'doc': 1, 'position': 3}
         """
-        sizes = np.fromiter((len(s) for s in self.sketches), dtype=np.int64, count=len(self.sketches))
-        if sizes.sum():
-            hashes = np.concatenate([s.hashes for s in self.sketches]).astype(np.uint64, copy=False)
-            places = np.concatenate([s.positions for s in self.sketches]).astype(np.int32, copy=False)
-        else:
-            hashes, places = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32)
-        docs = np.repeat(np.array(self.indexed, dtype=np.int32), sizes)
-        return pa.table({"hash": numbers(hashes, np.uint64), "doc": numbers(docs, np.int32), "position": numbers(places, np.int32)})
+        return pa.concat_tables(self.postings_tables())
+
+    def postings_tables(self, rows: int = 1 << 22) -> Iterator[pa.Table]:
+        """Yield :meth:`postings` in pieces of about `rows` rows (at least one piece), so
+        that a corpus's postings are never all copied at once."""
+        hashes, places, sizes = entries(self.sketches)
+        docs = np.array(self.indexed, dtype=np.int32)
+        ends = np.cumsum(sizes)
+        first = 0
+        while True:
+            last = max(first + 1, int(np.searchsorted(ends, (ends[first - 1] if first else 0) + rows, side="right")))
+            last = min(last, len(docs))
+            lo, hi = (int(ends[first - 1]) if first else 0), (int(ends[last - 1]) if last else 0)
+            yield pa.table({
+                "hash": numbers(hashes[lo:hi], np.uint64),
+                "doc": numbers(np.repeat(docs[first:last], sizes[first:last]), np.int32),
+                "position": numbers(places[lo:hi], np.int32),
+            })
+            first = last
+            if first >= len(docs):
+                return
 
     def documents(self) -> pa.Table:
         """Return one row per document with words: number, id, fingerprint, anchor priority."""
