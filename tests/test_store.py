@@ -89,6 +89,7 @@ def test_scan_whose_write_fails_raises_and_leaves_the_database_untouched(
         raise OSError("disk full")
 
     monkeypatch.setattr("textreuse.store.postings.ScanIndex.postings", broken)
+    monkeypatch.setattr("textreuse.store.postings.ScanIndex.postings_tables", broken)
     with pytest.raises(OSError, match="disk full"):
         textreuse.scan([tmp_path / "corpus"], db=db, workers=workers)
     assert digest(db) == before

@@ -41,8 +41,8 @@ class Spilled(Sequence[Document]):
     >>> docs.extend([Document("a", "Some text ’quoted’."), Document("b", "", html="<p>x</p>")])
     >>> docs[0] == Document("a", "Some text ’quoted’."), docs[1].html, len(docs), docs.chars()
     (True, '<p>x</p>', 2, [19, 0])
-    >>> [d.id for d in docs.select([1])]
-    ['b']
+    >>> [d.id for d in docs.select([1])], docs == [Document("a", "Some text ’quoted’."), docs[1]]
+    (['b'], True)
     """
 
     def __init__(self, folder: str | Path | None = None, *, cache: int = 64) -> None:
@@ -102,6 +102,14 @@ class Spilled(Sequence[Document]):
     def __iter__(self) -> Iterator[Document]:
         # In order and without the cache: a pass over the corpus reads each text once.
         return (self._read(k) for k in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence of the same documents (a list of them, say)."""
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)) or len(other) != len(self):
+            return NotImplemented if not isinstance(other, Sequence) else False
+        return all(x == y for x, y in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
 
     def _read(self, k: int) -> Document:
         bare = self._bare[k]  # raises IndexError past the end
