@@ -144,6 +144,18 @@ def test_scan_writes_the_database_without_leftover_temporary_files(corpus: dict)
     assert corpus["db"].is_file() and leftovers == []
 
 
+def test_scan_tmp_holds_the_texts_without_leaving_a_file(corpus: dict, tmp_path: Path) -> None:
+    held = tmp_path / "held"
+    held.mkdir()
+    with_tmp = json.loads(ok("scan", corpus["root"], "--db", corpus["db"], "--workers", "1", "--tmp", held, "--json").stdout)
+    other = tmp_path / "other.duckdb"
+    without = json.loads(ok("scan", corpus["root"], "--db", other, "--workers", "1", "--json").stdout)
+    assert list(held.iterdir()) == []
+    assert with_tmp["pairs_by_relation"] == without["pairs_by_relation"] and with_tmp["pairs"] > 0
+    missing = run("scan", corpus["root"], "--db", tmp_path / "x.duckdb", "--tmp", tmp_path / "nowhere", "--quiet")
+    assert missing.exit_code == 2 and "nowhere" in missing.stderr and not (tmp_path / "x.duckdb").exists()
+
+
 def test_scan_of_folder_without_readable_files_fails_clearly(tmp_path: Path) -> None:
     root = tmp_path / "c"
     root.mkdir()

@@ -234,6 +234,12 @@ def scan_command(
     update: Annotated[
         bool, typer.Option("--update", help="With --add: a document whose id --db holds replaces it (else it is rejected as a repeat).")
     ] = False,
+    tmp: Annotated[
+        Path | None,
+        typer.Option("--tmp", metavar="FOLDER", file_okay=False,
+                     help="Where the texts read wait on disk during the scan, in a file with no name "
+                          "(gone when the scan ends, however it ends); default: the system's temporary folder."),
+    ] = None,
 ) -> None:
     """Read a corpus, find every pair of documents that share text, and store the results.
 
@@ -282,7 +288,9 @@ def scan_command(
         else:
             from textreuse.engines.local import scan
 
-            result = scan(paths, db=db, workers=workers, config=config, reporter=bars, meta={"inputs": inputs})
+            if tmp is not None and not tmp.is_dir():
+                raise usage(f"--tmp {tmp}: no such folder (create it, or leave --tmp out)")
+            result = scan(paths, db=db, workers=workers, config=config, reporter=bars, meta={"inputs": inputs}, tmp=tmp)
     _list_rejects(result.rejects, limit)
     if not result.documents:
         raise fail("no readable documents in " + ", ".join(map(str, paths)))
