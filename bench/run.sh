@@ -46,3 +46,6 @@ echo
 echo "### OCR-like damage on both copies, defaults and scan --ocr (issue 19)"
 python3 bench/ocr.py
 python3 bench/ocr.py --ocr
+echo
+echo "### A million documents on one machine: time, memory and disk by size (issue 20)"
+python3 bench/scale.py --sizes 100000 300000 1000000 --workers 1 2

@@ -131,7 +131,8 @@ def run_scan(path: Path, work: Path, workers: int, extra: list[str]) -> dict[str
     err = child.stderr.read() if child.stderr else ""
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"scan failed ({os.waitstatus_to_exitcode(status)}): {' '.join(cmd)}\n{err[-3000:]}")
-    summary = json.loads("".join(out_lines))
+    # The summary is the last line (a first run may say on stdout that it compiles).
+    summary = json.loads([line for line in out_lines if line.strip()][-1])
     return {
         "wall_s": round(wall, 2),
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),

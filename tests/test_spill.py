@@ -14,7 +14,8 @@ from textreuse.clean.boilerplate import edges
 from textreuse.clean.recurring import EdgeTable, PackedEdges
 from textreuse.engines.local import read_all, scan, scan_documents
 from textreuse.engines.spill import Spilled, bare, chars, largest_bytes
-from textreuse.index.candidates import IndexConfig, Sketch, SketchRows, find_candidates
+from textreuse.index.candidates import IndexConfig, Sketch, find_candidates
+from textreuse.index.sketchfile import SketchFile
 from textreuse.model import Document
 from textreuse.store.postings import ScanIndex
 
@@ -95,25 +96,26 @@ def _sketches(seed: int, n: int) -> list[Sketch]:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_sketch_columns_join_and_pair_as_the_sketches_do(seed: int) -> None:
+def test_sketches_on_disk_read_back_and_pair_as_the_sketches_do(seed: int, tmp_path: Path) -> None:
     sketches = _sketches(seed, 60)
-    chunks = [SketchRows.of(sketches[k : k + 7]) for k in range(0, len(sketches), 7)]
-    keep = sorted(np.random.default_rng(seed).choice(len(sketches), size=40, replace=False).tolist())
-    rows = SketchRows.join(chunks, keep)
-    assert chunks == []  # emptied as it went
-    picked = [sketches[k] for k in keep]
-    assert len(rows) == len(picked)
-    assert all((r.hashes == s.hashes).all() and (r.positions == s.positions).all() for r, s in zip(rows, picked))
+    held = SketchFile(tmp_path)
+    for k in range(0, len(sketches), 7):
+        held.add(sketches[k : k + 7])
+    assert list(tmp_path.iterdir()) == []  # files with no name
+    assert len(held) == len(sketches) and held[-1].hashes.tolist() == sketches[-1].hashes.tolist()
+    rows = held.rows()
+    assert all((r.hashes == s.hashes).all() and (r.positions == s.positions).all() for r, s in zip(rows, sketches))
+    assert all((r.hashes == s.hashes).all() and (r.positions == s.positions).all() for r, s in zip(held, sketches))
     for max_df in (3, 100):
         config = IndexConfig(max_df=max_df)
-        x, y = find_candidates(rows, config=config), find_candidates(picked, config=config)
+        x, y = find_candidates(rows, config=config), find_candidates(sketches, config=config)
         assert x.a.tolist() == y.a.tolist() and x.b.tolist() == y.b.tolist() and x.shared.tolist() == y.shared.tolist()
         assert x.priority.tolist() == y.priority.tolist() and x.anchored.tolist() == y.anchored.tolist()
-    index = ScanIndex([f"d{k}" for k in keep], list(range(len(keep))), list(range(len(keep))), rows, {})
-    pieces = list(index.postings_tables(rows=25))
-    assert len(pieces) > 1 and sum(p.num_rows for p in pieces) == int(rows.sizes.sum())
-    listed = ScanIndex([f"d{k}" for k in keep], list(range(len(keep))), list(range(len(keep))), picked, {})
-    assert pa.concat_tables(pieces).equals(listed.postings())
+    ids, numbers = [f"d{k}" for k in range(len(sketches))], list(range(len(sketches)))
+    want = ScanIndex(ids, numbers, numbers, sketches, {}).postings()
+    for source in (held, rows, sketches):
+        pieces = list(ScanIndex(ids, numbers, numbers, source, {}).postings_tables(rows=25))
+        assert len(pieces) > 1 and pa.concat_tables(pieces).equals(want)
     assert len(list(ScanIndex([], [], [], [], {}).postings_tables())) == 1  # an empty table, still made
 
 

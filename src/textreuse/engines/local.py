@@ -34,7 +34,8 @@ from textreuse.clean.recurring import PackedEdges, recurring_marks
 from textreuse.clean.witness import WitnessJob, try_repair, witness_repairs
 from textreuse.config import Config
 from textreuse.engines import spill
-from textreuse.index.candidates import Sketch, SketchRows, find_candidates, fingerprint, sketch_many
+from textreuse.index.candidates import Sketch, find_candidates, fingerprint, sketch_many
+from textreuse.index.sketchfile import SketchFile
 from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import IngestConfig, read_inputs
 from textreuse.interrupts import worker_signals
@@ -277,6 +278,7 @@ def scan_documents(
     reporter: Reporter | None = None,
     token_memory: int = 512 << 20,
     emit: Callable[[str, Callable[[], pa.Table]], None] | None = None,
+    tmp: str | Path | None = None,
 ) -> ScanResult:
     """Return the pairs and stories of documents already read.
 
@@ -285,7 +287,8 @@ def scan_documents(
     documents again (sending them back from worker processes costs more than that).
 
     `emit` is handed each result table that is final before the scan ends (its name and
-    a function that builds it), so a writer can store it meanwhile.
+    a function that builds it), so a writer can store it meanwhile. The sketches of the
+    index stage wait on disk under `tmp` (:mod:`textreuse.index.sketchfile`).
     """
     reporter = reporter or _Silent()
     workers = workers or default_workers()
@@ -299,8 +302,9 @@ def scan_documents(
         jit.load_all()
 
     t0 = time.perf_counter()
-    # Each chunk's sketches as columns (an object per document would cost a third more).
-    chunks: list[SketchRows] = []
+    # The sketches of the documents compared (the first of each set of exact duplicates)
+    # wait on disk until the candidate search, and again until the postings are written.
+    rep_file = SketchFile(tmp)
     n_indexed = 0
     kept: dict[int, Tokens] = {}
     marks: dict[int, tuple[Annotation, ...]] = {}
@@ -324,7 +328,6 @@ def scan_documents(
                 indexed.append(done - 1)
                 fp, sk, tokens, steps, annotations, doc_edges = entry
                 k, n_indexed = n_indexed, n_indexed + 1
-                chunk_sketches.append(sk)
                 read.append(doc_edges)
                 if tokens is not None:
                     kept[k] = tokens
@@ -333,8 +336,10 @@ def scan_documents(
                 if annotations:
                     marks[k] = annotations
                 if fp:
+                    if fp not in by_print:
+                        chunk_sketches.append(sk)
                     by_print[fp].append(k)
-            chunks.append(SketchRows.of(chunk_sketches))
+            rep_file.add(chunk_sketches)
             del chunk_result, chunk_sketches
     if failed:
         # Documents are numbered by their place in the list: the failed ones leave it.
@@ -347,15 +352,13 @@ def scan_documents(
 
     t0 = time.perf_counter()
     with reporter.stage("candidates", None):
-        rep_sketches = SketchRows.join(chunks, reps)
-        found_candidates = find_candidates(rep_sketches, config=config.index)
+        found_candidates = find_candidates(rep_file.rows(), config=config.index)
     a, b = found_candidates.a, found_candidates.b
     # Kept for the database, so that `textreuse trace` needs no rescan.
     doc_ids = [d.id for d in spill.bare(docs)]
     index = postings.ScanIndex.build(
-        doc_ids, by_print, reps, rep_sketches, config, found_candidates.priority.tolist()
+        doc_ids, by_print, reps, rep_file, config, found_candidates.priority.tolist()
     )
-    del rep_sketches
     if emit is not None:
         emit("postings", index.postings_tables)
         emit("index_documents", index.documents)
@@ -558,7 +561,7 @@ def scan(
     read_seconds = time.perf_counter() - t0
     try:
         return rescan(docs, rejects, db=db, workers=workers, config=config, reporter=reporter, meta=meta,
-                      read_seconds=read_seconds)
+                      read_seconds=read_seconds, tmp=tmp)
     finally:
         _finish_loading(loading)
 
@@ -573,13 +576,15 @@ def rescan(
     reporter: Reporter | None = None,
     meta: dict[str, Any] | None = None,
     read_seconds: float = 0.0,
+    tmp: str | Path | None = None,
 ) -> ScanResult:
-    """Return the scan of documents already read, written to a new database at `db` when given."""
+    """Return the scan of documents already read, written to a new database at `db` when
+    given (what waits on disk goes under `tmp`)."""
     from textreuse.store import duckdb as store
 
     workers = workers or default_workers()
     if db is None or not docs:
-        result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter)
+        result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter, tmp=tmp)
         result.seconds = {"read": read_seconds, **result.seconds}
         return result
     largest = spill.largest_bytes(docs)  # bytes of the largest text in UTF-8, at most
@@ -591,7 +596,8 @@ def rescan(
             behind = _WriteBehind(writer)
             behind.put("documents", lambda: arrow.documents_tables(docs))
             try:
-                result = scan_documents(docs, rejects, workers=1, config=config, reporter=reporter, emit=behind.put)
+                result = scan_documents(docs, rejects, workers=1, config=config, reporter=reporter, emit=behind.put,
+                                        tmp=tmp)
             finally:
                 error = behind.finish()
             if error is not None:
@@ -600,7 +606,7 @@ def rescan(
             if len(result.documents) < len(docs):  # a document failed in the index stage
                 writer.remove_documents({d.id for d in docs} - {d.id for d in result.documents})
         else:
-            result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter)
+            result = scan_documents(docs, rejects, workers=workers, config=config, reporter=reporter, tmp=tmp)
             writer.add({"documents": arrow.documents_tables(result.documents)})
             written = {"documents"}
         t1 = time.perf_counter()

@@ -117,11 +117,10 @@ class SketchRows(Sequence[Sketch]):
     and each document's number of entries; no object per document (a :class:`Sketch`
     and its two arrays cost ~370 bytes, a third of a news article's sketch).
 
-    >>> chunk = SketchRows.of([Sketch(np.array([5, 9], np.uint64), np.array([0, 4], np.int32)),
-    ...                        Sketch(np.array([7], np.uint64), np.array([2], np.int32))])
-    >>> rows = SketchRows.join([chunk, SketchRows.of([Sketch(np.array([3], np.uint64), np.array([1], np.int32))])], [1, 2])
-    >>> len(rows), rows[0].hashes.tolist(), rows.hashes.tolist(), rows.positions.tolist()
-    (2, [7], [7, 3], [2, 1])
+    >>> rows = SketchRows.of([Sketch(np.array([5, 9], np.uint64), np.array([0, 4], np.int32)),
+    ...                       Sketch(np.array([7], np.uint64), np.array([2], np.int32))])
+    >>> len(rows), rows[1].hashes.tolist(), rows.hashes.tolist(), rows.positions.tolist()
+    (2, [7], [5, 9, 7], [0, 4, 2])
     """
 
     def __init__(self, hashes: U64, positions: npt.NDArray[np.int32], sizes: I64) -> None:
@@ -132,29 +131,6 @@ class SketchRows(Sequence[Sketch]):
     def of(cls, sketches: Sequence[Sketch]) -> SketchRows:
         """Return `sketches` as columns."""
         return cls(*entries(sketches))
-
-    @classmethod
-    def join(cls, chunks: list[SketchRows], keep: Sequence[int]) -> SketchRows:
-        """Return the sketches numbered `keep` (ascending) of the documents of `chunks`
-        (consecutive, in document order), emptying `chunks` as it goes: the entries are
-        held once, not twice."""
-        wanted = np.asarray(keep, dtype=np.int64)
-        picks, first = [], 0
-        for chunk in chunks:
-            picks.append(wanted[(wanted >= first) & (wanted < first + len(chunk))] - first)
-            first += len(chunk)
-        total = sum(int(c.sizes[m].sum()) for c, m in zip(chunks, picks))
-        hashes, positions = np.empty(total, dtype=np.uint64), np.empty(total, dtype=np.int32)
-        sizes, at = [], 0
-        chunks.reverse()
-        for mine in picks:
-            chunk = chunks.pop()
-            idx = _ranges(chunk.ends[mine] - chunk.sizes[mine], chunk.sizes[mine])
-            hashes[at : at + idx.shape[0]] = chunk.hashes[idx]
-            positions[at : at + idx.shape[0]] = chunk.positions[idx]
-            at += idx.shape[0]
-            sizes.append(chunk.sizes[mine])
-        return cls(hashes, positions, np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64))
 
     def __len__(self) -> int:
         return int(self.sizes.shape[0])
@@ -174,15 +150,6 @@ class SketchRows(Sequence[Sketch]):
 
     def __iter__(self) -> Iterator[Sketch]:
         return (self[k] for k in range(len(self)))
-
-
-def _ranges(starts: I64, sizes: I64) -> I64:
-    """Return the indices ``start, start + 1, ..., start + size - 1`` of each range, in order."""
-    if not sizes.shape[0]:
-        return np.zeros(0, dtype=np.int64)
-    ends = np.cumsum(sizes)
-    out: I64 = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - (ends - sizes), sizes)
-    return out
 
 
 def entries(sketches: Sequence[Sketch]) -> tuple[U64, npt.NDArray[np.int32], I64]:

@@ -38,7 +38,8 @@ from textreuse.clean.boilerplate import BoilerplateConfig
 from textreuse.clean.encoding import EncodingConfig
 from textreuse.config import Config
 from textreuse.errors import StoreError
-from textreuse.index.candidates import IndexConfig, Sketch, entries
+from textreuse.index.candidates import IndexConfig, Sketch
+from textreuse.index.sketchfile import columns, sizes_of
 from textreuse.model import Annotation
 from textreuse.store.arrow import numbers, strings
 
@@ -98,19 +99,20 @@ class ScanIndex:
 
     def postings_tables(self, rows: int = 1 << 22) -> Iterator[pa.Table]:
         """Yield :meth:`postings` in pieces of about `rows` rows (at least one piece), so
-        that a corpus's postings are never all copied at once."""
-        hashes, places, sizes = entries(self.sketches)
+        that a corpus's postings are never all copied at once (nor, when the sketches wait
+        on disk, all read at once)."""
+        sizes = sizes_of(self.sketches)
         docs = np.array(self.indexed, dtype=np.int32)
         ends = np.cumsum(sizes)
         first = 0
         while True:
-            last = max(first + 1, int(np.searchsorted(ends, (ends[first - 1] if first else 0) + rows, side="right")))
-            last = min(last, len(docs))
-            lo, hi = (int(ends[first - 1]) if first else 0), (int(ends[last - 1]) if last else 0)
+            done = int(ends[first - 1]) if first else 0
+            last = min(len(docs), max(first + 1, int(np.searchsorted(ends, done + rows, side="right"))))
+            hashes, places, got = columns(self.sketches, first, last)
             yield pa.table({
-                "hash": numbers(hashes[lo:hi], np.uint64),
-                "doc": numbers(np.repeat(docs[first:last], sizes[first:last]), np.int32),
-                "position": numbers(places[lo:hi], np.int32),
+                "hash": numbers(hashes, np.uint64),
+                "doc": numbers(np.repeat(docs[first:last], got), np.int32),
+                "position": numbers(places, np.int32),
             })
             first = last
             if first >= len(docs):
