@@ -12,7 +12,9 @@ Peak memory is the largest proportional set size (PSS) of the process and its wo
 processes summed, sampled every 0.5 s: forked workers share the parent's pages, which a
 sum of resident sizes would count once per worker. The scan process's own peak resident
 size (``os.wait4``) is reported beside it. Disk: the database's size, and the largest
-size the scan's folder of temporary files reached (sampled with the memory).
+size its temporary files reached together (sampled with the memory): the database being
+written, its folder of temporary files, and the unnamed files a scan holds its texts and
+sketches in (found through ``/proc/PID/fd``).
 
 Prints a Markdown table, then one JSON line per scan and the fitted exponent of time
 against size per worker count.
@@ -97,6 +99,33 @@ def tree_pss(pid: int) -> int:
     return total
 
 
+def unnamed_bytes(pid: int) -> int:
+    """Return the bytes of the unnamed temporary files (``textreuse-*``, deleted) open in
+    process `pid` and its children, each counted once."""
+    try:
+        root = psutil.Process(pid)
+        pids = [pid, *(c.pid for c in root.children(recursive=True))]
+    except psutil.Error:
+        return 0
+    seen: dict[tuple[int, int], int] = {}
+    for p in pids:
+        try:
+            fds = os.listdir(f"/proc/{p}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            path = f"/proc/{p}/fd/{fd}"
+            try:
+                target = os.readlink(path)
+                if "(deleted)" not in target and "/#" not in target:  # O_TMPFILE files show as /#inode
+                    continue
+                st = os.stat(path)
+            except OSError:
+                continue
+            seen[(st.st_dev, st.st_ino)] = st.st_size
+    return sum(seen.values())
+
+
 def run_scan(path: Path, work: Path, workers: int, extra: list[str]) -> dict[str, Any]:
     """Scan `path` into a database under `work` in a child process; return what was measured."""
     db = work / "scan.duckdb"
@@ -114,7 +143,7 @@ def run_scan(path: Path, work: Path, workers: int, extra: list[str]) -> dict[str
         nonlocal peak_pss, peak_tmp
         while not done.is_set():
             peak_pss = max(peak_pss, tree_pss(child.pid))
-            peak_tmp = max(peak_tmp, folder_bytes(tmp) + sum(
+            peak_tmp = max(peak_tmp, folder_bytes(tmp) + unnamed_bytes(child.pid) + sum(
                 f.stat().st_size for f in work.glob("*.tmp*") if f.is_file()))
             done.wait(0.5)
 
