@@ -45,7 +45,7 @@ class Spilled(Sequence[Document]):
     (['b'], True)
     """
 
-    def __init__(self, folder: str | Path | None = None, *, cache: int = 64) -> None:
+    def __init__(self, folder: str | Path | None = None, *, cache: int = 1024) -> None:
         self._file: IO[bytes] = tempfile.TemporaryFile(dir=folder, prefix="textreuse-texts-")
         self._fd = self._file.fileno()
         self._bare: list[Document] = []  # each document without its text and HTML
@@ -115,8 +115,11 @@ class Spilled(Sequence[Document]):
         bare = self._bare[k]  # raises IndexError past the end
         n, h = self._text[k], self._html[k]
         data = os.pread(self._fd, n + max(h, 0), self._start[k]) if n + max(h, 0) else b""
-        html = data[n:].decode(_ENCODING, _ERRORS) if h >= 0 else None
-        return dataclasses.replace(bare, raw_text=data[:n].decode(_ENCODING, _ERRORS), html=html)
+        doc = object.__new__(Document)
+        # The fields copied, as dataclasses.replace would (which takes 9 of the 11 µs a read took).
+        doc.__dict__.update(bare.__dict__, raw_text=data[:n].decode(_ENCODING, _ERRORS),
+                            html=data[n:].decode(_ENCODING, _ERRORS) if h >= 0 else None)
+        return doc
 
     def chars(self) -> list[int]:
         """Return each document's length in characters (its texts are not read)."""
