@@ -145,10 +145,6 @@ class Spilled(Sequence[Document]):
         out._cache, out._cache_size = {}, self._cache_size
         return out
 
-    def close(self) -> None:
-        """Close the file (the documents can no longer be read)."""
-        self._file.close()
-
 
 def chars(docs: Sequence[Document]) -> list[int]:
     """Return each document's length in characters, without reading spilled texts."""

@@ -117,8 +117,7 @@ class SketchRows(Sequence[Sketch]):
     and each document's number of entries; no object per document (a :class:`Sketch`
     and its two arrays cost ~370 bytes, a third of a news article's sketch).
 
-    >>> rows = SketchRows.of([Sketch(np.array([5, 9], np.uint64), np.array([0, 4], np.int32)),
-    ...                       Sketch(np.array([7], np.uint64), np.array([2], np.int32))])
+    >>> rows = SketchRows(np.array([5, 9, 7], np.uint64), np.array([0, 4, 2], np.int32), np.array([2, 1]))
     >>> len(rows), rows[1].hashes.tolist(), rows.hashes.tolist(), rows.positions.tolist()
     (2, [7], [5, 9, 7], [0, 4, 2])
     """
@@ -126,11 +125,6 @@ class SketchRows(Sequence[Sketch]):
     def __init__(self, hashes: U64, positions: npt.NDArray[np.int32], sizes: I64) -> None:
         self.hashes, self.positions, self.sizes = hashes, positions, sizes
         self.ends = np.cumsum(sizes)
-
-    @classmethod
-    def of(cls, sketches: Sequence[Sketch]) -> SketchRows:
-        """Return `sketches` as columns."""
-        return cls(*entries(sketches))
 
     def __len__(self) -> int:
         return int(self.sizes.shape[0])
