@@ -13,6 +13,7 @@ from textreuse.index.candidates import (
     IndexConfig,
     Sketch,
     candidate_pairs,
+    find_candidates,
     fingerprint,
     sketch,
     sketch_many,
@@ -251,20 +252,44 @@ def test_sketch_many_matches_sketch_one_by_one(docs: list[list[int]], n: int, sa
 
 
 @settings(max_examples=60, deadline=None)
-@given(sketches_(), st.integers(1, 6))
-def test_candidate_pairs_in_hash_slices_match_brute_force(sketches: list[Sketch], part: int) -> None:
+@given(sketches_(), st.integers(1, 6), st.sampled_from([None, 1, 200]))
+def test_candidate_pairs_in_hash_slices_match_brute_force(sketches: list[Sketch], part: int, budget: int | None) -> None:
     import textreuse.index.candidates as candidates
+    import textreuse.index.runs as runs
 
     config = IndexConfig(max_df=5, min_shared=2)
     # Real n-gram hashes are uniform 64-bit values; mixing keeps the collisions.
     sketches = [Sketch(mix64(s.hashes), s.positions) for s in sketches]
-    saved = candidates._PART_SIZE
+    saved = candidates._PART_SIZE, runs.BUDGET
     candidates._PART_SIZE = part  # many slices even for a tiny corpus
+    if budget is not None:
+        runs.BUDGET = budget  # the listed n-grams go to disk in runs (1: after every slice)
     try:
         a, b, shared = candidate_pairs(sketches, config=config)
     finally:
-        candidates._PART_SIZE = saved
+        candidates._PART_SIZE, runs.BUDGET = saved
     assert sorted(zip(a.tolist(), b.tolist(), shared.tolist())) == brute_force(sketches, config)
+
+
+def test_listed_ngrams_on_disk_give_the_candidates_held_in_memory(gen) -> None:
+    import textreuse.index.runs as runs
+
+    # Copies beyond max_df (anchored pairs, detours) and excerpts among unrelated texts.
+    story = gen.words(400)
+    texts = [gen.prose(gen.edit(story, 0.04)) for _ in range(12)] + [gen.prose(story[100:200]) for _ in range(3)]
+    texts += [gen.prose(gen.words(300)) for _ in range(40)]
+    sketches = [sketch(tokenize(t).hashes) for t in texts]
+    config = IndexConfig(max_df=6)
+    held = find_candidates(sketches, config=config)
+    saved = runs.BUDGET
+    runs.BUDGET = 1
+    try:
+        spilled = find_candidates(sketches, config=config)
+    finally:
+        runs.BUDGET = saved
+    assert held.anchored.any() and held.a.shape[0] > 12
+    for name in ("a", "b", "shared", "priority", "anchored"):
+        assert getattr(spilled, name).tolist() == getattr(held, name).tolist(), name
 
 
 def test_copies_of_a_text_beyond_max_df_are_aligned_once_each(tmp_path, gen) -> None:

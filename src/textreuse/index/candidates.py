@@ -25,6 +25,7 @@ import numpy.typing as npt
 import xxhash
 
 from textreuse import jit
+from textreuse.index.runs import Runs
 from textreuse.index.tokenize import ngrams
 
 U64 = npt.NDArray[np.uint64]
@@ -337,32 +338,55 @@ def find_candidates(sketches: Sequence[Sketch], *, config: IndexConfig = IndexCo
     parts = min(65535, max(1, -(-hashes.shape[0] // _PART_SIZE)))
     # Slices by high bits: n-gram hashes are uniform there (sampling looked at low bits).
     slice_of = ((hashes >> np.uint64(40)) % np.uint64(parts)).astype(np.uint16)
-    found, long_parts = zip(*(shared_ngrams(hashes, docs, places, slice_of == part, config) for part in range(parts)))
+    # The n-grams two documents share are listed a hash slice at a time and kept by first
+    # document (on disk past Runs' budget), so each pair's rows can be judged together.
+    buckets = min(4096, 4 * parts)
+    runs = Runs(buckets, (np.int32, np.int32, np.int32, np.int32, np.bool_))
+    long_parts = []
+    for part in range(parts):
+        found, long_part = shared_ngrams(hashes, docs, places, slice_of == part, config)
+        runs.add(found[0] % buckets, (*found, np.ones(found[0].shape[0], dtype=bool)))
+        long_parts.append(long_part)
+        del found
     del hashes, places, docs, slice_of
     long_lists = LongLists.concat(long_parts)
     priority = anchor_priority(long_lists.docs, len(sketches))
     with_anchor = anchor_pairs(long_lists, priority)
-    n_listed = sum(f[0].shape[0] for f in found)
-    a, b, pa, pb = (np.concatenate([f[k] for f in found] + [with_anchor[k]]) for k in range(4))
-    del found, long_parts, long_lists, with_anchor
-    # Pairs are judged a slice of first documents at a time, again to bound memory.
-    slices = max(1, -(-a.shape[0] // _PART_SIZE))
-    judged = [linked_pairs(a, b, pa, pb, a % slices == part, config) for part in range(slices)]
+    runs.add(with_anchor[0] % buckets, (*with_anchor, np.zeros(with_anchor[0].shape[0], dtype=bool)))
+    del long_parts, long_lists, with_anchor
+    judged: list[tuple[I64, I64, I64]] = []
+    anchored_parts: list[npt.NDArray[np.bool_]] = []
+    for k in range(buckets):
+        columns = runs.bucket(k)
+        a, b, pa, pb = (c.astype(np.int32, copy=False) for c in columns[:4])
+        listed = columns[4].astype(bool, copy=False)
+        if not a.shape[0]:
+            continue
+        # A bucket's pairs are judged a slice of first documents at a time, to bound memory.
+        slices = max(1, -(-a.shape[0] // _PART_SIZE))
+        slice_of_row = (a // buckets) % slices
+        found_k = [linked_pairs(a, b, pa, pb, slice_of_row == part, config) for part in range(slices)]
+        x, y = (np.concatenate([j[i] for j in found_k]) for i in range(2))
+        judged.extend(found_k)
+        # Which candidates the short lists alone make: the others are held by anchors only
+        # (judged again only when anchors added entries; most corpora have no long list).
+        if listed.all():
+            anchored_parts.append(np.zeros(x.shape[0], dtype=bool))
+        else:
+            plain = [linked_pairs(a, b, pa, pb, listed & (slice_of_row == part), config) for part in range(slices)]
+            px, py = (np.concatenate([j[i] for j in plain]) for i in range(2))
+            anchored_parts.append(~np.isin((x << 32) | y, (px << 32) | py))
+        del a, b, pa, pb, listed, columns
+    runs.close()
+    if not judged:
+        return Candidates(empty, empty, empty, priority, np.zeros(0, dtype=bool))
     out = [np.concatenate([j[k] for j in judged]) for k in range(3)]
+    anchored = np.concatenate(anchored_parts)
     order = np.lexsort((out[1], out[0]))
-    x, y, shared = out[0][order], out[1][order], out[2][order]
-    # Which candidates the short lists alone make: the others are held by anchors only
-    # (judged again only when anchors added entries; most corpora have no long list).
-    anchored = np.zeros(x.shape[0], dtype=bool)
-    if n_listed < a.shape[0]:
-        listed = np.zeros(a.shape[0], dtype=bool)
-        listed[:n_listed] = True
-        plain = [linked_pairs(a, b, pa, pb, listed & (a % slices == part), config) for part in range(slices)]
-        px, py = (np.concatenate([j[k] for j in plain]) for k in range(2))
-        anchored = ~np.isin((x << 32) | y, (px << 32) | py)
-        if not detours:
-            keep = without_detours(x, y, anchored, priority)
-            x, y, shared, anchored = x[keep], y[keep], shared[keep], anchored[keep]
+    x, y, shared, anchored = out[0][order], out[1][order], out[2][order], anchored[order]
+    if anchored.any() and not detours:
+        keep = without_detours(x, y, anchored, priority)
+        x, y, shared, anchored = x[keep], y[keep], shared[keep], anchored[keep]
     return Candidates(x, y, shared, priority, anchored)
 
 
