@@ -352,7 +352,7 @@ def scan_documents(
 
     t0 = time.perf_counter()
     with reporter.stage("candidates", None):
-        found_candidates = find_candidates(rep_file.rows(), config=config.index)
+        found_candidates = find_candidates(rep_file.rows(), config=config.index, tmp=tmp)
     a, b = found_candidates.a, found_candidates.b
     # Kept for the database, so that `textreuse trace` needs no rescan.
     doc_ids = [d.id for d in spill.bare(docs)]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import overload
 
 import numpy as np
@@ -321,12 +322,15 @@ def candidate_pairs(
     return found.a, found.b, found.shared
 
 
-def find_candidates(sketches: Sequence[Sketch], *, config: IndexConfig = IndexConfig(), detours: bool = False) -> Candidates:
+def find_candidates(
+    sketches: Sequence[Sketch], *, config: IndexConfig = IndexConfig(), detours: bool = False, tmp: str | Path | None = None
+) -> Candidates:
     """Return the candidate pairs of :func:`candidate_pairs` and the sketches' anchor priorities.
 
     Detours (:func:`without_detours`) are left out unless `detours` is true: a trace
     judges a new document by the pairs it makes with stored ones, detours included,
     since the database does not keep which stored documents pair with each other.
+    The n-grams two documents share wait under `tmp` when there are many (:mod:`textreuse.index.runs`).
     """
     empty = np.zeros(0, dtype=np.int64)
     hashes, places, sizes = entries(sketches)
@@ -341,7 +345,7 @@ def find_candidates(sketches: Sequence[Sketch], *, config: IndexConfig = IndexCo
     # The n-grams two documents share are listed a hash slice at a time and kept by first
     # document (on disk past Runs' budget), so each pair's rows can be judged together.
     buckets = min(4096, 4 * parts)
-    runs = Runs(buckets, (np.int32, np.int32, np.int32, np.int32, np.bool_))
+    runs = Runs(buckets, (np.int32, np.int32, np.int32, np.int32, np.bool_), folder=tmp)
     long_parts = []
     for part in range(parts):
         found, long_part = shared_ngrams(hashes, docs, places, slice_of == part, config)
