@@ -14,7 +14,8 @@ from textreuse.clean.boilerplate import edges
 from textreuse.clean.recurring import EdgeTable, PackedEdges
 from textreuse.engines.local import read_all, scan, scan_documents
 from textreuse.engines.spill import Spilled, bare, chars, largest_bytes
-from textreuse.index.candidates import IndexConfig, Sketch, find_candidates
+from textreuse.index import candidates, runs
+from textreuse.index.candidates import IndexConfig, Sketch, SketchRows, find_candidates, search
 from textreuse.index.sketchfile import SketchFile
 from textreuse.model import Document
 from textreuse.store.postings import ScanIndex
@@ -103,14 +104,23 @@ def test_sketches_on_disk_read_back_and_pair_as_the_sketches_do(seed: int, tmp_p
         held.add(sketches[k : k + 7])
     assert list(tmp_path.iterdir()) == []  # files with no name
     assert len(held) == len(sketches) and held[-1].hashes.tolist() == sketches[-1].hashes.tolist()
-    rows = held.rows()
+    rows = SketchRows(*held.columns(0, len(held)))
     assert all((r.hashes == s.hashes).all() and (r.positions == s.positions).all() for r, s in zip(rows, sketches))
     assert all((r.hashes == s.hashes).all() and (r.positions == s.positions).all() for r, s in zip(held, sketches))
     for max_df in (3, 100):
         config = IndexConfig(max_df=max_df)
-        x, y = find_candidates(rows, config=config), find_candidates(sketches, config=config)
-        assert x.a.tolist() == y.a.tolist() and x.b.tolist() == y.b.tolist() and x.shared.tolist() == y.shared.tolist()
-        assert x.priority.tolist() == y.priority.tolist() and x.anchored.tolist() == y.anchored.tolist()
+        y = find_candidates(sketches, config=config)
+        # Read back whole, or a few documents at a time as a scan reads them.
+        found = [find_candidates(rows, config=config), search(held.chunks(size=9), len(held), held.n_entries, config=config)]
+        # Many hash slices and runs on disk after every chunk and slice.
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(candidates, "_PART_SIZE", 11)
+            patch.setattr(runs, "BUDGET", 1)
+            found.append(search(held.chunks(size=9), len(held), held.n_entries, config=config, tmp=tmp_path))
+        assert list(tmp_path.iterdir()) == []
+        for x in found:
+            assert x.a.tolist() == y.a.tolist() and x.b.tolist() == y.b.tolist() and x.shared.tolist() == y.shared.tolist()
+            assert x.priority.tolist() == y.priority.tolist() and x.anchored.tolist() == y.anchored.tolist()
     ids, numbers = [f"d{k}" for k in range(len(sketches))], list(range(len(sketches)))
     want = ScanIndex(ids, numbers, numbers, sketches, {}).postings()
     for source in (held, rows, sketches):

@@ -34,7 +34,7 @@ from textreuse.clean.recurring import PackedEdges, recurring_marks
 from textreuse.clean.witness import WitnessJob, try_repair, witness_repairs
 from textreuse.config import Config
 from textreuse.engines import spill
-from textreuse.index.candidates import Sketch, find_candidates, fingerprint, sketch_many
+from textreuse.index.candidates import Sketch, fingerprint, search, sketch_many
 from textreuse.index.sketchfile import SketchFile
 from textreuse.index.tokenize import Tokens
 from textreuse.ingest.read import IngestConfig, read_inputs
@@ -352,7 +352,7 @@ def scan_documents(
 
     t0 = time.perf_counter()
     with reporter.stage("candidates", None):
-        found_candidates = find_candidates(rep_file.rows(), config=config.index, tmp=tmp)
+        found_candidates = search(rep_file.chunks(), len(rep_file), rep_file.n_entries, config=config.index, tmp=tmp)
     a, b = found_candidates.a, found_candidates.b
     # Kept for the database, so that `textreuse trace` needs no rescan.
     doc_ids = [d.id for d in spill.bare(docs)]

@@ -16,7 +16,7 @@ corpus when its true relations do.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import overload
@@ -332,29 +332,54 @@ def find_candidates(
     since the database does not keep which stored documents pair with each other.
     The n-grams two documents share wait under `tmp` when there are many (:mod:`textreuse.index.runs`).
     """
-    empty = np.zeros(0, dtype=np.int64)
     hashes, places, sizes = entries(sketches)
-    if len(sketches) < 2 or not sizes.sum():
-        return Candidates(empty, empty, empty, np.zeros(len(sketches), dtype=np.int64), np.zeros(0, dtype=bool))
-    docs = np.repeat(np.arange(len(sketches), dtype=np.int32), sizes)
+    return search([(hashes, places, sizes)], len(sketches), int(sizes.sum()), config=config, detours=detours, tmp=tmp)
+
+
+Columns = tuple[U64, npt.NDArray[np.int32], I64]
+
+
+def search(
+    chunks: Iterable[Columns], n_docs: int, n_entries: int, *,
+    config: IndexConfig = IndexConfig(), detours: bool = False, tmp: str | Path | None = None,
+) -> Candidates:
+    """Return :func:`find_candidates`' result for `n_docs` sketches of `n_entries` entries
+    in all, given as `chunks` of consecutive sketches (hashes, positions, entries per
+    sketch), which need not all be in memory at once (:meth:`SketchFile.chunks`).
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    if n_docs < 2 or not n_entries:
+        return Candidates(empty, empty, empty, np.zeros(n_docs, dtype=np.int64), np.zeros(0, dtype=bool))
     # Posting lists are built a slice of the hash range at a time, so the sort's
-    # temporary arrays stay small whatever the corpus size.
-    parts = min(65535, max(1, -(-hashes.shape[0] // _PART_SIZE)))
-    # Slices by high bits: n-gram hashes are uniform there (sampling looked at low bits).
-    slice_of = ((hashes >> np.uint64(40)) % np.uint64(parts)).astype(np.uint16)
+    # temporary arrays stay small whatever the corpus size; the entries wait by slice
+    # (on disk past Runs' budget).
+    parts = min(65535, max(1, -(-n_entries // _PART_SIZE)))
+    by_slice = Runs(parts, (np.uint64, np.int32, np.int32), folder=tmp)
+    first = 0
+    for hashes, places, sizes in chunks:
+        docs = np.repeat(np.arange(first, first + sizes.shape[0], dtype=np.int32), sizes)
+        first += sizes.shape[0]
+        # Slices by high bits: n-gram hashes are uniform there (sampling looked at low bits).
+        by_slice.add(((hashes >> np.uint64(40)) % np.uint64(parts)).astype(np.int64), (hashes, docs, places))
+        del docs
     # The n-grams two documents share are listed a hash slice at a time and kept by first
     # document (on disk past Runs' budget), so each pair's rows can be judged together.
     buckets = min(4096, 4 * parts)
     runs = Runs(buckets, (np.int32, np.int32, np.int32, np.int32, np.bool_), folder=tmp)
     long_parts = []
     for part in range(parts):
-        found, long_part = shared_ngrams(hashes, docs, places, slice_of == part, config)
+        h, d, at = by_slice.bucket(part)
+        found, long_part = shared_ngrams(
+            h.astype(np.uint64, copy=False), d.astype(np.int32, copy=False), at.astype(np.int32, copy=False),
+            np.ones(h.shape[0], dtype=bool), config,
+        )
+        del h, d, at
         runs.add(found[0] % buckets, (*found, np.ones(found[0].shape[0], dtype=bool)))
         long_parts.append(long_part)
         del found
-    del hashes, places, docs, slice_of
+    by_slice.close()
     long_lists = LongLists.concat(long_parts)
-    priority = anchor_priority(long_lists.docs, len(sketches))
+    priority = anchor_priority(long_lists.docs, n_docs)
     with_anchor = anchor_pairs(long_lists, priority)
     runs.add(with_anchor[0] % buckets, (*with_anchor, np.zeros(with_anchor[0].shape[0], dtype=bool)))
     del long_parts, long_lists, with_anchor

@@ -7,13 +7,14 @@ sketches (~110 million entries of 12 bytes) would take 1.3 GB through alignment,
 relating and stories, and joining them for the search would briefly take twice that.
 :class:`SketchFile` writes each batch of sketches to two unnamed temporary files as the
 index stage makes them (hashes, positions) and keeps only the number of entries per
-document; :meth:`SketchFile.rows` reads them all back into one pair of arrays for the
+document; :meth:`SketchFile.chunks` reads them back a run of documents at a time for the
 search, and :meth:`SketchFile.columns` any range of documents for the postings. The
 files have no names: they are gone when the process ends, however it ends.
 """
 
 from __future__ import annotations
 
+import bisect
 import os
 import tempfile
 from array import array
@@ -50,8 +51,10 @@ class SketchFile(Sequence[Sketch]):
     >>> f = SketchFile()
     >>> f.add([Sketch(np.array([5, 9], np.uint64), np.array([0, 4], np.int32)), Sketch(np.array([7], np.uint64), np.array([2], np.int32))])
     >>> f.add([Sketch(np.array([3], np.uint64), np.array([1], np.int32))])
-    >>> len(f), f[1].hashes.tolist(), f.rows().hashes.tolist(), [x.tolist() for x in f.columns(1, 3)]
-    (3, [7], [5, 9, 7, 3], [[7, 3], [2, 1], [1, 1]])
+    >>> len(f), f[1].hashes.tolist(), [x.tolist() for x in f.columns(1, 3)]
+    (3, [7], [[7, 3], [2, 1], [1, 1]])
+    >>> [c[2].tolist() for c in f.chunks(2)], f.n_entries
+    ([[2], [1, 1]], 4)
     """
 
     def __init__(self, folder: str | Path | None = None) -> None:
@@ -90,9 +93,20 @@ class SketchFile(Sequence[Sketch]):
         _read(self._files[1].fileno(), positions, 4 * lo)
         return hashes, positions, np.array(self._sizes[first:last], dtype=np.int64)
 
-    def rows(self) -> SketchRows:
-        """Return every document's sketch, read back into one pair of arrays."""
-        return SketchRows(*self.columns(0, len(self)))
+    @property
+    def n_entries(self) -> int:
+        """Return the number of entries of all sketches."""
+        return self._total
+
+    def chunks(self, size: int = 1_000_000) -> Iterator[tuple[U64, npt.NDArray[np.int32], I64]]:
+        """Yield :meth:`columns` of consecutive documents, about `size` entries at a time
+        (a document is never split), for :func:`textreuse.index.candidates.search`."""
+        first = 0
+        while first < len(self):
+            start = self._ends[first - 1] if first else 0
+            last = max(first + 1, bisect.bisect_right(self._ends, start + size, lo=first))
+            yield self.columns(first, last)
+            first = last
 
     @overload
     def __getitem__(self, k: int) -> Sketch: ...
