@@ -26,6 +26,27 @@ import numpy.typing as npt
 BUDGET = 256 * 2**20
 
 
+def write_at(fd: int, data: npt.NDArray[np.generic], at: int) -> int:
+    """Write `data`'s bytes to `fd` at offset `at`; return how many."""
+    view = np.ascontiguousarray(data).data.cast("B")
+    done = 0
+    while done < len(view):  # a write may be short
+        done += os.pwrite(fd, view[done:], at + done)
+    return done
+
+
+def read_at(fd: int, out: npt.NDArray[np.generic], at: int) -> int:
+    """Fill `out` with the bytes of `fd` from offset `at`; return how many."""
+    view = out.data.cast("B")
+    done = 0
+    while done < len(view):
+        got = os.preadv(fd, [view[done:]], at + done)
+        if got <= 0:
+            raise OSError(f"a temporary file of the scan ended early ({done} of {len(view)} bytes)")
+        done += got
+    return done
+
+
 class Runs:
     """Columns of rows of given `dtypes`, kept in `buckets` buckets (held rows past
     `budget` bytes, :data:`BUDGET` by default, go to a file under `folder`).
@@ -81,11 +102,7 @@ class Runs:
             self._runs[k].append((self._end, rows))
             for parts in held:
                 for part in parts:
-                    view = np.ascontiguousarray(part).data.cast("B")
-                    done = 0
-                    while done < len(view):  # a write may be short
-                        done += os.pwrite(fd, view[done:], self._end + done)
-                    self._end += len(view)
+                    self._end += write_at(fd, part, self._end)
             self._held[k] = [[] for _ in self.dtypes]
         self._held_bytes = 0
 
@@ -93,18 +110,11 @@ class Runs:
         """Return bucket `k`'s rows, column by column, in the order they were added."""
         parts: list[list[npt.NDArray[np.generic]]] = [[] for _ in self.dtypes]
         for at, rows in self._runs[k]:
+            assert self._file is not None
             for column, dtype in zip(parts, self.dtypes):
                 out = np.empty(rows, dtype=dtype)
-                view = out.data.cast("B")
-                done = 0
-                assert self._file is not None
-                while done < len(view):
-                    got = os.preadv(self._file.fileno(), [view[done:]], at + done)
-                    if got <= 0:
-                        raise OSError(f"the runs file ended early ({done} of {len(view)} bytes)")
-                    done += got
+                at += read_at(self._file.fileno(), out, at)
                 column.append(out)
-                at += len(view)
         for column, held in zip(parts, self._held[k]):
             column.extend(held)
         return [np.concatenate(c) if c else np.zeros(0, dtype=t) for c, t in zip(parts, self.dtypes)]

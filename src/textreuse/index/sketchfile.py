@@ -15,7 +15,6 @@ files have no names: they are gone when the process ends, however it ends.
 from __future__ import annotations
 
 import bisect
-import os
 import tempfile
 from array import array
 from collections.abc import Iterator, Sequence
@@ -26,23 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from textreuse.index.candidates import I64, U64, Sketch, SketchRows, entries
-
-
-def _write(fd: int, data: npt.NDArray[np.generic], at: int) -> None:
-    view = np.ascontiguousarray(data).data.cast("B")
-    done = 0
-    while done < len(view):  # a write may be short
-        done += os.pwrite(fd, view[done:], at + done)
-
-
-def _read(fd: int, out: npt.NDArray[np.generic], at: int) -> None:
-    view = out.data.cast("B")
-    done = 0
-    while done < len(view):
-        got = os.preadv(fd, [view[done:]], at + done)
-        if got <= 0:
-            raise OSError(f"the sketch file ended early ({done} of {len(view)} bytes)")
-        done += got
+from textreuse.index.runs import read_at, write_at
 
 
 class SketchFile(Sequence[Sketch]):
@@ -66,8 +49,8 @@ class SketchFile(Sequence[Sketch]):
     def add(self, sketches: Sequence[Sketch]) -> None:
         """Write the next documents' sketches."""
         hashes, positions, sizes = entries(sketches)
-        _write(self._files[0].fileno(), hashes.astype(np.uint64, copy=False), 8 * self._total)
-        _write(self._files[1].fileno(), positions.astype(np.int32, copy=False), 4 * self._total)
+        write_at(self._files[0].fileno(), hashes.astype(np.uint64, copy=False), 8 * self._total)
+        write_at(self._files[1].fileno(), positions.astype(np.int32, copy=False), 4 * self._total)
         for size in sizes.tolist():
             self._total += size
             self._sizes.append(size)
@@ -89,8 +72,8 @@ class SketchFile(Sequence[Sketch]):
         lo = self._ends[first - 1] if first else 0
         hi = self._ends[last - 1]
         hashes, positions = np.empty(hi - lo, dtype=np.uint64), np.empty(hi - lo, dtype=np.int32)
-        _read(self._files[0].fileno(), hashes, 8 * lo)
-        _read(self._files[1].fileno(), positions, 4 * lo)
+        read_at(self._files[0].fileno(), hashes, 8 * lo)
+        read_at(self._files[1].fileno(), positions, 4 * lo)
         return hashes, positions, np.array(self._sizes[first:last], dtype=np.int64)
 
     @property
