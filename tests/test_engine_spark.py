@@ -184,7 +184,9 @@ def test_engines_agree_on_generated_corpus(spark, tmp_path: Path, gen) -> None:
     assert any(s.witness == "lossy/clean.txt" for s in local.repairs["lossy/damaged.txt"])
     # (The dated wire pair is a duplicate of orig/13's group, aligned through its representative.)
     assert {e.kind for found in local.evidence.values() for e in found} >= {"excerpt", "frame"}
-    for partitions in (2, 5):
+    # One Spark scan (~35 s on 2 cores; the demo test scans at 1 and 4 partitions, the
+    # parity property at 1-7): CI has 20 minutes for everything.
+    for partitions in (5,):
         out = tmp_path / f"out-{partitions}"
         result = engine.scan([corpus], out=out, spark=spark, partitions=partitions, config=GENERATED_CONFIG)
         _assert_same_tables(db, out)
