@@ -55,8 +55,15 @@ def spark():
     s.stop()
 
 
-def _assert_same_tables(db: Path, out: Path) -> dict[str, list[tuple]]:
-    """Assert every table of the local database equals the Spark output, row for row, in order."""
+# The columns holding an input's path: a Spark scan of a file:// URI names it so.
+PATH_COLUMNS = {"documents": "source_path", "rejects": "path"}
+
+
+def _assert_same_tables(db: Path, out: Path, uri: bool = False) -> dict[str, list[tuple]]:
+    """Assert every table of the local database equals the Spark output, row for row, in order.
+
+    With `uri` the Spark scan read the corpus as a file:// URI: its paths lose that prefix.
+    """
     rows = {}
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -66,7 +73,11 @@ def _assert_same_tables(db: Path, out: Path) -> dict[str, list[tuple]]:
                 spark_types = pcon.execute(f"DESCRIBE {table}").fetchall()
                 assert [r[:2] for r in spark_types] == [r[:2] for r in local_types], table
                 local_rows = con.execute(f"SELECT * FROM {table}").fetchall()
-                spark_rows = pcon.execute(f"SELECT * FROM {table}").fetchall()
+                select = "*"
+                if uri and table in PATH_COLUMNS:
+                    column = PATH_COLUMNS[table]
+                    select = f"* REPLACE (regexp_replace({column}, '^file:', '') AS {column})"
+                spark_rows = pcon.execute(f"SELECT {select} FROM {table}").fetchall()
                 assert spark_rows == local_rows, table
                 rows[table] = local_rows
     finally:
@@ -145,19 +156,25 @@ GENERATED_CONFIG = Config(index=IndexConfig(max_df=4))
 # ---------------------------------------------------------------- engines agree
 
 
-@pytest.mark.spark
-def test_engines_agree_on_demo_corpus(spark, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def demo_scans(spark, tmp_path_factory):
+    """Return a local database and a Spark output (4 partitions) of the demo corpus, shared
+    by the tests that only read them (each Spark scan of it costs ~45 s on 2 cores)."""
     from textreuse.engines import spark as engine
 
-    db = tmp_path / "local.duckdb"
+    root = tmp_path_factory.mktemp("demo")
+    db, out = root / "local.duckdb", root / "out"
     scan([DEMO], db=db, workers=1)
-    out = tmp_path / "out"
-    # Twice into one folder: the second run replaces the first's tables.
-    for partitions in (1, 4):
-        result = engine.scan([DEMO], out=out, spark=spark, partitions=partitions)
-        rows = _assert_same_tables(db, out)
-        assert result.counts()["pairs"] == len(rows["pairs"]) > 10
-        assert len(rows["stories"]) > 3 and len(rows["rejects"]) == 2
+    result = engine.scan([DEMO], out=out, spark=spark, partitions=4)
+    return db, out, result
+
+
+@pytest.mark.spark
+def test_engines_agree_on_demo_corpus(demo_scans) -> None:
+    db, out, result = demo_scans
+    rows = _assert_same_tables(db, out)
+    assert result.counts()["pairs"] == len(rows["pairs"]) > 10
+    assert len(rows["stories"]) > 3 and len(rows["rejects"]) == 2
     assert sorted(p.name for p in out.iterdir()) == [f"{t}.parquet" for t in sorted((*SPARK_TABLES, "runs"))]
 
 
@@ -198,27 +215,26 @@ def test_engines_agree_on_generated_corpus(spark, tmp_path: Path, gen) -> None:
 
 
 @pytest.mark.spark
-def test_engines_agree_with_boilerplate_off(spark, tmp_path: Path) -> None:
+def test_engines_agree_with_boilerplate_off_on_a_uri_input(spark, tmp_path: Path) -> None:
     from textreuse.engines import spark as engine
 
     config = Config(boilerplate=BoilerplateConfig(patterns=False, recurring=False))
     db, out = tmp_path / "local.duckdb", tmp_path / "out"
     local = scan([DEMO], db=db, workers=1, config=config)
     assert not local.annotations and not any(e.kind == "frame" for f in local.evidence.values() for e in f)
-    result = engine.scan([DEMO], out=out, spark=spark, partitions=3, config=config)
-    _assert_same_tables(db, out)
+    # Spark reads the corpus by its file:// URI: the same rows, paths named by the URI.
+    result = engine.scan([DEMO.as_uri()], out=out, spark=spark, partitions=3, config=config)
+    rows = _assert_same_tables(db, out, uri=True)
     assert result.counts() | {"seconds": {}} == local.counts() | {"seconds": {}}
+    assert len(rows["rejects"]) == 2 and all(r.path.startswith("file:") for r in result.rejects)
 
 
 @pytest.mark.spark
-def test_trace_reads_a_spark_scan_as_it_reads_a_local_one(spark, tmp_path: Path, gen) -> None:
-    from textreuse.engines import spark as engine
+def test_trace_reads_a_spark_scan_as_it_reads_a_local_one(demo_scans, gen) -> None:
     from textreuse.engines.trace import trace
     from textreuse.model import Document
 
-    db, out = tmp_path / "local.duckdb", tmp_path / "out"
-    scan([DEMO], db=db, workers=1)
-    engine.scan([DEMO], out=out, spark=spark, partitions=3)
+    db, out, _ = demo_scans
     with parquet.connect(out) as pcon:
         # Half of all 64-bit hashes have the top bit set: Spark stores them signed.
         assert pcon.execute("SELECT max(hash) > 9223372036854775807 FROM postings").fetchone() == (True,)
@@ -243,11 +259,12 @@ def test_trace_reads_a_spark_scan_as_it_reads_a_local_one(spark, tmp_path: Path,
 
 
 @pytest.mark.spark
-def test_engines_agree_on_parquet_csv_and_html_inputs(spark, tmp_path: Path, gen) -> None:
+def test_engines_agree_on_parquet_csv_html_and_warc_inputs(spark, tmp_path: Path, gen) -> None:
     import csv
 
     import pyarrow as pa
     import pyarrow.parquet as pq
+    from test_ingest_web import corpus_pages, write_warc
 
     from textreuse.engines import spark as engine
 
@@ -264,23 +281,9 @@ def test_engines_agree_on_parquet_csv_and_html_inputs(spark, tmp_path: Path, gen
         f"<p>{gen.prose(gen.words(80))}</p></article></body></html>",
         encoding="utf-8",
     )
-    db, out = tmp_path / "local.duckdb", tmp_path / "out"
-    local = scan([corpus], db=db, workers=1)
-    assert {d.id for d in local.documents} == {"p1", "p2", "c1", "page.html"} and len(local.all_pairs()) >= 3
-    engine.scan([corpus], out=out, spark=spark, partitions=2)
-    _assert_same_tables(db, out)
-
-
-@pytest.mark.spark
-def test_a_uri_in_two_warc_files_is_named_as_the_local_engine_names_it(spark, tmp_path: Path) -> None:
-    from test_ingest_web import corpus_pages, write_warc
-
-    from textreuse.engines import spark as engine
-
+    # Two crawls holding one URI: named as the local engine names it, not rejected.
     pages = corpus_pages()
     urls = list(pages)
-    corpus = tmp_path / "crawls"
-    corpus.mkdir()
     write_warc(corpus / "a.warc.gz", {u: pages[u] for u in urls[:3]})
     # The second crawl captures two of those pages again, and one new one.
     write_warc(corpus / "b.warc.gz", {u: pages[u] for u in urls[1:]})
@@ -288,7 +291,9 @@ def test_a_uri_in_two_warc_files_is_named_as_the_local_engine_names_it(spark, tm
     (corpus / "c.jsonl").write_text(json.dumps({"id": urls[0], "text": "Taken already."}) + "\n", encoding="utf-8")
     db, out = tmp_path / "local.duckdb", tmp_path / "out"
     local = scan([corpus], db=db, workers=1)
-    again = [d.id for d in local.documents if "#" in d.id]
+    ids = {d.id for d in local.documents}
+    assert {"p1", "p2", "c1", "page.html"} <= ids and len(local.all_pairs()) >= 3
+    again = [d for d in ids if "#" in d]
     assert len(again) == 2 and {d.split("#")[0] for d in again} == set(urls[1:3])
     assert [r.reason.startswith(f"duplicate id {urls[0]!r}:") for r in local.rejects] == [True]
     result = engine.scan([corpus], out=out, spark=spark, partitions=3)
@@ -297,34 +302,19 @@ def test_a_uri_in_two_warc_files_is_named_as_the_local_engine_names_it(spark, tm
 
 
 @pytest.mark.spark
-def test_a_uri_input_is_read_by_spark_with_the_same_results(spark, tmp_path: Path) -> None:
-    from textreuse.engines import spark as engine
-
-    db, out = tmp_path / "local.duckdb", tmp_path / "out"
-    scan([DEMO], db=db, workers=1)
-    engine.scan([DEMO.as_uri()], out=out, spark=spark, partitions=3)
-    con = duckdb.connect(str(db), read_only=True)
-    with parquet.connect(out) as pcon:
-        for table in ("pairs", "passages", "stories", "story_members"):
-            assert pcon.execute(f"SELECT * FROM {table}").fetchall() == con.execute(f"SELECT * FROM {table}").fetchall()
-        # Same documents and reasons; paths are the URIs Spark read.
-        columns = "doc_id, encoding, n_chars, raw_text, regexp_replace(source_path, '^file:', '')"
-        assert pcon.execute(f"SELECT {columns} FROM documents").fetchall() == con.execute(
-            f"SELECT {columns} FROM documents"
-        ).fetchall()
-        rejects = "SELECT regexp_replace(path, '^file:', ''), line, reason FROM rejects"
-        assert pcon.execute(rejects).fetchall() == con.execute(rejects).fetchall()
-
-
-@pytest.mark.spark
-def test_cli_scan_with_spark_then_read_commands_from_the_folder(spark, tmp_path: Path) -> None:
+def test_cli_scan_with_spark_then_read_commands_from_the_folder(spark, demo_scans, tmp_path: Path) -> None:
     runner = CliRunner()
-    db, out = tmp_path / "local.duckdb", tmp_path / "out"
-    assert runner.invoke(app, ["scan", str(DEMO), "--db", str(db), "--quiet"]).exit_code == 0
+    db, out = demo_scans[0], tmp_path / "out"
+    # Into a folder holding an earlier scan (the demo at 4 partitions, a file added to one
+    # of its tables): the new scan replaces every table whole.
+    shutil.copytree(demo_scans[1], out)
+    (out / "pairs.parquet" / "stale").mkdir()
     done = runner.invoke(
         app, ["scan", str(DEMO), "--engine", "spark", "--master", "local[2]", "--out", str(out), "--json"]
     )
     assert done.exit_code == 0, done.stderr
+    _assert_same_tables(db, out)
+    assert not (out / "pairs.parquet" / "stale").exists()
     summary = json.loads(done.stdout)
     assert summary["out"] == str(out) and summary["pairs"] == 11 and summary["rejected"] == 2
     assert "rejected" in done.stderr  # each reject is named on stderr, as the local engine does
