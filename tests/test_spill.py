@@ -15,7 +15,7 @@ from textreuse.clean.recurring import EdgeTable, PackedEdges
 from textreuse.engines.local import read_all, scan, scan_documents
 from textreuse.engines.spill import Spilled, bare, chars, largest_bytes
 from textreuse.index import candidates, runs
-from textreuse.index.candidates import IndexConfig, Sketch, SketchRows, find_candidates, search
+from textreuse.index.candidates import IndexConfig, Sketch, find_candidates, search
 from textreuse.index.sketchfile import SketchFile
 from textreuse.model import Document
 from textreuse.store.postings import ScanIndex
@@ -104,14 +104,16 @@ def test_sketches_on_disk_read_back_and_pair_as_the_sketches_do(seed: int, tmp_p
         held.add(sketches[k : k + 7])
     assert list(tmp_path.iterdir()) == []  # files with no name
     assert len(held) == len(sketches) and held[-1].hashes.tolist() == sketches[-1].hashes.tolist()
-    rows = SketchRows(*held.columns(0, len(held)))
-    assert all((r.hashes == s.hashes).all() and (r.positions == s.positions).all() for r, s in zip(rows, sketches))
+    hashes, positions, sizes = held.columns(0, len(held))
+    assert sizes.tolist() == [len(s) for s in sketches]
+    assert hashes.tolist() == [h for s in sketches for h in s.hashes.tolist()]
+    assert positions.tolist() == [p for s in sketches for p in s.positions.tolist()]
     assert all((r.hashes == s.hashes).all() and (r.positions == s.positions).all() for r, s in zip(held, sketches))
     for max_df in (3, 100):
         config = IndexConfig(max_df=max_df)
         y = find_candidates(sketches, config=config)
         # Read back whole, or a few documents at a time as a scan reads them.
-        found = [find_candidates(rows, config=config), search(held.chunks(size=9), len(held), held.n_entries, config=config)]
+        found = [find_candidates(list(held), config=config), search(held.chunks(size=9), len(held), held.n_entries, config=config)]
         # Many hash slices and runs on disk after every chunk and slice.
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(candidates, "_PART_SIZE", 11)
@@ -123,7 +125,7 @@ def test_sketches_on_disk_read_back_and_pair_as_the_sketches_do(seed: int, tmp_p
             assert x.priority.tolist() == y.priority.tolist() and x.anchored.tolist() == y.anchored.tolist()
     ids, numbers = [f"d{k}" for k in range(len(sketches))], list(range(len(sketches)))
     want = ScanIndex(ids, numbers, numbers, sketches, {}).postings()
-    for source in (held, rows, sketches):
+    for source in (held, sketches):
         pieces = list(ScanIndex(ids, numbers, numbers, source, {}).postings_tables(rows=25))
         assert len(pieces) > 1 and pa.concat_tables(pieces).equals(want)
     assert len(list(ScanIndex([], [], [], [], {}).postings_tables())) == 1  # an empty table, still made

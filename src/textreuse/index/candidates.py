@@ -16,10 +16,9 @@ corpus when its true relations do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import overload
 
 import numpy as np
 import numpy.typing as npt
@@ -114,44 +113,8 @@ def sketch_many(hashes: list[U64], *, config: IndexConfig = IndexConfig()) -> li
     return [Sketch(x, y) for x, y in zip(np.split(g, cuts), np.split(at32, cuts))]
 
 
-class SketchRows(Sequence[Sketch]):
-    """Documents' sketches as columns: every entry's hash and position, in document order,
-    and each document's number of entries; no object per document (a :class:`Sketch`
-    and its two arrays cost ~370 bytes, a third of a news article's sketch).
-
-    >>> rows = SketchRows(np.array([5, 9, 7], np.uint64), np.array([0, 4, 2], np.int32), np.array([2, 1]))
-    >>> len(rows), rows[1].hashes.tolist(), rows.hashes.tolist(), rows.positions.tolist()
-    (2, [7], [5, 9, 7], [0, 4, 2])
-    """
-
-    def __init__(self, hashes: U64, positions: npt.NDArray[np.int32], sizes: I64) -> None:
-        self.hashes, self.positions, self.sizes = hashes, positions, sizes
-        self.ends = np.cumsum(sizes)
-
-    def __len__(self) -> int:
-        return int(self.sizes.shape[0])
-
-    @overload
-    def __getitem__(self, k: int) -> Sketch: ...
-
-    @overload
-    def __getitem__(self, k: slice) -> list[Sketch]: ...
-
-    def __getitem__(self, k: int | slice) -> Sketch | list[Sketch]:
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
-        end = int(self.ends[k])
-        start = end - int(self.sizes[k])
-        return Sketch(self.hashes[start:end], self.positions[start:end])
-
-    def __iter__(self) -> Iterator[Sketch]:
-        return (self[k] for k in range(len(self)))
-
-
 def entries(sketches: Sequence[Sketch]) -> tuple[U64, npt.NDArray[np.int32], I64]:
     """Return every entry of `sketches` as columns: hashes, positions, sizes per sketch."""
-    if isinstance(sketches, SketchRows):
-        return sketches.hashes, sketches.positions, sketches.sizes
     sizes = np.fromiter((len(s) for s in sketches), dtype=np.int64, count=len(sketches))
     if not sizes.sum():
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32), sizes

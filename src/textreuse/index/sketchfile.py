@@ -24,7 +24,7 @@ from typing import IO, overload
 import numpy as np
 import numpy.typing as npt
 
-from textreuse.index.candidates import I64, U64, Sketch, SketchRows, entries
+from textreuse.index.candidates import I64, U64, Sketch, entries
 from textreuse.index.runs import read_at, write_at
 
 
@@ -115,8 +115,6 @@ def sizes_of(sketches: Sequence[Sketch]) -> I64:
     """Return each sketch's number of entries (a :class:`SketchFile`'s without reading it)."""
     if isinstance(sketches, SketchFile):
         return sketches.sizes()
-    if isinstance(sketches, SketchRows):
-        return sketches.sizes
     return np.fromiter((len(s) for s in sketches), dtype=np.int64, count=len(sketches))
 
 
@@ -125,9 +123,4 @@ def columns(sketches: Sequence[Sketch], first: int, last: int) -> tuple[U64, npt
     positions, entries per sketch (a :class:`SketchFile` reads only those)."""
     if isinstance(sketches, SketchFile):
         return sketches.columns(first, last)
-    if isinstance(sketches, SketchRows):
-        ends = sketches.ends
-        lo = int(ends[first - 1]) if first else 0
-        hi = int(ends[min(last, len(sketches)) - 1]) if min(last, len(sketches)) > first else lo
-        return sketches.hashes[lo:hi], sketches.positions[lo:hi], sketches.sizes[first:last]
     return entries(sketches[first:last])
