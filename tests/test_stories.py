@@ -51,6 +51,36 @@ def test_quoting_joins_the_quoted_story_with_its_span_only() -> None:
     assert stories["s"].member("r") is None
 
 
+def quote(a: str, b: str, a_span: tuple[int, int], b_span: tuple[int, int]) -> Pair:
+    return Pair(a, b, "overlap", None, 0.1, 0.1, (Passage(a_span, b_span, 0.95),))
+
+
+def test_a_lone_document_quoted_in_separate_places_is_a_story_per_place() -> None:
+    # A digest d (no copy of its own) holds a passage of each of three articles, the
+    # second's span touching the third's by 3 characters (an alignment's slop), and a
+    # fourth article overlapping the first passage mostly: three stories, none holding two
+    # articles' texts, each with the digest's span of its passage only.
+    pairs = [quote("a1", "d", (100, 400), (0, 300)), quote("a2", "d", (50, 350), (302, 602)),
+             quote("a3", "d", (0, 300), (599, 899)), quote("a4", "d", (10, 290), (20, 300))]
+    stories = build_stories(pairs, {})
+    held = sorted((tuple(sorted(m.doc_id for m in s.members if m.doc_id != "d")), s.member("d").spans)
+                  for s in stories)
+    assert held == [(("a1", "a4"), ((0, 300),)), (("a2",), ((302, 602),)), (("a3",), ((599, 899),))]
+    assert len({s.id for s in stories}) == 3
+    assert tree_pairs(stories) == sorted(pairs, key=lambda p: (p.doc_a, p.doc_b))  # each pair whole, once
+
+
+def test_two_documents_quoting_each_other_are_two_stories() -> None:
+    # x quotes y at 900-1000 and y quotes x at 800-900: one pair, two passages, two texts.
+    pair = Pair("x", "y", "overlap", None, 0.1, 0.1,
+                (Passage((0, 100), (800, 900), 1.0), Passage((900, 1000), (0, 100), 1.0)))
+    stories = build_stories([pair], {})
+    assert len(stories) == 2 and len({s.id for s in stories}) == 2
+    spans = sorted((s.member("x").spans, s.member("y").spans) for s in stories)
+    assert spans == [(((0, 100),), ((800, 900),)), (((900, 1000),), ((0, 100),))]
+    assert all(s.pairs == (pair,) for s in stories)
+
+
 def test_copies_of_a_quoting_article_hold_the_quote_too() -> None:
     # A flash f is expanded into a full story x (its first 30 characters are f), which
     # two desks carry: y, a duplicate, and z, a near copy shifted by 10 characters. f's

@@ -13,7 +13,10 @@ linear in the pairs and quoting never merges two stories:
    parent is the *root* of a story; the groups under it are its excerpts.
 3. **Quotes.** A document that holds part of another's text (an overlap, or an excerpt
    pair whose longer side is the copy) joins the source's story with the shared spans
-   only, as a *quoted* member; its own text stays its own story.
+   only, as a *quoted* member; its own text stays its own story. A source with no copy
+   and no excerpt (a lone document) is reused only where it is quoted: each region of it
+   (quoted passages that mostly overlap there) is a story of its own, so a digest of 300
+   articles' passages is 300 stories, not one.
 
 Who is the source of a pair: the text first seen earlier (the earliest date of each side's
 copies, when all are dated: a pair is aligned between one copy of each text); else its origin when the
@@ -281,16 +284,95 @@ def build_stories(pairs: Sequence[Pair], docs: Mapping[str, Document]) -> list[S
 
     out = []
     for root, tree in trees.items():
-        if len(tree) == 1 and len(members_of[root]) == 1 and not quoted.get(root):
+        lone = len(tree) == 1 and len(members_of[root]) == 1
+        if lone and not quoted.get(root):
             continue  # a lone document whose pairs all went elsewhere
-        out.append(_story(root, tree, members_of, copy_pairs, parent, quoted.get(root, {}), docs, groups.find))
-    # Two stories of one member set (texts quoting each other through different copies)
-    # would share an id: such ids take the representative in too, so every id is one story's.
-    ids = Counter(s.id for s in out)
-    out = [replace(s, id=story_id([*(m.doc_id for m in s.members), "@" + s.representative])) if ids[s.id] > 1 else s
-           for s in out]
+        # A lone document's text is reused only where others hold it: each region of it
+        # (quoted passages overlapping there) is a story of its own.
+        for held, whole in _regions(root, quoted.get(root, {})) if lone else [(quoted.get(root, {}), {})]:
+            story = _story(root, tree, members_of, copy_pairs, parent, held, docs, groups.find)
+            out.append(replace(story, pairs=tuple(whole.get(id(p), p) for p in story.pairs)) if whole else story)
+    out = _unique_ids(out)
     out.sort(key=lambda s: (-s.size, -s.sites, s.first_date or "", s.id))
     return out
+
+
+Quotes = Mapping[str, list[tuple[str, Pair]]]
+
+
+def _regions(doc: str, quoted: Quotes) -> list[tuple[Quotes, dict[int, Pair]]]:
+    """Split the quotes of lone document `doc` (quoting document -> its pairs with `doc`)
+    by region: passages whose spans in `doc` mostly overlap, directly or through others,
+    are one region. Returns each region's quotes, their pairs cut to the region's passages (each
+    side's coverage cut in proportion), with the whole pair of each cut one by ``id``.
+
+    A digest quoting 300 articles, or two documents that quote each other, are so many
+    reused passages, not one text (as passim clusters passages); a pair's passages in one
+    region stay together.
+    """
+    found = []
+    for copy, pairs in quoted.items():
+        for n, (_source, p) in enumerate(pairs):
+            for q in p.passages:
+                found.append(((q.a if doc == p.doc_a else q.b), copy, n, q))
+    found.sort(key=lambda x: x[0])
+    regions: list[list[tuple[str, int, Passage]]] = []
+    first = end = -1
+    for (start, stop), copy, n, q in found:
+        # Joins the region when they overlap by half the smaller (spans that only touch,
+        # an alignment's slop at a boundary, do not join).
+        if not regions or 2 * (min(stop, end) - start) < min(stop - start, end - first):
+            regions.append([])
+            first, end = start, stop
+        regions[-1].append((copy, n, q))
+        end = max(end, stop)
+    if len(regions) <= 1:
+        return [(quoted, {})]
+    out: list[tuple[Quotes, dict[int, Pair]]] = []
+    for region in regions:
+        held: dict[str, list[tuple[str, Pair]]] = defaultdict(list)
+        whole: dict[int, Pair] = {}
+        kept: dict[tuple[str, int], list[Passage]] = defaultdict(list)
+        for copy, n, q in region:
+            kept[(copy, n)].append(q)
+        for (copy, n), passages in sorted(kept.items()):
+            source, p = quoted[copy][n]
+            cut = replace(p, passages=tuple(q for q in p.passages if any(q is k for k in passages)),
+                          coverage_a=p.coverage_a * _share(passages, p.passages, lambda q: q.a),
+                          coverage_b=p.coverage_b * _share(passages, p.passages, lambda q: q.b))
+            held[copy].append((source, cut))
+            whole[id(cut)] = p
+        out.append((held, whole))
+    return out
+
+
+def _share(part: Sequence[Passage], passages: Sequence[Passage], side: Callable[[Passage], Span]) -> float:
+    """Return the share of `passages`' characters on one `side` that `part` holds."""
+    total = sum(side(q)[1] - side(q)[0] for q in passages)
+    return sum(side(q)[1] - side(q)[0] for q in part) / total if total else 1.0
+
+
+def _unique_ids(stories: list[Story]) -> list[Story]:
+    """Return `stories` with ids that name one story each.
+
+    Two stories of one member set (texts quoting each other through different copies)
+    would share an id: theirs take the representative in too, and where that is still
+    shared (two regions of one lone document held by the same documents) the
+    representative's spans.
+    """
+    def key(s: Story, level: int) -> list[str]:
+        keys = [m.doc_id for m in s.members]
+        if level >= 1:
+            keys.append("@" + s.representative)
+        if level >= 2:
+            rep = s.member(s.representative)
+            keys.append("@" + ",".join(f"{a}-{b}" for a, b in (rep.spans if rep else ())))
+        return keys
+
+    for level in (1, 2):
+        ids = Counter(s.id for s in stories)
+        stories = [replace(s, id=story_id(key(s, level))) if ids[s.id] > 1 else s for s in stories]
+    return stories
 
 
 def _story(
