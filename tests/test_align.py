@@ -248,3 +248,26 @@ def test_align_hashes_reports_token_ranges(gen) -> None:
     hb = tokenize(" ".join(p + gen.words(7))).hashes
     [q] = align_hashes(ha, hb)
     assert (q.a0, q.a1, q.b0, q.b1) == (10, 50, 0, 40)
+
+
+def test_a_text_many_times_longer_is_aligned_in_windows_around_what_they_share(monkeypatch) -> None:
+    from textreuse.align import local_align, windows
+
+    rng = np.random.default_rng(7)
+    words = lambda n: [f"w{k}" for k in rng.integers(0, 5000, size=n)]  # noqa: E731
+    short = words(400)
+    # A 60,000-word text holding two passages of the short one, 20,000 words apart.
+    long = words(10_000) + short[50:150] + words(20_000) + short[250:380] + words(30_000)
+    ha, hb = tokenize(" ".join(short)).hashes, tokenize(" ".join(long)).hashes
+    cut = windows.LongText(hb).windows(ha)
+    assert cut is not None and len(cut) == 2 and sum(e - s for s, e in cut) < 5_000
+    found = align_hashes(ha, hb)
+    assert [(p.a0, p.a1, p.b0, p.b1) for p in found] == [(50, 150, 10_000, 10_100), (250, 380, 30_100, 30_230)]
+    # The long text as text a finds the same, mirrored, and the aligner never saw it whole.
+    seen: list[int] = []
+    align_all = local_align._align_all
+    monkeypatch.setattr(local_align, "_align_all", lambda parts, c: seen.extend(
+        max(len(a), len(b)) for a, b in parts) or align_all(parts, c))
+    mirrored = align_hashes(hb, ha)
+    assert [(p.b0, p.b1, p.a0, p.a1) for p in mirrored] == [(p.a0, p.a1, p.b0, p.b1) for p in found]
+    assert seen and max(seen) < 5_000

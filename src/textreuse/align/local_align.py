@@ -9,6 +9,7 @@ so a passage is reported once, as long as the shared text runs.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from types import ModuleType
@@ -17,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from textreuse import jit
+from textreuse.align import windows
 from textreuse.align.summary import SummaryConfig, summary_spans
 from textreuse.index.tokenize import Tokens, ngrams
 from textreuse.model import Passage
@@ -250,7 +252,8 @@ def _merge(passages: list[TokenPassage], gap: int) -> list[TokenPassage]:
 
 
 def align_hashes(ha: U64, hb: U64, *, config: AlignConfig = AlignConfig()) -> list[TokenPassage]:
-    """Return the maximal shared passages of two token-hash sequences, as token ranges.
+    """Return the maximal shared passages of two token-hash sequences, as token ranges
+    (a text many times longer than the other in windows: :mod:`textreuse.align.windows`).
 
     >>> from textreuse.index.tokenize import tokenize
     >>> a = tokenize(" ".join(f"w{k}" for k in range(40)))
@@ -258,11 +261,16 @@ def align_hashes(ha: U64, hb: U64, *, config: AlignConfig = AlignConfig()) -> li
     >>> [(p.a0, p.a1, p.b0, p.b1) for p in align_hashes(a.hashes, b.hashes)]
     [(0, 40, 3, 42)]
     """
+    return align_many([(ha, hb)], config=config)[0]
+
+
+def _align_whole(ha: U64, hb: U64, config: AlignConfig) -> list[TokenPassage]:
+    """Return :func:`align_hashes` of two texts aligned whole."""
     kernels = _compiled()
     if kernels is not None:
         return _compiled_passes(kernels, ha, hb, config)
     n = config.seed_n
-    return align_indexed(seed_index(ha, n=n), seed_index(hb, n=n), config=config)
+    return _indexed_whole(seed_index(ha, n=n), seed_index(hb, n=n), config)
 
 
 def align_many(pairs: Sequence[tuple[U64, U64]], *, config: AlignConfig = AlignConfig()) -> list[list[TokenPassage]]:
@@ -274,12 +282,61 @@ def align_many(pairs: Sequence[tuple[U64, U64]], *, config: AlignConfig = AlignC
 
     >>> from textreuse.index.tokenize import tokenize
     >>> a = tokenize(" ".join(f"w{k}" for k in range(40))).hashes
-    >>> align_many([(a, a[5:]), (a[:3], a)]) == [align_hashes(a, a[5:]), []]
+    >>> align_many([(a, a[5:]), (a[:3], a)]) == [_align_whole(a, a[5:], AlignConfig()), []]
     True
     """
+    parts, shifts = _windowed(pairs)
+    # A window is aligned without rare-word seeds: a word once in a window is rarely once
+    # in the whole long text, where it would not have seeded.
+    found: list[list[TokenPassage]] = [[] for _ in parts]
+    for window in (False, True):
+        ks = [k for k, (_, _, _, w) in enumerate(shifts) if w == window]
+        if ks:
+            c = replace(config, rare_word_seeds=False) if window else config
+            for k, passages in zip(ks, _align_all([parts[k] for k in ks], c)):
+                found[k] = passages
+    out: list[list[TokenPassage]] = [[] for _ in pairs]
+    for (k, da, db, _), passages in zip(shifts, found):
+        out[k] += [TokenPassage(p.a0 + da, p.a1 + da, p.b0 + db, p.b1 + db, p.similarity) for p in passages]
+    # Windows of one pair may find one stretch twice.
+    for k, n in Counter(k for k, _, _, w in shifts if w).items():
+        if n > 1:
+            out[k] = _one_to_one(out[k]) if config.one_to_one else sorted(out[k], key=lambda p: (p.a0, p.b0))
+    return out
+
+
+def _windowed(pairs: Sequence[tuple[U64, U64]]) -> tuple[list[tuple[U64, U64]], list[tuple[int, int, int, bool]]]:
+    """Return the pairs to align, a pair whose one text is many times longer than the
+    other cut into the long text's windows, and for each the pair it is of, the shift of
+    its token offsets in text a and in text b, and whether it is a window."""
+    parts: list[tuple[U64, U64]] = []
+    shifts: list[tuple[int, int, int, bool]] = []
+    longs: dict[int, windows.LongText] = {}  # by the array's id: one sort per text per call
+    for k, (ha, hb) in enumerate(pairs):
+        la, lb = ha.shape[0], hb.shape[0]
+        side = 1 if windows.is_long(lb, la) else 0 if windows.is_long(la, lb) else -1
+        cuts = None
+        if side >= 0:
+            long, short = (hb, ha) if side else (ha, hb)
+            text = longs.get(id(long))
+            if text is None:
+                text = longs[id(long)] = windows.LongText(long)
+            cuts = text.windows(short)
+        if cuts is None:
+            parts.append((ha, hb))
+            shifts.append((k, 0, 0, False))
+            continue
+        for start, end in cuts:
+            parts.append((ha, hb[start:end]) if side else (ha[start:end], hb))
+            shifts.append((k, 0, start, True) if side else (k, start, 0, True))
+    return parts, shifts
+
+
+def _align_all(pairs: Sequence[tuple[U64, U64]], config: AlignConfig) -> list[list[TokenPassage]]:
+    """Return each pair aligned whole; compiled, the first pass of all in one call."""
     kernels = _compiled()
     if kernels is None or not pairs:
-        return [align_hashes(ha, hb, config=config) for ha, hb in pairs]
+        return [_align_whole(ha, hb, config) for ha, hb in pairs]
     texts = [h for pair in pairs for h in pair]
     bounds = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum([h.shape[0] for h in texts], out=bounds[1:])
@@ -317,6 +374,15 @@ def uses_seed_index() -> bool:
 
 def align_indexed(a: SeedIndex, b: SeedIndex, *, config: AlignConfig = AlignConfig()) -> list[TokenPassage]:
     """Return :func:`align_hashes` of two texts whose seed indexes are already built."""
+    if a.hashes is not None and b.hashes is not None and (
+        windows.is_long(a.hashes.shape[0], b.hashes.shape[0]) or windows.is_long(b.hashes.shape[0], a.hashes.shape[0])
+    ):
+        return align_hashes(a.hashes, b.hashes, config=config)
+    return _indexed_whole(a, b, config)
+
+
+def _indexed_whole(a: SeedIndex, b: SeedIndex, config: AlignConfig) -> list[TokenPassage]:
+    """Return :func:`align_indexed` of two texts aligned whole."""
     return _two_passes(lambda c: _align_once(a, b, c), config, a.hashes, b.hashes)
 
 
