@@ -284,9 +284,11 @@ def test_engines_agree_on_parquet_csv_html_and_warc_inputs(spark, tmp_path: Path
     # Two crawls holding one URI: named as the local engine names it, not rejected.
     pages = corpus_pages()
     urls = list(pages)
-    write_warc(corpus / "a.warc.gz", {u: pages[u] for u in urls[:3]})
-    # The second crawl captures two of those pages again, and one new one.
-    write_warc(corpus / "b.warc.gz", {u: pages[u] for u in urls[1:]})
+    empty = "https://example.org/blank"
+    write_warc(corpus / "a.warc.gz", {u: pages[u] for u in urls[:3]} | {empty: "<html><body><nav></nav></body></html>"})
+    # The second crawl captures two of those pages again, and one new one; its capture of
+    # `empty` has text, and is named by its record id (the first capture took the URI).
+    write_warc(corpus / "b.warc.gz", {u: pages[u] for u in urls[1:]} | {empty: pages[urls[-1]]})
     # A record named by a URL a crawl already took is a repeat id.
     (corpus / "c.jsonl").write_text(json.dumps({"id": urls[0], "text": "Taken already."}) + "\n", encoding="utf-8")
     db, out = tmp_path / "local.duckdb", tmp_path / "out"
@@ -294,8 +296,10 @@ def test_engines_agree_on_parquet_csv_html_and_warc_inputs(spark, tmp_path: Path
     ids = {d.id for d in local.documents}
     assert {"p1", "p2", "c1", "page.html"} <= ids and len(local.all_pairs()) >= 3
     again = [d for d in ids if "#" in d]
-    assert len(again) == 2 and {d.split("#")[0] for d in again} == set(urls[1:3])
-    assert [r.reason.startswith(f"duplicate id {urls[0]!r}:") for r in local.rejects] == [True]
+    assert len(again) == 3 and {d.split("#")[0] for d in again} == {*urls[1:3], empty}
+    assert empty not in ids
+    assert [r.reason.startswith(f"duplicate id {urls[0]!r}:") for r in local.rejects if r.kind != "no_text"] == [True]
+    assert [r.kind for r in local.rejects].count("no_text") == 1
     result = engine.scan([corpus], out=out, spark=spark, partitions=3)
     _assert_same_tables(db, out)
     assert [(r.path, r.reason) for r in result.rejects] == [(r.path, r.reason) for r in local.rejects]

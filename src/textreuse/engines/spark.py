@@ -95,6 +95,7 @@ from textreuse.engines.spark_tasks import (
 )
 from textreuse.errors import EngineError, StoreError
 from textreuse.ingest.read import IngestConfig
+from textreuse.ingest.warc import is_warc_path
 from textreuse.model import RELATIONS, Document, Pair, Passage, Reject
 
 if TYPE_CHECKING:
@@ -368,9 +369,14 @@ def scan(
                 blobs = spark.read.format("binaryFile").load(uris).select("path", "content")
                 files = files.join(blobs, "path", "left")
             files = files.repartition(max(1, min(parts, len(listing))), "index")
-            read = persist(_named(files.mapInArrow(functools.partial(read_batches, config=config), READ_SCHEMA)))
+            read = files.mapInArrow(functools.partial(read_batches, config=config), READ_SCHEMA)
+            if any(kind != "missing" and is_warc_path(Path(path)) for _, path, _, kind in listing):
+                read = _named(read)
+            read = persist(read)
             ranked = persist(_ranked(read))
-            docs = ranked.where("_rank = 1").drop("_rank", "_first", "reject_path", "line", "reason", "kind", "again")
+            docs = ranked.where("_rank = 1").drop(
+                "_rank", "_first", "reject_path", "line", "reason", "kind", "again", "claim"
+            )
             n_docs = docs.count()
             rejects = sorted(_rejects(read) + _duplicate_rejects(ranked), key=lambda r: r[0])
         seconds["read"] = time.perf_counter() - t0
@@ -617,10 +623,15 @@ def _rejects(read: DataFrame) -> list[tuple[int, str, int | None, str, str | Non
 def _named(read: DataFrame) -> DataFrame:
     """Return `read` with each WARC page named as the local engine names it: by its URI,
     or by URI and record id when an earlier input (any file, or an earlier capture of the
-    same URI) holds that id."""
+    same URI, even one whose page gave no text) holds that id."""
     from pyspark.sql import functions as F
 
-    least = read.where("doc_id IS NOT NULL").groupBy("doc_id").agg(F.min("ord").alias("_least"))
+    least = (
+        read.select(F.coalesce("doc_id", "claim").alias("doc_id"), "ord")
+        .where("doc_id IS NOT NULL")
+        .groupBy("doc_id")
+        .agg(F.min("ord").alias("_least"))
+    )
     pages = read.where(F.col("again").isNotNull()).join(least, "doc_id")
     renamed = F.when(F.col("_least") < F.col("ord"), F.col("again")).otherwise(F.col("doc_id"))
     return read.where(F.col("again").isNull()).unionByName(pages.withColumn("doc_id", renamed).drop("_least"))

@@ -31,7 +31,7 @@ READ_SCHEMA = (
     "ord long, doc_id string, raw_text string, source_path string, url string, date string, "
     "title string, source string, encoding string, n_chars long, reject_path string, line long, "
     "reason string, kind string, author string, site_name string, canonical_url string, capture_date string, "
-    "links array<string>, html string, again string"
+    "links array<string>, html string, again string, claim string"
 )
 STEP_TYPE = (
     "struct<`start`:long, `end`:long, replacement:string, rule:string, confidence:double, witness:string>"
@@ -75,19 +75,20 @@ def is_uri(path: str) -> bool:
 def read_batches(
     batches: Iterable[pa.RecordBatch], *, config: Config, rows_per_batch: int = 1000
 ) -> Iterator[pa.RecordBatch]:
-    from textreuse.ingest.html import extract_pages
+    from textreuse.ingest.html import PageTask
     from textreuse.ingest.read import file_items, read_jsonl, read_text_file
     from textreuse.ingest.warc import is_warc_path
 
     schema = arrow_schema(READ_SCHEMA)
-    rows: list[tuple[int, Document | Reject, bool]] = []
+    # (ordinal, item, whether a WARC page, the URI a rejected WARC page claimed)
+    rows: list[tuple[int, Document | Reject, bool, str | None]] = []
     for batch in batches:
         listing = batch.to_pydict()
         contents = listing.get("content") or [None] * batch.num_rows
         for index, path, doc_id, kind, content in zip(
             listing["index"], listing["path"], listing["doc_id"], listing["kind"], contents
         ):
-            items: Iterable[Document | Reject]
+            items: Iterable[Document | Reject | PageTask]
             warc = False
             # A file from a Hadoop URI arrives as bytes; the readers see it as a file.
             # Spark's binary source leaves out files of zero bytes: those are empty.
@@ -104,14 +105,18 @@ def read_batches(
                 # A WARC page is named here by URI and record id, and by its URI alone
                 # where no earlier input took it (`_named`: the executor cannot know).
                 warc = is_warc_path(Path(path))
-                items = extract_pages(file_items(Path(path), doc_id, taken=_EVERY if warc else (), config=config.ingest),
-                                      workers=1)
+                items = file_items(Path(path), doc_id, taken=_EVERY if warc else (), config=config.ingest)
             elif kind == "jsonl":
                 items = read_jsonl(source, config=config.ingest)
             else:
                 items = [read_text_file(source, doc_id)]
             for k, item in enumerate(items):
-                rows.append(((index << ITEM_BITS) | k, item, warc and isinstance(item, Document)))
+                # A page that gives no text still takes its URI, as the local engine's reader
+                # claims it before extraction: a later capture is named by its record id.
+                claim = item.url if warc and isinstance(item, PageTask) else None
+                got = item.run() if isinstance(item, PageTask) else item
+                claim = claim if isinstance(got, Reject) else None
+                rows.append(((index << ITEM_BITS) | k, got, warc and isinstance(got, Document), claim))
                 if len(rows) >= rows_per_batch:
                     yield _read_rows(rows, schema)
                     rows = []
@@ -145,10 +150,10 @@ class _Every:
 _EVERY = _Every()
 
 
-def _read_rows(rows: list[tuple[int, Document | Reject, bool]], schema: pa.Schema) -> pa.RecordBatch:
-    docs = [(o, d) for o, d, _ in rows if isinstance(d, Document)]
-    rejects = [(o, r) for o, r, _ in rows if isinstance(r, Reject)]
-    pages = [page for _, d, page in rows if isinstance(d, Document)]
+def _read_rows(rows: list[tuple[int, Document | Reject, bool, str | None]], schema: pa.Schema) -> pa.RecordBatch:
+    docs = [(o, d) for o, d, _, _ in rows if isinstance(d, Document)]
+    rejects = [(o, r) for o, r, _, _ in rows if isinstance(r, Reject)]
+    pages = [page for _, d, page, _ in rows if isinstance(d, Document)]
     none: list[None] = [None] * len(rejects)
     columns: dict[str, list[Any]] = {
         "ord": [o for o, _ in docs] + [o for o, _ in rejects],
@@ -170,6 +175,7 @@ def _read_rows(rows: list[tuple[int, Document | Reject, bool]], schema: pa.Schem
         **{name: [getattr(d, name) for _, d in docs] + none for name in DOCUMENT_FIELDS[6:]},
     }
     columns["links"] = [list(d.links) for _, d in docs] + none
+    columns["claim"] = [None] * len(docs) + [claim for _, r, _, claim in rows if isinstance(r, Reject)]
     return pa.RecordBatch.from_pydict(columns, schema=schema)
 
 
@@ -439,7 +445,8 @@ _ARROW = {
         + [("n_chars", pa.int64()), ("reject_path", pa.string()), ("line", pa.int64()), ("reason", pa.string()),
            ("kind", pa.string())]
         + [(k, pa.string()) for k in ("author", "site_name", "canonical_url", "capture_date")]
-        + [("links", pa.list_(pa.string())), ("html", pa.string()), ("again", pa.string())]
+        + [("links", pa.list_(pa.string())), ("html", pa.string()), ("again", pa.string()),
+           ("claim", pa.string())]
     ),
     INDEX_SCHEMA: pa.schema(
         [("ord", pa.int64()), ("fp", pa.int64()), ("hashes", pa.list_(pa.int64())), ("positions", pa.list_(pa.int32())),
