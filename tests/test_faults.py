@@ -472,6 +472,40 @@ def test_an_interrupted_scan_exits_at_once_and_leaves_no_temporary_file(
     assert _temporary(tmp_path) == [] and not db.exists()
 
 
+# A child that interrupts itself while the command line's modules load (on importing
+# `textreuse.cli.app`), as a Ctrl-C in the first second of a run does.
+_INTERRUPTED_WHILE_LOADING = """
+import os, signal, sys
+SIG = getattr(signal, sys.argv[1])
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "textreuse.cli.app":
+            os.kill(os.getpid(), SIG)
+        return None
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["textreuse", "--help"]
+import textreuse.__main__
+textreuse.__main__.main()
+"""
+
+
+@pytest.mark.parametrize(("sig", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_an_interrupt_while_the_command_loads_exits_quietly(sig: str, code: int) -> None:
+    done = subprocess.run([sys.executable, "-c", _INTERRUPTED_WHILE_LOADING, sig], capture_output=True, timeout=60)
+    assert done.returncode == code, done.stderr.decode()
+    assert done.stderr == b"textreuse: interrupted\n" and done.stdout == b""
+
+
+def test_the_package_loads_its_modules_when_a_name_is_used() -> None:
+    code = ("import sys, textreuse; print('textreuse.engines.local' in sys.modules); "
+            "textreuse.scan; print('textreuse.engines.local' in sys.modules, textreuse.Result is textreuse.ScanResult)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["False", "True", "True"], done.stderr
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        textreuse.nothing  # noqa: B018
+    assert set(textreuse.__all__) <= set(dir(textreuse))
+
+
 def _dead_pid() -> int:
     done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     return int(done.stdout)
