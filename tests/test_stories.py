@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -121,6 +122,16 @@ def test_an_excerpt_hangs_under_the_source_it_covers_most() -> None:
     assert stories["s"].member("e") is not None and stories["s"].member("e").relation == "excerpt"
     assert "e" not in {m.doc_id for m in stories["t"].members if m.relation != "quoted"}
     assert stories["t"].member("s") is None
+
+
+@pytest.mark.parametrize(("s_date", "parent"), [(None, "s"), ("2004-03-01", "s"), ("2004-04-01", "h")])
+def test_dates_choose_an_excerpts_source_only_when_every_source_is_dated(s_date: str | None, parent: str) -> None:
+    # e excerpts s, and h (dated) quotes the part of s that e holds: e hangs under s, the
+    # text it covers most, unless dates say h came first (an undated s may be earlier).
+    pairs = [excerpt("e", "s", cover=0.4), excerpt("e", "h", at=300, cover=0.1), overlap("h", "s", origin="s")]
+    docs = {"h": Document("h", "x", date="2004-03-16"), "s": Document("s", "x", date=s_date)}
+    held = [(st.representative, m.source) for st in build_stories(pairs, docs) for m in st.members if m.doc_id == "e"]
+    assert held == [(parent, parent)]
 
 
 def test_copies_of_an_excerpt_are_excerpts_of_the_story() -> None:

@@ -51,6 +51,7 @@ MemberRelation = Literal["copy", "near_copy", "excerpt", "quoted"]
 MEMBER_RELATIONS: tuple[MemberRelation, ...] = ("copy", "near_copy", "excerpt", "quoted")
 
 _COPY = frozenset(["duplicate", "near_duplicate"])
+_UNDATED = "\uffff"  # sorts after every date
 
 
 @dataclass(frozen=True)
@@ -249,9 +250,9 @@ def build_stories(pairs: Sequence[Pair], docs: Mapping[str, Document]) -> list[S
             continue  # a copy's weaker second alignment with its own text
         if p.relation == "excerpt" and copy == p.doc_a:
             # The text first seen earliest comes first (a host quoting the same passage is
-            # later than the text it quotes), then a source the evidence names, then the one
-            # the excerpt covers most.
-            rank = (first.get(source) or "\uffff", p.origin is None, -_sides(p, source)[1], -size[source], source)
+            # later than the text it quotes) when every source is dated, then a source the
+            # evidence names, then the one the excerpt covers most.
+            rank = (first.get(source) or _UNDATED, p.origin is None, -_sides(p, source)[1], -size[source], source)
             whole_edges[groups.find(copy)].append((rank, copy, p))
         else:
             partial.append((source, copy, p))
@@ -267,7 +268,11 @@ def build_stories(pairs: Sequence[Pair], docs: Mapping[str, Document]) -> list[S
         return g
 
     for g in sorted(whole_edges):
-        for _rank, copy, p in sorted(whole_edges[g], key=lambda x: x[0]):
+        edges = whole_edges[g]
+        if not all(rank[0] != _UNDATED for rank, _, _ in edges):
+            # An undated source may be the earliest: dates decide only among dated ones.
+            edges = [((_UNDATED, *rank[1:]), copy, p) for rank, copy, p in edges]
+        for _rank, copy, p in sorted(edges, key=lambda x: x[0]):
             source = _other(p, copy)
             if root_of(groups.find(source)) != g:  # no cycles
                 parent[g] = (source, copy, p)
