@@ -100,8 +100,8 @@ def mutual(n: int, seed: int = 4, quote: int = 40) -> tuple[list[dict[str, Any]]
     two documents share two passages (one each way) and no two are near copies.
     """
     pool = [w for t in articles(max(1, n * n * quote // 300 + 1), seed) for w in t.split()]
-    passages = [[" ".join(pool[((i * (n - 1) + k) * quote) % len(pool):][:quote]) for k in range(n - 1)]
-                for i in range(n)]
+    at = [[((i * (n - 1) + k) * quote) % len(pool) for k in range(n - 1)] for i in range(n)]
+    passages = [[" ".join(pool[o : o + quote]) for o in row] for row in at]
     own = ["\n\n".join(p) for p in passages]
     rows: list[dict[str, Any]] = []
     planted: Planted = {}

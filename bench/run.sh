@@ -37,6 +37,9 @@ echo
 echo "### Stories at viral scale: one story copied k times beside unrelated documents"
 python3 bench/viral.py --k 10 100 1000 10000 100000 --base-docs 20000 --compare
 echo
+echo "### Stories at their limits: a digest in 10,000 stories, 200 documents all quoting each other"
+python3 bench/limits.py --digest 10000 --mutual 200
+echo
 echo "### Real news: Reuters-21578 dev half against word 5-gram containment"
 python3 bench/reuters.py --data "$shared/reuters21578-dev/reuters21578-dev.jsonl" --sample 20 --seed 1
 echo
