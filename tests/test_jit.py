@@ -105,9 +105,9 @@ out = {}
 with np.errstate(over="ignore"):
     sa, sb = ak.seed_arrays(a, 3), ak.seed_arrays(b, 3)
     out["seed_arrays"] = [x.tolist() for x in sa]
-    args = (sa[2], sa[1], sb[2], sb[1], sa[3], sa[4], sb[3], sb[4], 3, 4, True, 10, 30, 25)
+    args = (sa[2], sa[1], sb[2], sb[1], sa[3], sa[4], sb[3], sb[4], 3, 4, True, 10, 30, 25, True)
     out["align_seeds"] = ak.align_seeds(*args).tolist()
-    out["align_pair"] = ak.align_pair(a, b, 3, 4, True, 10, 30, 25).tolist()
+    out["align_pair"] = ak.align_pair(a, b, 3, 4, True, 10, 30, 25, True).tolist()
     words = ak.window_words(a, b, 15)
     idf = np.log(np.arange(1.0, words[4].shape[0] + 1))
     dots = ak.window_dots(*words, idf, (len(a) + 14) // 15, (len(b) + 14) // 15, 0.1)
@@ -130,7 +130,7 @@ def test_kernels_run_as_plain_python() -> None:
 
     a, b = related(3, 300, 0.05)
     sa, sb = ak.seed_arrays(a, 3), ak.seed_arrays(b, 3)
-    args = (sa[2], sa[1], sb[2], sb[1], sa[3], sa[4], sb[3], sb[4], 3, 4, True, 10, 30, 25)
+    args = (sa[2], sa[1], sb[2], sb[1], sa[3], sa[4], sb[3], sb[4], 3, 4, True, 10, 30, 25, True)
     cps = _codepoints("The  \u201cQuick\u201d fox's 2nd test " + "Ab" * 40)
     g, p, k = ik.sketch_arrays(np.concatenate([a, b]), np.array([len(a), len(b)]), 5, 4)
     words = ak.window_words(a, b, 15)
@@ -139,7 +139,7 @@ def test_kernels_run_as_plain_python() -> None:
     expected = {
         "seed_arrays": [x.tolist() for x in sa],
         "align_seeds": ak.align_seeds(*args).tolist(),
-        "align_pair": ak.align_pair(a, b, 3, 4, True, 10, 30, 25).tolist(),
+        "align_pair": ak.align_pair(a, b, 3, 4, True, 10, 30, 25, True).tolist(),
         "window": [x.tolist() for x in words + dots],
         "cumulative_weights": ak.cumulative_weights(sa[1], sa[1] + 2).tolist(),
         "split_groups": [x.tolist() for x in ak.split_groups(sa[1] % 40, sa[1] % 300, 3, 60)],

@@ -16,9 +16,9 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 import importlib
-from typing import TYPE_CHECKING, Any
+import typing
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from textreuse.align.local_align import AlignConfig, align_texts
     from textreuse.align.summary import SummaryConfig
     from textreuse.config import Config
@@ -59,7 +59,7 @@ _FROM: dict[str, tuple[str, str]] = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> typing.Any:
     """Return the package's name `name`, loading its module the first time."""
     try:
         module, attr = _FROM[name]

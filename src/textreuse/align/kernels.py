@@ -145,6 +145,81 @@ def _covered(starts: I64, widths: I64, group: I64, lo: int, hi: int) -> int:
 
 
 @kernel
+def _on_chain(i: I64, j: I64, group: I64, limit: int) -> I64:
+    """Return the seeds of `group` on its longest chain (rising in both texts), and those
+    within `limit` of the chain's diagonal (``j - i``) at the chain seed before or after
+    them along text a: as ``local_align.on_chain``, which is the reference.
+
+    A cluster is seeds with no gap over `limit` in either text, so a seed the passage's
+    last words match again a few lines on, in one text only, joined it and pushed that
+    text's end past the passage: its diagonal is the passage's plus both distances.
+    """
+    m = group.shape[0]
+    if m < 3:
+        return group
+    top = 0
+    low_d = high_d = j[group[0]] - i[group[0]]
+    for x in group:
+        top = max(top, j[x])
+        low_d, high_d = min(low_d, j[x] - i[x]), max(high_d, j[x] - i[x])
+    if high_d - low_d <= limit:
+        return group  # every seed is within `limit` of any chain's diagonal
+    key = np.empty(m, dtype=np.int64)
+    for k in range(m):
+        key[k] = i[group[k]] * (top + 1) + j[group[k]]
+    ordered = group[np.argsort(key, kind="mergesort")]
+    # Longest chain, strictly rising in i and j (patience sorting; the seeds of one i are
+    # placed against the chains as they stood before any of them).
+    tails_j = np.empty(m, dtype=np.int64)
+    tails_x = np.empty(m, dtype=np.int64)
+    prev = np.full(m, -1, dtype=np.int64)
+    pos = np.empty(m, dtype=np.int64)
+    length = 0
+    k = 0
+    while k < m:
+        e = k
+        while e < m and i[ordered[e]] == i[ordered[k]]:
+            e += 1
+        for x in range(k, e):
+            pos[x] = np.searchsorted(tails_j[:length], j[ordered[x]])
+            prev[x] = tails_x[pos[x] - 1] if pos[x] > 0 else -1
+        for x in range(k, e):
+            if pos[x] == length:
+                tails_j[length] = j[ordered[x]]
+                tails_x[length] = x
+                length += 1
+            elif j[ordered[x]] < tails_j[pos[x]]:
+                tails_j[pos[x]] = j[ordered[x]]
+                tails_x[pos[x]] = x
+        k = e
+    if 2 * length < m:
+        return group  # mostly off any one chain: reworded or shuffled text, left whole
+    chain = np.empty(length, dtype=np.int64)
+    x = tails_x[length - 1]
+    for c in range(length - 1, -1, -1):
+        chain[c] = x
+        x = prev[x]
+    chain_i = np.empty(length, dtype=np.int64)
+    chain_d = np.empty(length, dtype=np.int64)
+    for c in range(length):
+        chain_i[c] = i[ordered[chain[c]]]
+        chain_d[c] = j[ordered[chain[c]]] - chain_i[c]
+    first_j, last_j = j[ordered[chain[0]]], j[ordered[chain[length - 1]]]
+    keep = np.empty(m, dtype=np.int64)
+    kept = 0
+    for x in range(m):
+        y = ordered[x]
+        at = min(np.searchsorted(chain_i, i[y]), length - 1)
+        before = max(at - 1, 0)
+        d = j[y] - i[y]
+        inside = chain_i[0] <= i[y] <= chain_i[length - 1] and first_j <= j[y] <= last_j
+        if inside or min(abs(d - chain_d[at]), abs(d - chain_d[before])) <= limit:
+            keep[kept] = y
+            kept += 1
+    return keep[:kept]
+
+
+@kernel
 def align_seeds(
     a_sorted: U64,
     a_order: I64,
@@ -160,6 +235,7 @@ def align_seeds(
     radius: int,
     max_gap: int,
     min_span: int,
+    chain: bool,
 ) -> I64:
     """Return the seed clusters of one pair as :func:`_clusters` rows, from seed indexes.
 
@@ -211,11 +287,11 @@ def align_seeds(
                 m += 1
                 pa += 1
                 pb += 1
-    return _clusters(i[:m], j[:m], w[:m], n, radius, max_gap, min_span)
+    return _clusters(i[:m], j[:m], w[:m], n, radius, max_gap, min_span, chain)
 
 
 @kernel
-def _clusters(i: I64, j: I64, w: I64, n: int, radius: int, max_gap: int, min_span: int) -> I64:
+def _clusters(i: I64, j: I64, w: I64, n: int, radius: int, max_gap: int, min_span: int, chain: bool) -> I64:
     """Return the clusters of seeds ``(i, j)`` of widths `w` as rows ``(a0, a1, b0, b1, covered)``.
 
     Does ``has_neighbour`` then ``cluster_seeds``, with clusters in the order
@@ -284,7 +360,7 @@ def _clusters(i: I64, j: I64, w: I64, n: int, radius: int, max_gap: int, min_spa
             break
         if split:
             continue
-        group = members[lo:hi]
+        group = _on_chain(i, j, members[lo:hi], radius) if chain else members[lo:hi]
         x = group[0]
         a0, a1, b0, b1 = i[x], i[x] + w[x], j[x], j[x] + w[x]
         for x in group:
@@ -402,6 +478,7 @@ def align_pair(
     radius: int,
     max_gap: int,
     min_span: int,
+    chain: bool,
 ) -> I64:
     """Return the seed clusters of one pair as :func:`_clusters` rows, from token hashes.
 
@@ -430,7 +507,7 @@ def align_pair(
                     t = nxt[t]
     if rare_words and ha.shape[0] and hb.shape[0]:
         m = _once_in_each(ha, hb, i, j, w, m)
-    return _clusters(i[:m], j[:m], w[:m], n, radius, max_gap, min_span)
+    return _clusters(i[:m], j[:m], w[:m], n, radius, max_gap, min_span, chain)
 
 
 @kernel
@@ -443,6 +520,7 @@ def align_pairs(
     radius: int,
     max_gap: int,
     min_span: int,
+    chain: bool,
 ) -> tuple[I64, I64]:
     """Return :func:`align_pair` of many pairs: all rows, then where each pair's rows start.
 
@@ -456,7 +534,7 @@ def align_pairs(
     for k in range(pairs):
         ha = hashes[bounds[2 * k] : bounds[2 * k + 1]]
         hb = hashes[bounds[2 * k + 1] : bounds[2 * k + 2]]
-        found = align_pair(ha, hb, n, max_occurrences, rare_words, radius, max_gap, min_span)
+        found = align_pair(ha, hb, n, max_occurrences, rare_words, radius, max_gap, min_span, chain)
         if total + found.shape[0] > rows.shape[0]:
             grown = np.empty((2 * (total + found.shape[0]), 5), dtype=np.int64)
             grown[:total] = rows[:total]
@@ -610,9 +688,9 @@ def warm_up() -> None:
     """Load (or compile) the kernels for the argument types alignment passes them."""
     index = seed_arrays(np.arange(1, 9, dtype=np.uint64), 3)
     grams, order, sorted_grams, rare, where = index
-    align_seeds(sorted_grams, order, sorted_grams, order, rare, where, rare, where, 3, 4, True, 10, 30, 25)
-    align_pair(grams, grams, 3, 4, True, 10, 30, 25)
-    align_pairs(grams, np.array([0, 8, 16]), 3, 4, True, 10, 30, 25)
+    align_seeds(sorted_grams, order, sorted_grams, order, rare, where, rare, where, 3, 4, True, 10, 30, 25, True)
+    align_pair(grams, grams, 3, 4, True, 10, 30, 25, True)
+    align_pairs(grams, np.array([0, 8, 16]), 3, 4, True, 10, 30, 25, True)
     cumulative_weights(order, order + 1)
     xa, ya, xb, yb, ca, cb = window_words(grams, grams, 3)
     window_dots(xa, ya, xb, yb, ca, cb, np.ones(ca.shape[0]), 3, 3, 0.25)

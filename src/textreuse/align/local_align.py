@@ -57,6 +57,11 @@ class AlignConfig:
     while copied ones keep the tight boundaries of the strict settings."""
     reworded_gap: int = 40
     reworded_radius: int = 15
+    chain: bool = True
+    """Cut each cluster of the strict settings to the seeds near its longest chain rising
+    in both texts (:func:`on_chain`): a passage's last words matched again a few lines
+    on in one text only no longer carry that text's end past the passage. The looser
+    settings for reworded text keep every seed (shuffled phrases leave no long chain)."""
     summary: SummaryConfig | None = SummaryConfig()
     """When nothing is found, or a passage is reworded or shorter than twice
     `min_words` in text a, also look for a short passage of text a that summarises a
@@ -218,6 +223,58 @@ def cluster_seeds(i: I64, j: I64, *, n: int, max_gap: int) -> list[I64]:
                 continue
         work.extend(parts)
     return done
+
+
+def on_chain(i: I64, j: I64, *, limit: int) -> npt.NDArray[np.bool_]:
+    """Return, per seed of a cluster, whether it lies on the cluster's longest chain of
+    seeds rising in both texts, or within `limit` of the chain's diagonal (``j - i``) at
+    the chain seed before or after it along text a.
+
+    A cluster is seeds with no gap over `limit` in either text (:func:`cluster_seeds`), so
+    a seed the passage's last words match a few lines on in one text only joined it and
+    moved that text's end past the passage: its diagonal differs from the passage's by
+    both distances. Shuffled or reworded phrases inside a passage stay near its diagonal.
+
+    >>> on_chain(np.array([0, 1, 2, 3, 2]), np.array([10, 11, 12, 13, 60]), limit=33).tolist()
+    [True, True, True, True, False]
+    """
+    m = i.shape[0]
+    if m < 3:
+        return np.ones(m, dtype=bool)
+    order = np.lexsort((j, i))
+    si, sj = i[order], j[order]
+    tails: list[int] = []  # the smallest last j of a chain of each length
+    tail_seed: list[int] = []
+    prev = np.full(m, -1, dtype=np.int64)
+    k = 0
+    while k < m:
+        e = int(np.searchsorted(si, si[k], side="right"))
+        places = np.searchsorted(np.array(tails, dtype=np.int64), sj[k:e])  # before any of them moves
+        for x, at in zip(range(k, e), places.tolist()):
+            prev[x] = tail_seed[at - 1] if at > 0 else -1
+        for x, at in zip(range(k, e), places.tolist()):
+            if at == len(tails):
+                tails.append(int(sj[x]))
+                tail_seed.append(x)
+            elif sj[x] < tails[at]:
+                tails[at], tail_seed[at] = int(sj[x]), x
+        k = e
+    if 2 * len(tails) < m:
+        return np.ones(m, dtype=bool)  # mostly off any one chain: reworded or shuffled text, left whole
+    chain = [tail_seed[-1]]
+    while prev[chain[-1]] >= 0:
+        chain.append(int(prev[chain[-1]]))
+    chain.reverse()
+    ci = si[chain]
+    cd = sj[chain] - ci
+    at = np.minimum(np.searchsorted(ci, si), len(chain) - 1)
+    d = sj - si
+    off = np.minimum(np.abs(d - cd[at]), np.abs(d - cd[np.maximum(at - 1, 0)]))
+    cj = sj[chain]
+    inside = (si >= ci[0]) & (si <= ci[-1]) & (sj >= cj[0]) & (sj <= cj[-1])
+    keep = np.zeros(m, dtype=bool)
+    keep[order[inside | (off <= limit)]] = True
+    return keep
 
 
 def _covered(starts: I64, widths: I64) -> int:
@@ -402,8 +459,9 @@ def _two_passes(
             max_gap=config.reworded_gap,
             neighbour_radius=config.reworded_radius,
             reworded_similarity=0.0,
+            chain=False,
         )
-        if loose != replace(config, reworded_similarity=0.0):
+        if loose != replace(config, reworded_similarity=0.0, chain=False):
             found = once(loose)
     # A summary shows up as nothing, as reworded passages, or as short copied fragments:
     # only then is the summary mode worth its cost.
@@ -445,10 +503,10 @@ def with_summaries(found: list[TokenPassage], spans: list[tuple[int, int, int, i
     return sorted(out, key=lambda p: (p.a0, p.b0))
 
 
-def _kernel_options(config: AlignConfig) -> tuple[int, int, bool, int, int, int]:
+def _kernel_options(config: AlignConfig) -> tuple[int, int, bool, int, int, int, bool]:
     return (
         config.seed_n, config.max_seed_occurrences, config.rare_word_seeds,
-        config.neighbour_radius, config.max_gap, min(config.min_words, 1 + config.max_gap),
+        config.neighbour_radius, config.max_gap, min(config.min_words, 1 + config.max_gap), config.chain,
     )
 
 
@@ -481,6 +539,8 @@ def _align_once(a: SeedIndex, b: SeedIndex, config: AlignConfig) -> list[TokenPa
         i, j, w = i[dense], j[dense], w[dense]
     found: list[TokenPassage] = []
     for group in cluster_seeds(i, j, n=n, max_gap=config.max_gap):
+        if config.chain:
+            group = group[on_chain(i[group], j[group], limit=config.neighbour_radius)]
         gi, gj, gw = i[group], j[group], w[group]
         a0, a1 = int(gi.min()), int((gi + gw).max())
         b0, b1 = int(gj.min()), int((gj + gw).max())
