@@ -19,6 +19,8 @@ workers, when it has some, are not counted). One JSON line per case on stdout:
 - ``interrupts``: ``--interrupts`` scans of a 4,800-document corpus on 2 workers, each
   sent Ctrl-C (SIGINT to its process group) at a random point: how many exit 130, the
   slowest exit, hangs (no exit within 60 s) and temporary files left.
+- ``startup``: ``--interrupts`` scans of a one-file corpus, each sent Ctrl-C 0.02-0.9 s
+  after it started, while Python loads the command's modules: exit codes and tracebacks.
 
 Not in the test suite: the first two take minutes and gigabytes.
 """
@@ -39,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-CASES = ("record-100mb", "file-200mb", "attribute-bomb", "fifo-and-dev-zero", "interrupts")
+CASES = ("record-100mb", "file-200mb", "attribute-bomb", "fifo-and-dev-zero", "interrupts", "startup")
 PROSE = "The council voted on Tuesday to keep the old bridge open after a long debate about costs. "
 
 
@@ -158,17 +160,37 @@ def interrupts(tmp: Path, runs: int) -> list[dict[str, Any]]:
              "note": "exit 0: the scan ended before the signal came"}]
 
 
+def startup(tmp: Path, runs: int) -> list[dict[str, Any]]:
+    rng = random.Random(7)
+    (tmp / "a.txt").write_text("some words of a text " * 50, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    codes: dict[str, int] = {}
+    tracebacks = 0
+    for _ in range(runs):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "textreuse", "scan", str(tmp / "a.txt"), "--db", str(tmp / "t.duckdb"), "-q"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True,
+        )
+        time.sleep(rng.uniform(0.02, 0.9))
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        codes[str(proc.returncode)] = codes.get(str(proc.returncode), 0) + 1
+        tracebacks += b"Traceback" in err
+    return [{"runs": runs, "exit_codes": codes, "tracebacks": tracebacks,
+             "note": "exit -2: killed by the signal with Python's traceback; 0: the scan ended first"}]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--case", action="append", choices=CASES, help="run only this case (repeatable)")
-    parser.add_argument("--interrupts", type=int, default=20, help="scans interrupted in the interrupts case")
+    parser.add_argument("--interrupts", type=int, default=20, help="scans interrupted in the interrupts and startup cases")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
     args = parser.parse_args()
     for case in args.case or CASES:
         tmp = Path(tempfile.mkdtemp(prefix=f"faults-{case}-"))
         try:
-            if case == "interrupts":
-                results = interrupts(tmp, args.interrupts)
+            if case in ("interrupts", "startup"):
+                results = (interrupts if case == "interrupts" else startup)(tmp, args.interrupts)
             else:
                 results = {"record-100mb": record_100mb, "file-200mb": file_200mb, "attribute-bomb": attribute_bomb,
                            "fifo-and-dev-zero": fifo_and_dev_zero}[case](tmp)
