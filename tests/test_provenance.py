@@ -147,3 +147,19 @@ def test_story_tree_draws_who_copied_whom(tmp_path: Path, gen) -> None:
     members = [json.loads(line) for line in shown.stdout.splitlines()]
     assert sorted((m["source"], m["doc"]) for m in members if m["source"]) == [
         ("news/original.txt", "blogs/one.txt"), ("news/original.txt", "blogs/two.txt")]
+
+
+def test_a_bounded_cache_of_facts_never_loses_a_pair_it_is_weighing(monkeypatch) -> None:
+    # One document paired with many others (a story's anchor with its copies): with the
+    # cache full, adding the second document of a pair dropped the first (KeyError, seen
+    # as 18 internal rejects in the viral k = 100,000 scan).
+    from textreuse.relate import provenance
+
+    docs = [Document("anchor", "The story, as first told.", url="https://first.example/a")]
+    docs += [Document(f"c{k}", f"The story, as first told. Copy {k}.", url=f"https://site{k}.example/") for k in range(6)]
+    pairs = [Pair("anchor", f"c{k}", "excerpt", None, 1.0, 0.6) for k in range(6)]
+    unbounded = provenance.direct_pairs(docs, pairs, {}, failed=[])
+    monkeypatch.setattr(provenance, "FACTS_KEPT", 2)
+    failed: list = []
+    bounded = provenance.direct_pairs(docs, pairs, {}, failed=failed)
+    assert failed == [] and bounded == unbounded

@@ -186,10 +186,13 @@ def evidence(
         out.append(Evidence("excerpt", doc_b.id, config.excerpt, f"{doc_a.id} is an excerpt of it"))
     sides = ((doc_a, doc_b, frames_a), (doc_b, doc_a, frames_b))
     cache = {} if cache is None else cache
+    facts: dict[str, Facts] = {}
     for doc in (doc_a, doc_b):
-        if doc.id not in cache:
-            cache[doc.id] = Facts(doc)
-    facts = {d: cache[d] for d in (doc_a.id, doc_b.id)}
+        # Taken out and put back, so a bounded cache (:class:`_Recent`) keeps the documents
+        # in use longest (a story's anchor pairs with every copy) and never drops the first
+        # of the pair while it adds the second.
+        known = cache.pop(doc.id, None)
+        facts[doc.id] = cache[doc.id] = known if known is not None else Facts(doc)
     names = {d: facts[d].names for d in facts}
     for copy, other, frames in sides:
         link = _links_to(facts[copy.id], other)
@@ -264,7 +267,8 @@ FACTS_KEPT = 4096
 
 
 class _Recent(dict[str, Facts]):
-    """A dict that forgets its oldest entry once it holds `size`."""
+    """A dict that forgets its oldest entry once it holds `size` (the least recently used,
+    as :func:`evidence` puts back what it reads)."""
 
     def __init__(self, size: int) -> None:
         super().__init__()
