@@ -186,19 +186,6 @@ class LongLists:
     docs: npt.NDArray[np.int32]
     places: npt.NDArray[np.int32]
 
-    @staticmethod
-    def concat(parts: Sequence[LongLists]) -> LongLists:
-        """Return the lists of all `parts` as one, their ids kept apart."""
-        ids, offset = [], 0
-        for part in parts:
-            ids.append(part.list_id + offset)
-            offset += int(part.list_id.max(initial=-1)) + 1
-        if not ids:
-            return LongLists(np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int32))
-        return LongLists(
-            np.concatenate(ids), np.concatenate([p.docs for p in parts]), np.concatenate([p.places for p in parts])
-        )
-
 
 def anchor_priority(long_docs: npt.NDArray[np.int32], n_docs: int) -> I64:
     """Return, per document, how many of its sampled n-grams are in long posting lists.
@@ -325,11 +312,15 @@ def search(
         # Slices by high bits: n-gram hashes are uniform there (sampling looked at low bits).
         by_slice.add(((hashes >> np.uint64(40)) % np.uint64(parts)).astype(np.int64), (hashes, docs, places))
         del docs
-    # The n-grams two documents share are listed a hash slice at a time and kept by first
-    # document (on disk past Runs' budget), so each pair's rows can be judged together.
+    # The n-grams two documents share are listed a hash slice at a time and kept by pair
+    # (on disk past Runs' budget), so each pair's rows can be judged together.
     buckets = min(4096, 4 * parts)
     runs = Runs(buckets, (np.int32, np.int32, np.int32, np.int32, np.bool_), folder=tmp)
-    long_parts = []
+    # Long lists wait by slice too (a list lies in one slice), until every slice has
+    # counted its documents' long-list n-grams into the anchor priorities: a text copied
+    # a million times holds a hundred million such entries.
+    long_by_slice = Runs(parts, (np.int64, np.int32, np.int32), folder=tmp)
+    priority = np.zeros(n_docs, dtype=np.int64)
     for part in range(parts):
         h, d, at = by_slice.bucket(part)
         found, long_part = shared_ngrams(
@@ -337,15 +328,20 @@ def search(
             np.ones(h.shape[0], dtype=bool), config,
         )
         del h, d, at
-        runs.add(found[0] % buckets, (*found, np.ones(found[0].shape[0], dtype=bool)))
-        long_parts.append(long_part)
-        del found
+        runs.add(_pair_key(found[0], found[1]) % buckets, (*found, np.ones(found[0].shape[0], dtype=bool)))
+        if long_part.docs.shape[0]:
+            priority += anchor_priority(long_part.docs, n_docs)
+            long_by_slice.add(np.full(long_part.docs.shape[0], part), (long_part.list_id, long_part.docs, long_part.places))
+        del found, long_part
     by_slice.close()
-    long_lists = LongLists.concat(long_parts)
-    priority = anchor_priority(long_lists.docs, n_docs)
-    with_anchor = anchor_pairs(long_lists, priority)
-    runs.add(with_anchor[0] % buckets, (*with_anchor, np.zeros(with_anchor[0].shape[0], dtype=bool)))
-    del long_parts, long_lists, with_anchor
+    for part in range(parts):
+        ids, d, at = long_by_slice.bucket(part)
+        lists = LongLists(ids.astype(np.int64, copy=False), d.astype(np.int32, copy=False), at.astype(np.int32, copy=False))
+        with_anchor = anchor_pairs(lists, priority)
+        runs.add(_pair_key(with_anchor[0], with_anchor[1]) % buckets,
+                 (*with_anchor, np.zeros(with_anchor[0].shape[0], dtype=bool)))
+        del with_anchor, lists, ids, d, at
+    long_by_slice.close()
     judged: list[tuple[I64, I64, I64]] = []
     anchored_parts: list[npt.NDArray[np.bool_]] = []
     for k in range(buckets):
@@ -354,9 +350,9 @@ def search(
         listed = columns[4].astype(bool, copy=False)
         if not a.shape[0]:
             continue
-        # A bucket's pairs are judged a slice of first documents at a time, to bound memory.
+        # A bucket's pairs are judged a slice of pairs at a time, to bound memory.
         slices = max(1, -(-a.shape[0] // _PART_SIZE))
-        slice_of_row = (a // buckets) % slices
+        slice_of_row = (_pair_key(a, b) // buckets) % slices
         found_k = [linked_pairs(a, b, pa, pb, slice_of_row == part, config) for part in range(slices)]
         x, y = (np.concatenate([j[i] for j in found_k]) for i in range(2))
         judged.extend(found_k)
@@ -380,6 +376,16 @@ def search(
         keep = without_detours(x, y, anchored, priority)
         x, y, shared, anchored = x[keep], y[keep], shared[keep], anchored[keep]
     return Candidates(x, y, shared, priority, anchored)
+
+
+def _pair_key(a: npt.NDArray[np.int32], b: npt.NDArray[np.int32]) -> I64:
+    """Return a key of each pair ``(a, b)`` that spreads the pairs of one document: the
+    anchor of a text copied a million times is the first document of a million pairs.
+
+    >>> (_pair_key(np.array([3, 3], np.int32), np.array([5, 6], np.int32)) % 4).tolist()
+    [2, 3]
+    """
+    return (a.astype(np.int64) * 1_000_003 + b.astype(np.int64)) & 0x7FFF_FFFF_FFFF_FFFF
 
 
 def without_detours(a: I64, b: I64, anchored: npt.NDArray[np.bool_], priority: I64) -> npt.NDArray[np.bool_]:
