@@ -322,3 +322,16 @@ def test_never_cold_when_the_kernels_are_turned_off(tmp_path: Path, monkeypatch:
 def test_the_installed_kernels_are_warm_after_loading() -> None:
     jit.load_all()
     assert not jit.cold() or not jit.enabled()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(3, 80), st.sampled_from([0, 3, 10]))
+def test_compiled_chain_cut_keeps_the_numpy_seeds(seed: int, m: int, limit: int) -> None:
+    # A passage's diagonal with drift, repeated coordinates and seeds far off it.
+    rng = np.random.default_rng(seed)
+    i = np.sort(rng.integers(0, 3 * m, size=m)).astype(np.int64)
+    j = i + rng.integers(0, 4, size=m).cumsum() + 50
+    off = rng.random(m) < 0.2
+    j[off] = rng.integers(0, 6 * m + 60, size=int(off.sum()))
+    kept = kernels._on_chain(i, j, np.arange(m, dtype=np.int64), limit)
+    assert sorted(kept.tolist()) == np.flatnonzero(local_align.on_chain(i, j, limit=limit)).tolist()
