@@ -204,6 +204,14 @@ def _on_chain(i: I64, j: I64, group: I64, limit: int) -> I64:
     for c in range(length):
         chain_i[c] = i[ordered[chain[c]]]
         chain_d[c] = j[ordered[chain[c]]] - chain_i[c]
+    # The chain's own ends go where they step off its diagonal by more than `limit`.
+    lo, hi = 0, length
+    while hi - lo >= 2 and abs(chain_d[hi - 1] - chain_d[hi - 2]) > limit:
+        hi -= 1
+    while hi - lo >= 2 and abs(chain_d[lo] - chain_d[lo + 1]) > limit:
+        lo += 1
+    chain, chain_i, chain_d = chain[lo:hi], chain_i[lo:hi], chain_d[lo:hi]
+    length = hi - lo
     first_j, last_j = j[ordered[chain[0]]], j[ordered[chain[length - 1]]]
     keep = np.empty(m, dtype=np.int64)
     kept = 0

@@ -265,6 +265,14 @@ def on_chain(i: I64, j: I64, *, limit: int) -> npt.NDArray[np.bool_]:
     while prev[chain[-1]] >= 0:
         chain.append(int(prev[chain[-1]]))
     chain.reverse()
+    # The chain's own ends go where they step off its diagonal by more than `limit`.
+    steps = np.abs(np.diff(sj[chain] - si[chain]))
+    lo, hi = 0, len(chain)
+    while hi - lo >= 2 and steps[hi - 2] > limit:
+        hi -= 1
+    while hi - lo >= 2 and steps[lo] > limit:
+        lo += 1
+    chain = chain[lo:hi]
     ci = si[chain]
     cd = sj[chain] - ci
     at = np.minimum(np.searchsorted(ci, si), len(chain) - 1)
