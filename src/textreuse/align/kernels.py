@@ -146,13 +146,10 @@ def _covered(starts: I64, widths: I64, group: I64, lo: int, hi: int) -> int:
 
 @kernel
 def _on_chain(i: I64, j: I64, group: I64, limit: int) -> I64:
-    """Return the seeds of `group` on its longest chain (rising in both texts), and those
-    within `limit` of the chain's diagonal (``j - i``) at the chain seed before or after
-    them along text a: as ``local_align.on_chain``, which is the reference.
-
-    A cluster is seeds with no gap over `limit` in either text, so a seed the passage's
-    last words match again a few lines on, in one text only, joined it and pushed that
-    text's end past the passage: its diagonal is the passage's plus both distances.
+    """Return the seeds of `group` that ``local_align.on_chain`` (the reference) keeps:
+    on its longest chain rising in both texts (the chain's ends cut where they step more
+    than `limit` off their neighbour's diagonal ``j - i``), inside the chain's span, or
+    within `limit` of its diagonal; all of them when the chain holds under half.
     """
     m = group.shape[0]
     if m < 3:

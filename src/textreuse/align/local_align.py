@@ -227,13 +227,15 @@ def cluster_seeds(i: I64, j: I64, *, n: int, max_gap: int) -> list[I64]:
 
 def on_chain(i: I64, j: I64, *, limit: int) -> npt.NDArray[np.bool_]:
     """Return, per seed of a cluster, whether it lies on the cluster's longest chain of
-    seeds rising in both texts, or within `limit` of the chain's diagonal (``j - i``) at
-    the chain seed before or after it along text a.
+    seeds rising in both texts (its end seeds cut where they step more than `limit` off
+    the diagonal ``j - i`` of their neighbour), inside that chain's span, or within
+    `limit` of the chain's diagonal at the chain seed before or after it along text a.
+    A cluster whose chain holds under half its seeds (reworded, shuffled) is kept whole.
 
-    A cluster is seeds with no gap over `limit` in either text (:func:`cluster_seeds`), so
-    a seed the passage's last words match a few lines on in one text only joined it and
+    A cluster is seeds with no gap over ``max_gap`` in either text (:func:`cluster_seeds`),
+    so a seed the passage's last words match a few lines on in one text only joined it and
     moved that text's end past the passage: its diagonal differs from the passage's by
-    both distances. Shuffled or reworded phrases inside a passage stay near its diagonal.
+    both distances.
 
     >>> on_chain(np.array([0, 1, 2, 3, 2]), np.array([10, 11, 12, 13, 60]), limit=33).tolist()
     [True, True, True, True, False]

@@ -385,7 +385,7 @@ def _pair_key(a: npt.NDArray[np.int32], b: npt.NDArray[np.int32]) -> I64:
     >>> (_pair_key(np.array([3, 3], np.int32), np.array([5, 6], np.int32)) % 4).tolist()
     [2, 3]
     """
-    return (a.astype(np.int64) * 1_000_003 + b.astype(np.int64)) & 0x7FFF_FFFF_FFFF_FFFF
+    return a.astype(np.int64) * 1_000_003 + b.astype(np.int64)  # under 2**52: ids are int32
 
 
 def without_detours(a: I64, b: I64, anchored: npt.NDArray[np.bool_], priority: I64) -> npt.NDArray[np.bool_]:
