@@ -189,8 +189,9 @@ def main() -> None:
     for case in args.case or CASES:
         tmp = Path(tempfile.mkdtemp(prefix=f"faults-{case}-"))
         try:
-            if case in ("interrupts", "startup"):
-                results = (interrupts if case == "interrupts" else startup)(tmp, args.interrupts)
+            repeated = {"interrupts": interrupts, "startup": startup}
+            if case in repeated:
+                results = repeated[case](tmp, args.interrupts)
             else:
                 results = {"record-100mb": record_100mb, "file-200mb": file_200mb, "attribute-bomb": attribute_bomb,
                            "fifo-and-dev-zero": fifo_and_dev_zero}[case](tmp)

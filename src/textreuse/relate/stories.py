@@ -51,7 +51,6 @@ MemberRelation = Literal["copy", "near_copy", "excerpt", "quoted"]
 MEMBER_RELATIONS: tuple[MemberRelation, ...] = ("copy", "near_copy", "excerpt", "quoted")
 
 _COPY = frozenset(["duplicate", "near_duplicate"])
-_UNDATED = "\uffff"  # sorts after every date
 
 
 @dataclass(frozen=True)
@@ -252,7 +251,7 @@ def build_stories(pairs: Sequence[Pair], docs: Mapping[str, Document]) -> list[S
             # The text first seen earliest comes first (a host quoting the same passage is
             # later than the text it quotes) when every source is dated, then a source the
             # evidence names, then the one the excerpt covers most.
-            rank = (first.get(source) or _UNDATED, p.origin is None, -_sides(p, source)[1], -size[source], source)
+            rank = (first.get(source) or "", p.origin is None, -_sides(p, source)[1], -size[source], source)
             whole_edges[groups.find(copy)].append((rank, copy, p))
         else:
             partial.append((source, copy, p))
@@ -269,10 +268,9 @@ def build_stories(pairs: Sequence[Pair], docs: Mapping[str, Document]) -> list[S
 
     for g in sorted(whole_edges):
         edges = whole_edges[g]
-        if not all(rank[0] != _UNDATED for rank, _, _ in edges):
-            # An undated source may be the earliest: dates decide only among dated ones.
-            edges = [((_UNDATED, *rank[1:]), copy, p) for rank, copy, p in edges]
-        for _rank, copy, p in sorted(edges, key=lambda x: x[0]):
+        # An undated source may be the earliest: dates decide only when all are dated.
+        dated = all(rank[0] for rank, _, _ in edges)
+        for _rank, copy, p in sorted(edges, key=lambda x: x[0] if dated else x[0][1:]):
             source = _other(p, copy)
             if root_of(groups.find(source)) != g:  # no cycles
                 parent[g] = (source, copy, p)
